@@ -1,0 +1,207 @@
+package dev.qsim;
+
+import java.util.List;
+
+/**
+ * Tells whether questions mean the same thing. One encoder — the same weights for every question,
+ * the two branches of a siamese network — turns each question into an {@link Embedding}; a {@link
+ * SimilarityFunction} compares two embeddings; a calibrated threshold (or the model's learned pair
+ * head) turns a score into a duplicate decision.
+ *
+ * <p>{@link #embedAll(List)} does the work in batches; the single-question and single-pair methods
+ * are conveniences built on the batch methods.
+ *
+ * <p><b>Inputs.</b> Questions must be non-null ({@link NullPointerException} naming the argument or
+ * index) and not blank ({@link IllegalArgumentException} naming the argument or index). Questions
+ * longer than {@link #maxSequenceLength()} tokens are truncated, never rejected. Any Unicode text
+ * is accepted.
+ *
+ * <p><b>Thread safety.</b> Implementations are thread-safe: one instance should be shared by all
+ * threads of an application. {@link #close()} releases native memory; calls after it throw {@link
+ * IllegalStateException}.
+ */
+public interface QuestionSimilarity extends AutoCloseable {
+
+  /**
+   * Embeds questions, in batches. The result has one embedding per question, in input order.
+   *
+   * @param questions the questions; none null or blank
+   * @return the embeddings, {@code result.get(i)} for {@code questions.get(i)}
+   * @throws NullPointerException if the list or an element is null (naming the index)
+   * @throws IllegalArgumentException if an element is blank (naming the index)
+   * @throws InferenceException if the encoder fails
+   */
+  List<Embedding> embedAll(List<String> questions);
+
+  /**
+   * Embeds one question.
+   *
+   * @param question the question; not null or blank
+   * @return its embedding
+   */
+  default Embedding embed(String question) {
+    return embedAll(List.of(checkQuestion(question, "question"))).get(0);
+  }
+
+  /**
+   * The similarity of each pair, in the model's {@link #similarityFunction()}. Symmetric: swapping
+   * a pair's questions gives the same score. Questions repeated across pairs are embedded once.
+   *
+   * @param pairs the pairs to score
+   * @return one score per pair, in input order
+   */
+  double[] similarities(List<QuestionPair> pairs);
+
+  /**
+   * The similarity of two questions in the model's {@link #similarityFunction()}; for the default
+   * cosine, {@code 1} for a question compared with itself.
+   *
+   * @param q1 the first question
+   * @param q2 the second question
+   * @return their similarity; symmetric in {@code q1} and {@code q2}
+   */
+  default double similarity(String q1, String q2) {
+    return similarities(
+        List.of(new QuestionPair(checkQuestion(q1, "q1"), checkQuestion(q2, "q2"))))[0];
+  }
+
+  /**
+   * The score that the duplicate decision thresholds, per pair: the pair head's duplicate
+   * probability when the model has one ({@link #hasPairHead()}), else the {@link
+   * #similarities(List) similarity}. Symmetric.
+   *
+   * @param pairs the pairs to score
+   * @return one score per pair, in input order
+   */
+  double[] duplicateScores(List<QuestionPair> pairs);
+
+  /**
+   * The duplicate score of one pair; see {@link #duplicateScores(List)}.
+   *
+   * @param q1 the first question
+   * @param q2 the second question
+   * @return the score that {@link #isDuplicate(String, String)} compares with {@link
+   *     #duplicateThreshold()}
+   */
+  default double duplicateScore(String q1, String q2) {
+    return duplicateScores(
+        List.of(new QuestionPair(checkQuestion(q1, "q1"), checkQuestion(q2, "q2"))))[0];
+  }
+
+  /**
+   * Whether two questions mean the same thing, by the model's own calibrated decision: {@code
+   * duplicateScore(q1, q2) >= duplicateThreshold()}.
+   *
+   * @param q1 the first question
+   * @param q2 the second question
+   * @return {@code true} if the model judges them duplicates
+   */
+  default boolean isDuplicate(String q1, String q2) {
+    return duplicateScore(q1, q2) >= duplicateThreshold();
+  }
+
+  /**
+   * Finds the duplicate pairs in a list and groups them into clusters, without building an N×N
+   * matrix: memory grows with N and the number of kept pairs, not N².
+   *
+   * @param questions the list to search; none null or blank
+   * @param options threshold, per-question top-k and cap on pairs
+   * @return pairs highest first and the groups they form
+   */
+  Duplicates findDuplicates(List<String> questions, DuplicateOptions options);
+
+  /**
+   * Finds duplicates with {@link DuplicateOptions#defaults()}: the model's calibrated similarity
+   * threshold.
+   *
+   * @param questions the list to search
+   * @return pairs highest first and the groups they form
+   */
+  default Duplicates findDuplicates(List<String> questions) {
+    return findDuplicates(questions, DuplicateOptions.defaults());
+  }
+
+  /**
+   * The {@code k} candidates most similar to a query, highest first (ties by lower index).
+   *
+   * @param query the question to match
+   * @param candidates where to look
+   * @param k how many to return, at least 1; fewer come back if there are fewer candidates
+   * @return the best matches with their indices in {@code candidates}
+   */
+  List<Match> mostSimilar(String query, List<String> candidates, int k);
+
+  /**
+   * How this model compares embeddings.
+   *
+   * @return the model's similarity function
+   */
+  SimilarityFunction similarityFunction();
+
+  /**
+   * The calibrated similarity threshold: pairs at or above it are duplicates by similarity alone.
+   * {@link #findDuplicates(List)} uses it by default.
+   *
+   * @return the threshold, in the range of {@link #similarityFunction()}
+   */
+  double similarityThreshold();
+
+  /**
+   * The threshold {@link #isDuplicate(String, String)} applies to {@link #duplicateScore(String,
+   * String)}: the pair head's calibrated probability threshold if the model has one, else {@link
+   * #similarityThreshold()}.
+   *
+   * @return the decision threshold
+   */
+  double duplicateThreshold();
+
+  /**
+   * Whether the model carries a learned pair head (a classifier over both embeddings) for its
+   * duplicate decision.
+   *
+   * @return {@code true} if {@link #duplicateScores(List)} are pair-head probabilities
+   */
+  boolean hasPairHead();
+
+  /**
+   * The number of dimensions of every embedding.
+   *
+   * @return the embedding dimension
+   */
+  int dimension();
+
+  /**
+   * The most tokens (special tokens included) the encoder reads of a question; longer questions are
+   * truncated.
+   *
+   * @return the maximum sequence length
+   */
+  int maxSequenceLength();
+
+  /**
+   * Releases the encoder's native memory. Idempotent; any other call afterwards throws {@link
+   * IllegalStateException}.
+   */
+  @Override
+  void close();
+
+  /**
+   * Checks one question argument the way every method of this interface does.
+   *
+   * @param question the value to check
+   * @param name the argument's name, for the message
+   * @return {@code question}
+   * @throws NullPointerException naming the argument if it is null
+   * @throws IllegalArgumentException naming the argument if it is blank
+   */
+  static String checkQuestion(String question, String name) {
+    if (question == null) {
+      throw new NullPointerException(name);
+    }
+    if (question.isBlank()) {
+      throw new IllegalArgumentException(
+          name + " is blank: a question needs at least one non-space character");
+    }
+    return question;
+  }
+}
