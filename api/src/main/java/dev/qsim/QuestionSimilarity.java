@@ -122,6 +122,21 @@ public interface QuestionSimilarity extends AutoCloseable {
   }
 
   /**
+   * Finds duplicates as {@link #findDuplicates(List, DuplicateOptions)} does, reporting progress of
+   * the embedding and searching stages. Implementations that cannot report progress ignore the
+   * listener.
+   *
+   * @param questions the list to search
+   * @param options threshold, per-question top-k and cap on pairs
+   * @param progress receives {@code "embedding"} and {@code "searching"} updates
+   * @return pairs highest first and the groups they form
+   */
+  default Duplicates findDuplicates(
+      List<String> questions, DuplicateOptions options, ProgressListener progress) {
+    return findDuplicates(questions, options);
+  }
+
+  /**
    * The {@code k} candidates most similar to a query, highest first (ties by lower index).
    *
    * @param query the question to match

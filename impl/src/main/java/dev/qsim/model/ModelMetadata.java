@@ -1,0 +1,448 @@
+package dev.qsim.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.reflect.TypeToken;
+import dev.qsim.ModelLoadException;
+import dev.qsim.SimilarityFunction;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The contents of a model directory's {@code qsim-model.json} (format version {@value
+ * #FORMAT_VERSION}), as described in {@code docs/model-format.md}. Written by the training module,
+ * read by {@code OnnxQuestionSimilarity}.
+ *
+ * <p>Instances are immutable and thread-safe.
+ *
+ * @param formatVersion always {@value #FORMAT_VERSION} for metadata this version writes
+ * @param name a human name for the model
+ * @param encoderFile the ONNX encoder, relative to the model directory
+ * @param tokenizerFile the {@code tokenizer.json}, relative to the model directory
+ * @param output the encoder output to read; {@code null} for the first output
+ * @param pooling how token vectors become a question vector
+ * @param normalize whether embeddings are L2-normalised after pooling
+ * @param dimension the embedding size
+ * @param maxSequenceLength the most tokens read per question, special tokens included
+ * @param similarityFunction how embeddings are compared
+ * @param similarityThreshold the calibrated duplicate threshold on the similarity
+ * @param pairHeadFile the pair head, relative to the model directory; {@code null} if the model has
+ *     none
+ * @param pairHeadThreshold the calibrated threshold on the pair head's probability; {@code NaN}
+ *     without a pair head
+ * @param provenance free-form facts about where the model came from
+ * @param metrics evaluation results by data set name, each a map from metric name to value
+ */
+public record ModelMetadata(
+    int formatVersion,
+    String name,
+    String encoderFile,
+    String tokenizerFile,
+    String output,
+    Pooling pooling,
+    boolean normalize,
+    int dimension,
+    int maxSequenceLength,
+    SimilarityFunction similarityFunction,
+    double similarityThreshold,
+    String pairHeadFile,
+    double pairHeadThreshold,
+    Map<String, Object> provenance,
+    Map<String, Map<String, Double>> metrics) {
+
+  /** The format version this class reads and writes. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** The metadata file's name inside a model directory. */
+  public static final String FILE_NAME = "qsim-model.json";
+
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException naming the key that is invalid
+   */
+  public ModelMetadata {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(encoderFile, "encoder_file");
+    Objects.requireNonNull(tokenizerFile, "tokenizer_file");
+    Objects.requireNonNull(pooling, "pooling");
+    Objects.requireNonNull(similarityFunction, "similarity_function");
+    if (formatVersion != FORMAT_VERSION) {
+      throw new IllegalArgumentException(
+          "format_version "
+              + formatVersion
+              + " is not supported: this qsim reads version "
+              + FORMAT_VERSION);
+    }
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be >= 1, was " + dimension);
+    }
+    if (maxSequenceLength < 2) {
+      throw new IllegalArgumentException(
+          "max_sequence_length must be >= 2, was " + maxSequenceLength);
+    }
+    if (!Double.isFinite(similarityThreshold)) {
+      throw new IllegalArgumentException(
+          "similarity_threshold must be a finite number, was " + similarityThreshold);
+    }
+    if (pairHeadFile != null && !(pairHeadThreshold >= 0 && pairHeadThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "pair_head_threshold must be in [0, 1] when pair_head_file is set, was "
+              + pairHeadThreshold);
+    }
+    if (pairHeadFile == null) {
+      pairHeadThreshold = Double.NaN;
+    }
+    provenance =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(provenance == null ? Map.of() : provenance));
+    Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
+    if (metrics != null) {
+      metrics.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+    }
+    metrics = Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * Metadata for a new model with the default file names, no pair head, and no provenance or
+   * metrics yet.
+   *
+   * @param name a human name
+   * @param pooling how token vectors become a question vector
+   * @param normalize whether embeddings are L2-normalised
+   * @param dimension the embedding size
+   * @param maxSequenceLength the most tokens read per question
+   * @param function how embeddings are compared
+   * @param similarityThreshold the calibrated duplicate threshold on the similarity
+   * @return the metadata
+   */
+  public static ModelMetadata of(
+      String name,
+      Pooling pooling,
+      boolean normalize,
+      int dimension,
+      int maxSequenceLength,
+      SimilarityFunction function,
+      double similarityThreshold) {
+    return new ModelMetadata(
+        FORMAT_VERSION,
+        name,
+        "model.onnx",
+        "tokenizer.json",
+        null,
+        pooling,
+        normalize,
+        dimension,
+        maxSequenceLength,
+        function,
+        similarityThreshold,
+        null,
+        Double.NaN,
+        Map.of(),
+        Map.of());
+  }
+
+  /**
+   * The pair head file, if the model has one.
+   *
+   * @return the file name relative to the model directory
+   */
+  public Optional<String> pairHead() {
+    return Optional.ofNullable(pairHeadFile);
+  }
+
+  /**
+   * The pair head's threshold, if the model has one.
+   *
+   * @return the calibrated probability threshold
+   */
+  public OptionalDouble pairHeadThresholdIfPresent() {
+    return pairHeadFile == null ? OptionalDouble.empty() : OptionalDouble.of(pairHeadThreshold);
+  }
+
+  /**
+   * Returns a copy with a pair head.
+   *
+   * @param file the pair head file, relative to the model directory
+   * @param threshold its calibrated probability threshold, in [0, 1]
+   * @return the changed metadata
+   */
+  public ModelMetadata withPairHead(String file, double threshold) {
+    return new ModelMetadata(
+        formatVersion,
+        name,
+        encoderFile,
+        tokenizerFile,
+        output,
+        pooling,
+        normalize,
+        dimension,
+        maxSequenceLength,
+        similarityFunction,
+        similarityThreshold,
+        Objects.requireNonNull(file, "file"),
+        threshold,
+        provenance,
+        metrics);
+  }
+
+  /**
+   * Returns a copy with another similarity threshold.
+   *
+   * @param threshold the calibrated threshold
+   * @return the changed metadata
+   */
+  public ModelMetadata withSimilarityThreshold(double threshold) {
+    return new ModelMetadata(
+        formatVersion,
+        name,
+        encoderFile,
+        tokenizerFile,
+        output,
+        pooling,
+        normalize,
+        dimension,
+        maxSequenceLength,
+        similarityFunction,
+        threshold,
+        pairHeadFile,
+        pairHeadThreshold,
+        provenance,
+        metrics);
+  }
+
+  /**
+   * Returns a copy with other provenance facts.
+   *
+   * @param facts free-form facts (strings, numbers, booleans, lists and maps of them)
+   * @return the changed metadata
+   */
+  public ModelMetadata withProvenance(Map<String, Object> facts) {
+    return new ModelMetadata(
+        formatVersion,
+        name,
+        encoderFile,
+        tokenizerFile,
+        output,
+        pooling,
+        normalize,
+        dimension,
+        maxSequenceLength,
+        similarityFunction,
+        similarityThreshold,
+        pairHeadFile,
+        pairHeadThreshold,
+        facts,
+        metrics);
+  }
+
+  /**
+   * Returns a copy with the metrics of one data set added (replacing any of the same name).
+   *
+   * @param dataset the data set's name, e.g. {@code quora-dev}
+   * @param values metric name to value
+   * @return the changed metadata
+   */
+  public ModelMetadata withMetrics(String dataset, Map<String, Double> values) {
+    Map<String, Map<String, Double>> all = new LinkedHashMap<>(metrics);
+    all.put(Objects.requireNonNull(dataset, "dataset"), values);
+    return new ModelMetadata(
+        formatVersion,
+        name,
+        encoderFile,
+        tokenizerFile,
+        output,
+        pooling,
+        normalize,
+        dimension,
+        maxSequenceLength,
+        similarityFunction,
+        similarityThreshold,
+        pairHeadFile,
+        pairHeadThreshold,
+        provenance,
+        all);
+  }
+
+  /**
+   * Reads and validates a {@code qsim-model.json} file.
+   *
+   * @param file the metadata file
+   * @return the metadata
+   * @throws ModelLoadException naming the file and what is missing or invalid
+   */
+  public static ModelMetadata read(Path file) {
+    Objects.requireNonNull(file, "file");
+    if (!Files.isRegularFile(file)) {
+      throw new ModelLoadException("Model metadata file not found: " + file.toAbsolutePath());
+    }
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return parse(reader, file.toAbsolutePath().toString());
+    } catch (IOException e) {
+      throw new ModelLoadException(
+          "Cannot read model metadata " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses metadata from JSON text.
+   *
+   * @param reader the JSON
+   * @param source the file or resource name, for error messages
+   * @return the metadata
+   * @throws ModelLoadException naming {@code source} and what is missing or invalid
+   */
+  public static ModelMetadata parse(Reader reader, String source) {
+    JsonObject json;
+    try {
+      JsonElement root = JsonParser.parseReader(reader);
+      if (!root.isJsonObject()) {
+        throw new ModelLoadException(source + ": expected a JSON object at the top level");
+      }
+      json = root.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new ModelLoadException(source + ": not valid JSON: " + e.getMessage(), e);
+    }
+    try {
+      String pairHead = optString(json, "pair_head_file", null);
+      Map<String, Object> provenance =
+          json.has("provenance")
+              ? GSON.fromJson(
+                  json.get("provenance"), new TypeToken<Map<String, Object>>() {}.getType())
+              : Map.of();
+      Map<String, Map<String, Double>> metrics =
+          json.has("metrics")
+              ? GSON.fromJson(
+                  json.get("metrics"),
+                  new TypeToken<Map<String, Map<String, Double>>>() {}.getType())
+              : Map.of();
+      return new ModelMetadata(
+          requireInt(json, "format_version"),
+          requireString(json, "name"),
+          optString(json, "encoder_file", "model.onnx"),
+          optString(json, "tokenizer_file", "tokenizer.json"),
+          optString(json, "output", null),
+          Pooling.fromId(requireString(json, "pooling")),
+          requireBoolean(json, "normalize"),
+          requireInt(json, "dimension"),
+          requireInt(json, "max_sequence_length"),
+          SimilarityFunction.fromId(requireString(json, "similarity_function")),
+          requireDouble(json, "similarity_threshold"),
+          pairHead,
+          pairHead == null ? Double.NaN : requireDouble(json, "pair_head_threshold"),
+          provenance,
+          metrics);
+    } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {
+      throw new ModelLoadException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * This metadata as pretty-printed JSON.
+   *
+   * @return the text of a {@code qsim-model.json} file
+   */
+  public String toJson() {
+    JsonObject json = new JsonObject();
+    json.addProperty("format_version", formatVersion);
+    json.addProperty("name", name);
+    json.addProperty("encoder_file", encoderFile);
+    json.addProperty("tokenizer_file", tokenizerFile);
+    if (output != null) {
+      json.addProperty("output", output);
+    }
+    json.addProperty("pooling", pooling.id());
+    json.addProperty("normalize", normalize);
+    json.addProperty("dimension", dimension);
+    json.addProperty("max_sequence_length", maxSequenceLength);
+    json.addProperty("similarity_function", similarityFunction.id());
+    json.addProperty("similarity_threshold", similarityThreshold);
+    if (pairHeadFile != null) {
+      json.addProperty("pair_head_file", pairHeadFile);
+      json.addProperty("pair_head_threshold", pairHeadThreshold);
+    }
+    json.add("provenance", GSON.toJsonTree(provenance));
+    json.add("metrics", GSON.toJsonTree(metrics));
+    return GSON.toJson(json) + "\n";
+  }
+
+  /**
+   * Writes this metadata as a {@code qsim-model.json} file (use {@link ModelDirectoryWriter} to
+   * write a whole model directory atomically).
+   *
+   * @param file the file to write
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public void write(Path file) {
+    try {
+      Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write model metadata " + file.toAbsolutePath(), e);
+    }
+  }
+
+  private static JsonPrimitive require(JsonObject json, String key) {
+    JsonElement e = json.get(key);
+    if (e == null || e.isJsonNull()) {
+      throw new IllegalArgumentException("missing required key '" + key + "'");
+    }
+    if (!e.isJsonPrimitive()) {
+      throw new IllegalArgumentException("key '" + key + "' must be a string, number or boolean");
+    }
+    return e.getAsJsonPrimitive();
+  }
+
+  private static String requireString(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isString() || p.getAsString().isBlank()) {
+      throw new IllegalArgumentException("key '" + key + "' must be a non-empty string");
+    }
+    return p.getAsString();
+  }
+
+  private static String optString(JsonObject json, String key, String fallback) {
+    return json.has(key) && !json.get(key).isJsonNull() ? requireString(json, key) : fallback;
+  }
+
+  private static int requireInt(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble())) {
+      throw new IllegalArgumentException("key '" + key + "' must be an integer, was " + p);
+    }
+    return p.getAsInt();
+  }
+
+  private static double requireDouble(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isNumber()) {
+      throw new IllegalArgumentException("key '" + key + "' must be a number, was " + p);
+    }
+    return p.getAsDouble();
+  }
+
+  private static boolean requireBoolean(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isBoolean()) {
+      throw new IllegalArgumentException("key '" + key + "' must be true or false, was " + p);
+    }
+    return p.getAsBoolean();
+  }
+}

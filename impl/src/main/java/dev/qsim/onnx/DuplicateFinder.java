@@ -1,0 +1,332 @@
+package dev.qsim.onnx;
+
+import dev.qsim.DuplicateGroup;
+import dev.qsim.DuplicatePair;
+import dev.qsim.Duplicates;
+import dev.qsim.InferenceException;
+import dev.qsim.ProgressListener;
+import dev.qsim.SimilarityFunction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Finds the pairs of a list of embeddings whose similarity reaches a threshold, without an N×N
+ * matrix: blocked dot products over the upper triangle, one row block per task on a small named
+ * thread pool, and a bounded top-k per question. Memory: the vectors, one transposed column block
+ * per thread, and {@code k} candidates per question.
+ *
+ * <p>Stateless; each call uses its own threads, so concurrent calls are safe.
+ */
+final class DuplicateFinder {
+  static final Comparator<DuplicatePair> PAIR_ORDER =
+      Comparator.comparingDouble(DuplicatePair::score)
+          .reversed()
+          .thenComparingInt(DuplicatePair::first)
+          .thenComparingInt(DuplicatePair::second);
+
+  private static final int ROW_BLOCK = 64;
+  private static final int COLUMN_BLOCK = 256;
+  private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+  private final float[][] original;
+  private final SimilarityFunction function;
+  private final double threshold;
+  private final int topK;
+  private final int n;
+  private final int d;
+  private final float[] flat;
+  private final float[] squaredNorms;
+  private final TopK[] tops;
+
+  private DuplicateFinder(
+      float[][] vectors, SimilarityFunction function, double threshold, int topK) {
+    this.original = vectors;
+    this.function = function;
+    this.threshold = threshold;
+    this.topK = topK;
+    this.n = vectors.length;
+    this.d = n == 0 ? 0 : vectors[0].length;
+    this.flat = new float[n * d];
+    this.squaredNorms = new float[n];
+    for (int i = 0; i < n; i++) {
+      float[] v = vectors[i];
+      if (v.length != d) {
+        throw new IllegalArgumentException(
+            "Vector " + i + " has dimension " + v.length + ", expected " + d);
+      }
+      double sq = 0;
+      for (float x : v) {
+        sq += (double) x * x;
+      }
+      squaredNorms[i] = (float) sq;
+      double scale = function == SimilarityFunction.COSINE && sq > 0 ? 1 / Math.sqrt(sq) : 1;
+      for (int k = 0; k < d; k++) {
+        flat[i * d + k] = (float) (v[k] * scale);
+      }
+    }
+    this.tops = new TopK[n];
+    for (int i = 0; i < n; i++) {
+      tops[i] = new TopK(topK);
+    }
+  }
+
+  static Duplicates find(
+      float[][] vectors,
+      SimilarityFunction function,
+      double threshold,
+      int topK,
+      int maxPairs,
+      int threads,
+      ProgressListener progress) {
+    DuplicateFinder finder = new DuplicateFinder(vectors, function, threshold, topK);
+    finder.search(threads, progress);
+    return finder.collect(maxPairs);
+  }
+
+  private void search(int threads, ProgressListener progress) {
+    int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+    if (blocks == 0) {
+      progress.update("searching", 0, 0);
+      return;
+    }
+    long total = (long) n * (n + 1) / 2;
+    int poolSize = Math.max(1, Math.min(threads, blocks));
+    int poolId = POOL_IDS.incrementAndGet();
+    AtomicInteger threadIds = new AtomicInteger();
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, "qsim-duplicates-" + poolId + "-" + threadIds.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    ExecutorService pool = Executors.newFixedThreadPool(poolSize, factory);
+    try {
+      List<Future<?>> futures = new ArrayList<>(blocks);
+      for (int b = 0; b < blocks; b++) {
+        int r0 = b * ROW_BLOCK;
+        int r1 = Math.min(n, r0 + ROW_BLOCK);
+        futures.add(pool.submit(() -> rowBlock(r0, r1)));
+      }
+      long done = 0;
+      for (int b = 0; b < blocks; b++) {
+        futures.get(b).get();
+        int r0 = b * ROW_BLOCK;
+        int r1 = Math.min(n, r0 + ROW_BLOCK);
+        for (int i = r0; i < r1; i++) {
+          done += n - i;
+        }
+        progress.update("searching", done, total);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InferenceException("Interrupted while searching for duplicates", e);
+    } catch (ExecutionException e) {
+      throw new InferenceException("Duplicate search failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Scores rows [r0, r1) against every later question, four rows at a time over transposed column
+   * blocks.
+   */
+  private void rowBlock(int r0, int r1) {
+    float[] bt = new float[d * COLUMN_BLOCK];
+    float[][] acc = new float[4][COLUMN_BLOCK];
+    for (int c0 = r0; c0 < n; c0 += COLUMN_BLOCK) {
+      int c1 = Math.min(n, c0 + COLUMN_BLOCK);
+      int w = c1 - c0;
+      for (int j = 0; j < w; j++) {
+        int base = (c0 + j) * d;
+        for (int k = 0; k < d; k++) {
+          bt[k * w + j] = flat[base + k];
+        }
+      }
+      for (int i = r0; i < r1; i += 4) {
+        int rows = Math.min(4, r1 - i);
+        dot4(i, rows, bt, w, acc);
+        for (int q = 0; q < rows; q++) {
+          int row = i + q;
+          float[] a = acc[q];
+          for (int j = Math.max(0, row + 1 - c0); j < w; j++) {
+            double score = score(a[j], row, c0 + j);
+            if (score >= threshold) {
+              tops[row].offer(c0 + j, score);
+              tops[c0 + j].offer(row, score);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void dot4(int i, int rows, float[] bt, int w, float[][] acc) {
+    float[] acc0 = acc[0];
+    float[] acc1 = acc[1];
+    float[] acc2 = acc[2];
+    float[] acc3 = acc[3];
+    Arrays.fill(acc0, 0, w, 0f);
+    Arrays.fill(acc1, 0, w, 0f);
+    Arrays.fill(acc2, 0, w, 0f);
+    Arrays.fill(acc3, 0, w, 0f);
+    int i0 = i * d;
+    int i1 = (rows > 1 ? i + 1 : i) * d;
+    int i2 = (rows > 2 ? i + 2 : i) * d;
+    int i3 = (rows > 3 ? i + 3 : i) * d;
+    for (int k = 0; k < d; k++) {
+      float x0 = flat[i0 + k];
+      float x1 = flat[i1 + k];
+      float x2 = flat[i2 + k];
+      float x3 = flat[i3 + k];
+      int off = k * w;
+      for (int j = 0; j < w; j++) {
+        float b = bt[off + j];
+        acc0[j] += x0 * b;
+        acc1[j] += x1 * b;
+        acc2[j] += x2 * b;
+        acc3[j] += x3 * b;
+      }
+    }
+  }
+
+  private double score(float dot, int i, int j) {
+    switch (function) {
+      case COSINE:
+        return Math.max(-1.0, Math.min(1.0, dot));
+      case DOT_PRODUCT:
+        return dot;
+      case EUCLIDEAN:
+        double sq = Math.max(0.0, (double) squaredNorms[i] + squaredNorms[j] - 2.0 * dot);
+        return 1.0 / (1.0 + Math.sqrt(sq));
+      default:
+        throw new AssertionError(function);
+    }
+  }
+
+  private Duplicates collect(int maxPairs) {
+    Set<Long> seen = new HashSet<>();
+    List<DuplicatePair> pairs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      TopK top = tops[i];
+      for (int e = 0; e < top.size; e++) {
+        int j = top.index[e];
+        int a = Math.min(i, j);
+        int b = Math.max(i, j);
+        if (seen.add((long) a * n + b)) {
+          // Report the exact score, computed as SimilarityFunction does, so it equals
+          // similarity(q_a, q_b).
+          double exact = function.compare(original[a], original[b]);
+          if (exact >= threshold) {
+            pairs.add(new DuplicatePair(a, b, exact));
+          }
+        }
+      }
+    }
+    pairs.sort(PAIR_ORDER);
+    boolean truncated = pairs.size() > maxPairs;
+    List<DuplicatePair> kept = truncated ? pairs.subList(0, maxPairs) : pairs;
+    return new Duplicates(n, threshold, kept, groups(kept), truncated);
+  }
+
+  static List<DuplicateGroup> groups(List<DuplicatePair> pairs) {
+    Map<Integer, Integer> parent = new HashMap<>();
+    for (DuplicatePair p : pairs) {
+      union(parent, p.first(), p.second());
+    }
+    Map<Integer, List<Integer>> members = new HashMap<>();
+    for (Integer node : parent.keySet()) {
+      members.computeIfAbsent(root(parent, node), r -> new ArrayList<>()).add(node);
+    }
+    Map<Integer, List<DuplicatePair>> groupPairs = new HashMap<>();
+    for (DuplicatePair p : pairs) {
+      groupPairs.computeIfAbsent(root(parent, p.first()), r -> new ArrayList<>()).add(p);
+    }
+    List<DuplicateGroup> groups = new ArrayList<>();
+    for (Map.Entry<Integer, List<Integer>> e : members.entrySet()) {
+      List<Integer> m = e.getValue();
+      m.sort(null);
+      List<DuplicatePair> gp = groupPairs.get(e.getKey());
+      gp.sort(PAIR_ORDER);
+      groups.add(new DuplicateGroup(m, gp));
+    }
+    groups.sort(
+        Comparator.comparingInt((DuplicateGroup g) -> g.members().size())
+            .reversed()
+            .thenComparingInt(g -> g.members().get(0)));
+    return groups;
+  }
+
+  private static int root(Map<Integer, Integer> parent, int x) {
+    int r = x;
+    while (parent.get(r) != r) {
+      r = parent.get(r);
+    }
+    while (parent.get(x) != r) {
+      int next = parent.get(x);
+      parent.put(x, r);
+      x = next;
+    }
+    return r;
+  }
+
+  private static void union(Map<Integer, Integer> parent, int a, int b) {
+    parent.putIfAbsent(a, a);
+    parent.putIfAbsent(b, b);
+    int ra = root(parent, a);
+    int rb = root(parent, b);
+    if (ra != rb) {
+      parent.put(Math.max(ra, rb), Math.min(ra, rb));
+    }
+  }
+
+  /**
+   * The best {@code k} candidates of one question, by score then lower index. Offers from several
+   * threads are serialised on the instance.
+   */
+  private static final class TopK {
+    final int[] index;
+    final double[] score;
+    int size;
+
+    TopK(int k) {
+      index = new int[k];
+      score = new double[k];
+    }
+
+    synchronized void offer(int j, double s) {
+      if (size < index.length) {
+        index[size] = j;
+        score[size] = s;
+        size++;
+        return;
+      }
+      int worst = 0;
+      for (int e = 1; e < size; e++) {
+        if (worse(e, worst)) {
+          worst = e;
+        }
+      }
+      if (s > score[worst] || (s == score[worst] && j < index[worst])) {
+        index[worst] = j;
+        score[worst] = s;
+      }
+    }
+
+    private boolean worse(int a, int b) {
+      return score[a] < score[b] || (score[a] == score[b] && index[a] > index[b]);
+    }
+  }
+}

@@ -1,0 +1,429 @@
+package dev.qsim.onnx;
+
+import dev.qsim.DuplicateOptions;
+import dev.qsim.Duplicates;
+import dev.qsim.Embedding;
+import dev.qsim.Match;
+import dev.qsim.ProgressListener;
+import dev.qsim.QuestionPair;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.SimilarityFunction;
+import dev.qsim.model.ModelMetadata;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link QuestionSimilarity} served by an ONNX encoder through Deep Java Library's ONNX Runtime
+ * engine, fully offline.
+ *
+ * <pre>{@code
+ * try (OnnxQuestionSimilarity qsim = OnnxQuestionSimilarity.bundled()) {
+ *   double s = qsim.similarity("How do I learn Java?", "What is the best way to learn Java?");
+ *   boolean same = qsim.isDuplicate("How do I learn Java?", "What is the best way to learn Java?");
+ * }
+ * }</pre>
+ *
+ * <p>Questions are tokenised together, ordered by token count, run in batches of similar length
+ * (padded per batch) and returned in input order; pooling and normalisation happen in Java as the
+ * model's metadata says.
+ *
+ * <p><b>Thread safety:</b> thread-safe. Share one instance: the ONNX Runtime session and the
+ * tokenizer are shared, and each call borrows one of a pool of DJL predictors (which are not
+ * thread-safe themselves). {@link #close()} frees the native memory; do not call it while other
+ * threads are still using the instance.
+ *
+ * <p><b>Offline:</b> loading sets the system properties {@code ai.djl.offline=true} and {@code
+ * OPT_OUT_TRACKING=true} unless they are already set, so DJL neither downloads nor reports usage.
+ * Set them yourself (or {@code -Dai.djl.offline=false}) before the first DJL call to choose
+ * otherwise.
+ */
+public final class OnnxQuestionSimilarity implements QuestionSimilarity {
+  /** The class-path folder of the bundled all-MiniLM-L6-v2 model's metadata. */
+  public static final String BUNDLED_MODEL = "dev/qsim/models/all-minilm-l6-v2";
+
+  /** Default number of questions per encoder call. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  private final ModelMetadata metadata;
+  private final SentenceEncoder encoder;
+  private final PairHead pairHead;
+  private final int threads;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OnnxQuestionSimilarity(Builder b) {
+    ensureOffline();
+    ModelSource source =
+        b.directory != null
+            ? ModelSource.directory(b.directory)
+            : ModelSource.classpath(b.loader, b.resourcePrefix);
+    ModelMetadata md = source.readMetadata();
+    int maxLength = b.maxSequenceLength > 0 ? b.maxSequenceLength : md.maxSequenceLength();
+    this.pairHead =
+        md.pairHeadFile() == null ? null : PairHead.load(source, md.pairHeadFile(), md.dimension());
+    this.threads = b.threads;
+    this.encoder = new SentenceEncoder(source, md, maxLength, b.batchSize, b.threads);
+    this.metadata = md;
+    try {
+      float[][] probe = encoder.encode(List.of("How does this model work?"), ProgressListener.NONE);
+      if (probe[0].length != md.dimension()) {
+        throw new dev.qsim.ModelLoadException(
+            "Encoder of "
+                + source.describe()
+                + " produces "
+                + probe[0].length
+                + " dimensions but "
+                + ModelMetadata.FILE_NAME
+                + " says dimension "
+                + md.dimension());
+      }
+    } catch (RuntimeException e) {
+      encoder.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the bundled all-MiniLM-L6-v2 model from qsim-impl's class path. No network, no files on
+   * disk.
+   *
+   * @return a new instance; close it when done
+   * @throws dev.qsim.ModelLoadException if the model's resources or native libraries are missing
+   */
+  public static OnnxQuestionSimilarity bundled() {
+    return builder()
+        .setModelResource(OnnxQuestionSimilarity.class.getClassLoader(), BUNDLED_MODEL)
+        .build();
+  }
+
+  /**
+   * Starts configuring a model. Name exactly one source: {@link Builder#setModelDirectory(Path)} or
+   * {@link Builder#setModelResource(ClassLoader, String)}.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The model's metadata, as read from its {@code qsim-model.json}.
+   *
+   * @return the metadata
+   */
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public List<Embedding> embedAll(List<String> questions) {
+    return embedAll(questions, ProgressListener.NONE);
+  }
+
+  /**
+   * Embeds questions as {@link #embedAll(List)} does, reporting {@code "embedding"} progress after
+   * each batch.
+   *
+   * @param questions the questions; none null or blank
+   * @param progress receives progress updates from the calling thread
+   * @return the embeddings, in input order
+   */
+  public List<Embedding> embedAll(List<String> questions, ProgressListener progress) {
+    float[][] vectors = vectors(questions, "questions", progress);
+    List<Embedding> out = new ArrayList<>(vectors.length);
+    for (float[] v : vectors) {
+      out.add(Embedding.of(v));
+    }
+    return out;
+  }
+
+  @Override
+  public double[] similarities(List<QuestionPair> pairs) {
+    return scorePairs(pairs, false);
+  }
+
+  @Override
+  public double[] duplicateScores(List<QuestionPair> pairs) {
+    return scorePairs(pairs, pairHead != null);
+  }
+
+  private double[] scorePairs(List<QuestionPair> pairs, boolean useHead) {
+    Objects.requireNonNull(pairs, "pairs");
+    Map<String, Integer> unique = new LinkedHashMap<>();
+    int[][] index = new int[pairs.size()][2];
+    for (int p = 0; p < pairs.size(); p++) {
+      QuestionPair pair = Objects.requireNonNull(pairs.get(p), () -> "pairs[" + pairs.size() + "]");
+      index[p][0] =
+          unique.computeIfAbsent(checkText(pair.first(), "pairs", p, ".first"), k -> unique.size());
+      index[p][1] =
+          unique.computeIfAbsent(
+              checkText(pair.second(), "pairs", p, ".second"), k -> unique.size());
+    }
+    float[][] vectors = vectors(new ArrayList<>(unique.keySet()), "pairs", ProgressListener.NONE);
+    SimilarityFunction f = metadata.similarityFunction();
+    double[] scores = new double[pairs.size()];
+    for (int p = 0; p < scores.length; p++) {
+      float[] u = vectors[index[p][0]];
+      float[] v = vectors[index[p][1]];
+      scores[p] = useHead ? pairHead.probability(u, v) : f.compare(u, v);
+    }
+    return scores;
+  }
+
+  @Override
+  public Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
+    return findDuplicates(questions, options, ProgressListener.NONE);
+  }
+
+  @Override
+  public Duplicates findDuplicates(
+      List<String> questions, DuplicateOptions options, ProgressListener progress) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    float[][] vectors = vectors(questions, "questions", progress);
+    double threshold = options.threshold().orElse(metadata.similarityThreshold());
+    return DuplicateFinder.find(
+        vectors,
+        metadata.similarityFunction(),
+        threshold,
+        options.topKPerQuestion(),
+        options.maxPairs(),
+        threads,
+        progress);
+  }
+
+  @Override
+  public List<Match> mostSimilar(String query, List<String> candidates, int k) {
+    QuestionSimilarity.checkQuestion(query, "query");
+    Objects.requireNonNull(candidates, "candidates");
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, was " + k);
+    }
+    List<String> all = new ArrayList<>(candidates.size() + 1);
+    all.add(query);
+    for (int i = 0; i < candidates.size(); i++) {
+      all.add(checkText(candidates.get(i), "candidates", i, ""));
+    }
+    float[][] vectors = vectors(all, "candidates", ProgressListener.NONE);
+    SimilarityFunction f = metadata.similarityFunction();
+    Comparator<Match> worstFirst =
+        Comparator.comparingDouble(Match::score)
+            .thenComparing(Match::index, Comparator.reverseOrder());
+    PriorityQueue<Match> best = new PriorityQueue<>(worstFirst);
+    for (int i = 0; i < candidates.size(); i++) {
+      best.add(new Match(i, candidates.get(i), f.compare(vectors[0], vectors[i + 1])));
+      if (best.size() > k) {
+        best.poll();
+      }
+    }
+    List<Match> out = new ArrayList<>(best);
+    out.sort(worstFirst.reversed());
+    return out;
+  }
+
+  @Override
+  public SimilarityFunction similarityFunction() {
+    ensureOpen();
+    return metadata.similarityFunction();
+  }
+
+  @Override
+  public double similarityThreshold() {
+    ensureOpen();
+    return metadata.similarityThreshold();
+  }
+
+  @Override
+  public double duplicateThreshold() {
+    ensureOpen();
+    return pairHead != null ? metadata.pairHeadThreshold() : metadata.similarityThreshold();
+  }
+
+  @Override
+  public boolean hasPairHead() {
+    ensureOpen();
+    return pairHead != null;
+  }
+
+  @Override
+  public int dimension() {
+    ensureOpen();
+    return metadata.dimension();
+  }
+
+  @Override
+  public int maxSequenceLength() {
+    ensureOpen();
+    return encoder.maxLength();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      encoder.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OnnxQuestionSimilarity["
+        + metadata.name()
+        + ", dimension="
+        + metadata.dimension()
+        + "]";
+  }
+
+  private float[][] vectors(List<String> questions, String argument, ProgressListener progress) {
+    Objects.requireNonNull(questions, argument);
+    for (int i = 0; i < questions.size(); i++) {
+      checkText(questions.get(i), argument, i, "");
+    }
+    ensureOpen();
+    return encoder.encode(questions, progress);
+  }
+
+  private static String checkText(String text, String argument, int index, String suffix) {
+    if (text == null) {
+      throw new NullPointerException(argument + "[" + index + "]" + suffix);
+    }
+    if (text.isBlank()) {
+      throw new IllegalArgumentException(
+          argument
+              + "["
+              + index
+              + "]"
+              + suffix
+              + " is blank: a question needs at least one non-space character");
+    }
+    return text;
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("This OnnxQuestionSimilarity has been closed.");
+    }
+  }
+
+  private static void ensureOffline() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getProperty("OPT_OUT_TRACKING") == null
+        && System.getenv("OPT_OUT_TRACKING") == null) {
+      System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+  }
+
+  /**
+   * Configures and loads a model. {@code set*} values are required (exactly one source), {@code
+   * opt*} values are optional.
+   *
+   * <p>Not thread-safe; use one builder per thread.
+   */
+  public static final class Builder {
+    private Path directory;
+    private ClassLoader loader;
+    private String resourcePrefix;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int maxSequenceLength;
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    private Builder() {}
+
+    /**
+     * Loads the model from a model directory on disk (see {@code docs/model-format.md}).
+     *
+     * @param directory the directory holding {@code qsim-model.json}
+     * @return this builder
+     */
+    public Builder setModelDirectory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+      this.loader = null;
+      this.resourcePrefix = null;
+      return this;
+    }
+
+    /**
+     * Loads the model from class-path resources.
+     *
+     * @param loader the class loader that holds the resources (never the thread's context loader
+     *     implicitly)
+     * @param resourcePrefix the resource folder holding {@code qsim-model.json}, e.g. {@value
+     *     #BUNDLED_MODEL_REF}
+     * @return this builder
+     */
+    public Builder setModelResource(ClassLoader loader, String resourcePrefix) {
+      this.loader = Objects.requireNonNull(loader, "loader");
+      this.resourcePrefix = Objects.requireNonNull(resourcePrefix, "resourcePrefix");
+      this.directory = null;
+      return this;
+    }
+
+    private static final String BUNDLED_MODEL_REF = BUNDLED_MODEL;
+
+    /**
+     * Sets how many questions go to the encoder at once (default {@value
+     * OnnxQuestionSimilarity#DEFAULT_BATCH_SIZE}).
+     *
+     * @param size from 1 to 1024
+     * @return this builder
+     */
+    public Builder optBatchSize(int size) {
+      if (size < 1 || size > 1024) {
+        throw new IllegalArgumentException("batchSize must be in [1, 1024], was " + size);
+      }
+      this.batchSize = size;
+      return this;
+    }
+
+    /**
+     * Overrides the model's maximum sequence length (tokens per question, special tokens included).
+     *
+     * @param length from 2 to 512
+     * @return this builder
+     */
+    public Builder optMaxSequenceLength(int length) {
+      if (length < 2 || length > 512) {
+        throw new IllegalArgumentException("maxSequenceLength must be in [2, 512], was " + length);
+      }
+      this.maxSequenceLength = length;
+      return this;
+    }
+
+    /**
+     * Sets the threads ONNX Runtime uses inside one encoder call, and the threads of the duplicate
+     * search (default: the available processors).
+     *
+     * @param count at least 1
+     * @return this builder
+     */
+    public Builder optThreads(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, was " + count);
+      }
+      this.threads = count;
+      return this;
+    }
+
+    /**
+     * Loads the model.
+     *
+     * @return the loaded model; close it when done
+     * @throws IllegalStateException if no model source was set
+     * @throws dev.qsim.ModelLoadException naming the path or resource and what is wrong
+     */
+    public OnnxQuestionSimilarity build() {
+      if (directory == null && loader == null) {
+        throw new IllegalStateException(
+            "No model source: call setModelDirectory(path) or setModelResource(classLoader, prefix)");
+      }
+      return new OnnxQuestionSimilarity(this);
+    }
+  }
+}

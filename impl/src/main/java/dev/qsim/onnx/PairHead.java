@@ -1,0 +1,155 @@
+package dev.qsim.onnx;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.qsim.ModelLoadException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A learned duplicate classifier over two embeddings {@code u, v}: a small feed-forward network on
+ * {@code [u, v, |u - v|, u * v]}, made symmetric by averaging {@code p(u, v)} and {@code p(v, u)}.
+ * See {@code docs/model-format.md}.
+ *
+ * <p>Immutable after loading and thread-safe.
+ */
+final class PairHead {
+  private final Layer[] layers;
+  private final int dimension;
+
+  private PairHead(Layer[] layers, int dimension) {
+    this.layers = layers;
+    this.dimension = dimension;
+  }
+
+  private record Layer(float[][] weights, float[] bias, String activation) {}
+
+  static PairHead load(ModelSource src, String file, int dimension) {
+    String where = src.describe() + "/" + file;
+    try (InputStream in = src.open(file);
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      return parse(JsonParser.parseReader(reader).getAsJsonObject(), dimension, where);
+    } catch (IOException
+        | JsonParseException
+        | IllegalStateException
+        | IllegalArgumentException e) {
+      throw new ModelLoadException("Invalid pair head " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  static PairHead parse(JsonObject json, int dimension, String where) {
+    if (!json.has("format_version") || json.get("format_version").getAsInt() != 1) {
+      throw new IllegalArgumentException("format_version must be 1");
+    }
+    String features = json.has("features") ? json.get("features").getAsString() : "u,v,|u-v|,u*v";
+    if (!features.replace(" ", "").equals("u,v,|u-v|,u*v")) {
+      throw new IllegalArgumentException(
+          "unsupported features '" + features + "'; expected u,v,|u-v|,u*v");
+    }
+    JsonArray array = json.getAsJsonArray("layers");
+    if (array == null || array.isEmpty()) {
+      throw new IllegalArgumentException("no layers");
+    }
+    List<Layer> layers = new ArrayList<>();
+    int in = 4 * dimension;
+    for (int l = 0; l < array.size(); l++) {
+      JsonObject layer = array.get(l).getAsJsonObject();
+      JsonArray rows = layer.getAsJsonArray("weights");
+      float[][] w = new float[rows.size()][];
+      for (int o = 0; o < w.length; o++) {
+        JsonArray row = rows.get(o).getAsJsonArray();
+        if (row.size() != in) {
+          throw new IllegalArgumentException(
+              "layer " + l + " row " + o + " has " + row.size() + " weights, expected " + in);
+        }
+        w[o] = new float[in];
+        for (int i = 0; i < in; i++) {
+          w[o][i] = row.get(i).getAsFloat();
+        }
+      }
+      float[] b = new float[w.length];
+      JsonArray bias = layer.getAsJsonArray("bias");
+      if (bias == null || bias.size() != w.length) {
+        throw new IllegalArgumentException(
+            "layer " + l + " needs a bias of " + w.length + " values");
+      }
+      for (int o = 0; o < b.length; o++) {
+        b[o] = bias.get(o).getAsFloat();
+      }
+      JsonElement act = layer.get("activation");
+      String activation = act == null ? "identity" : act.getAsString();
+      boolean last = l == array.size() - 1;
+      if (last) {
+        if (!(activation.equals("sigmoid") && w.length == 1)
+            && !(activation.equals("softmax") && w.length == 2)) {
+          throw new IllegalArgumentException(
+              "the last layer must be 1 output with sigmoid or 2 outputs with softmax, was "
+                  + w.length
+                  + " with "
+                  + activation);
+        }
+      } else if (!List.of("relu", "tanh", "identity").contains(activation)) {
+        throw new IllegalArgumentException(
+            "layer " + l + " has unsupported activation '" + activation + "'");
+      }
+      layers.add(new Layer(w, b, activation));
+      in = w.length;
+    }
+    return new PairHead(layers.toArray(new Layer[0]), dimension);
+  }
+
+  /** The symmetric duplicate probability of two embeddings. */
+  double probability(float[] u, float[] v) {
+    return 0.5 * (forward(u, v) + forward(v, u));
+  }
+
+  private double forward(float[] u, float[] v) {
+    int d = dimension;
+    float[] x = new float[4 * d];
+    for (int k = 0; k < d; k++) {
+      x[k] = u[k];
+      x[d + k] = v[k];
+      x[2 * d + k] = Math.abs(u[k] - v[k]);
+      x[3 * d + k] = u[k] * v[k];
+    }
+    for (Layer layer : layers) {
+      float[] y = new float[layer.bias.length];
+      for (int o = 0; o < y.length; o++) {
+        float[] w = layer.weights[o];
+        double s = layer.bias[o];
+        for (int i = 0; i < x.length; i++) {
+          s += w[i] * x[i];
+        }
+        y[o] = (float) s;
+      }
+      switch (layer.activation) {
+        case "relu":
+          for (int o = 0; o < y.length; o++) {
+            y[o] = Math.max(0f, y[o]);
+          }
+          break;
+        case "tanh":
+          for (int o = 0; o < y.length; o++) {
+            y[o] = (float) Math.tanh(y[o]);
+          }
+          break;
+        case "sigmoid":
+          return 1.0 / (1.0 + Math.exp(-y[0]));
+        case "softmax":
+          return 1.0 / (1.0 + Math.exp((double) y[0] - y[1]));
+        default:
+          break;
+      }
+      x = y;
+    }
+    throw new AssertionError("validated: the last layer is sigmoid or softmax");
+  }
+}

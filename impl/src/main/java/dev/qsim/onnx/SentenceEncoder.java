@@ -1,0 +1,418 @@
+package dev.qsim.onnx;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.EngineException;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import ai.djl.util.PairList;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.qsim.InferenceException;
+import dev.qsim.ModelLoadException;
+import dev.qsim.ProgressListener;
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * The siamese encoder: one ONNX network (shared by every question) behind DJL's ONNX Runtime
+ * engine, the model's Hugging Face tokenizer, and pooling plus normalisation in Java.
+ *
+ * <p>Thread-safe: the ONNX Runtime session and the tokenizer are shared; DJL predictors are not
+ * thread-safe, so each call borrows one from a pool and returns it.
+ */
+final class SentenceEncoder implements AutoCloseable {
+  static final String ENGINE = "OnnxRuntime";
+  private static final List<String> KNOWN_INPUTS =
+      List.of("input_ids", "attention_mask", "token_type_ids");
+
+  private final ModelMetadata metadata;
+  private final String source;
+  private final Model model;
+  private final OrtSession.SessionOptions sessionOptions;
+  private final HuggingFaceTokenizer tokenizer;
+  private final List<String> inputNames;
+  private final int maxLength;
+  private final int batchSize;
+  private final ConcurrentLinkedDeque<Predictor<TokenBatch, float[][]>> predictors =
+      new ConcurrentLinkedDeque<>();
+  private final List<Predictor<TokenBatch, float[][]>> allPredictors = new ArrayList<>();
+
+  SentenceEncoder(
+      ModelSource src, ModelMetadata metadata, int maxLength, int batchSize, int intraOpThreads) {
+    this.metadata = metadata;
+    this.source = src.describe();
+    this.maxLength = maxLength;
+    this.batchSize = batchSize;
+    this.tokenizer = loadTokenizer(src, metadata, maxLength);
+    OrtSession.SessionOptions options = null;
+    Model loaded = null;
+    try {
+      options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setInterOpNumThreads(1);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      loaded = loadModel(src, metadata, options);
+      this.inputNames = checkInputs(loaded, src);
+      this.model = loaded;
+      this.sessionOptions = options;
+    } catch (OrtException e) {
+      tokenizer.close();
+      closeQuietly(loaded, options);
+      throw new ModelLoadException(
+          "Cannot configure ONNX Runtime for " + source + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      closeQuietly(loaded, options);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Model model, OrtSession.SessionOptions options) {
+    if (model != null) {
+      model.close();
+    }
+    if (options != null) {
+      options.close();
+    }
+  }
+
+  private static HuggingFaceTokenizer loadTokenizer(
+      ModelSource src, ModelMetadata metadata, int maxLength) {
+    Map<String, String> options = new HashMap<>();
+    options.put("padding", "false");
+    options.put("truncation", "true");
+    options.put("maxLength", Integer.toString(maxLength));
+    options.put("addSpecialTokens", "true");
+    try (InputStream in = src.open(metadata.tokenizerFile())) {
+      return HuggingFaceTokenizer.newInstance(in, options);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ModelLoadException) {
+        throw (ModelLoadException) e;
+      }
+      throw new ModelLoadException(
+          "Cannot load tokenizer '"
+              + metadata.tokenizerFile()
+              + "' of model "
+              + src.describe()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Model loadModel(
+      ModelSource src, ModelMetadata metadata, OrtSession.SessionOptions options) {
+    Model model;
+    try {
+      model = Model.newInstance(metadata.name(), Device.cpu(), ENGINE);
+    } catch (EngineException | IllegalArgumentException e) {
+      throw new ModelLoadException(
+          "The ONNX Runtime engine of DJL is not available (add ai.djl.onnxruntime:onnxruntime-engine): "
+              + e.getMessage(),
+          e);
+    }
+    Map<String, Object> loadOptions = Map.of("sessionOptions", options);
+    String what = src.describe() + "/" + metadata.encoderFile();
+    try {
+      Path file = src.path(metadata.encoderFile());
+      if (file != null) {
+        model.load(file, null, loadOptions);
+      } else {
+        try (InputStream in = src.open(metadata.encoderFile())) {
+          model.load(in, loadOptions);
+        }
+      }
+      return model;
+    } catch (MalformedModelException | EngineException e) {
+      model.close();
+      throw new ModelLoadException(
+          "Corrupt or unsupported ONNX encoder " + what + ": " + rootMessage(e), e);
+    } catch (IOException e) {
+      model.close();
+      throw new ModelLoadException("Cannot read ONNX encoder " + what + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  private static List<String> checkInputs(Model model, ModelSource src) {
+    PairList<String, Shape> described = model.describeInput();
+    List<String> names = new ArrayList<>(described.keys());
+    for (String name : names) {
+      if (!KNOWN_INPUTS.contains(name)) {
+        throw new ModelLoadException(
+            "ONNX encoder of "
+                + src.describe()
+                + " has input '"
+                + name
+                + "'; qsim feeds only "
+                + KNOWN_INPUTS);
+      }
+    }
+    if (!names.contains("input_ids")) {
+      throw new ModelLoadException(
+          "ONNX encoder of " + src.describe() + " has no 'input_ids' input: " + names);
+    }
+    return List.copyOf(names);
+  }
+
+  int maxLength() {
+    return maxLength;
+  }
+
+  /**
+   * Embeds texts: tokenises all, orders them by token count, runs batches of similar length, and
+   * restores input order.
+   */
+  float[][] encode(List<String> texts, ProgressListener progress) {
+    int n = texts.size();
+    float[][] result = new float[n][];
+    if (n == 0) {
+      return result;
+    }
+    Encoding[] encodings;
+    try {
+      encodings = tokenizer.batchEncode(texts.toArray(new String[0]));
+    } catch (RuntimeException e) {
+      throw new InferenceException(
+          "Tokenisation failed for a list of " + n + " questions: " + e.getMessage(), e);
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order, Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed());
+    Predictor<TokenBatch, float[][]> predictor = borrow();
+    try {
+      for (int start = 0; start < n; start += batchSize) {
+        int end = Math.min(n, start + batchSize);
+        TokenBatch batch = TokenBatch.of(encodings, order, start, end);
+        float[][] vectors;
+        try {
+          vectors = predictor.predict(batch);
+        } catch (TranslateException | RuntimeException e) {
+          throw new InferenceException(
+              "Encoder failed on a batch of "
+                  + (end - start)
+                  + " questions (first input index "
+                  + order[start]
+                  + "): "
+                  + rootMessage(e),
+              e);
+        }
+        for (int r = 0; r < vectors.length; r++) {
+          result[order[start + r]] = vectors[r];
+        }
+        progress.update("embedding", end, n);
+      }
+    } finally {
+      predictors.push(predictor);
+    }
+    return result;
+  }
+
+  private Predictor<TokenBatch, float[][]> borrow() {
+    Predictor<TokenBatch, float[][]> p = predictors.poll();
+    if (p != null) {
+      return p;
+    }
+    p = model.newPredictor(new Translator());
+    synchronized (allPredictors) {
+      allPredictors.add(p);
+    }
+    return p;
+  }
+
+  @Override
+  public void close() {
+    synchronized (allPredictors) {
+      allPredictors.forEach(Predictor::close);
+      allPredictors.clear();
+    }
+    predictors.clear();
+    model.close();
+    sessionOptions.close();
+    tokenizer.close();
+  }
+
+  /** One padded batch of token ids, row-major. */
+  static final class TokenBatch {
+    final int rows;
+    final int cols;
+    final long[] ids;
+    final long[] mask;
+    final long[] types;
+
+    private TokenBatch(int rows, int cols) {
+      this.rows = rows;
+      this.cols = cols;
+      this.ids = new long[rows * cols];
+      this.mask = new long[rows * cols];
+      this.types = new long[rows * cols];
+    }
+
+    static TokenBatch of(Encoding[] encodings, Integer[] order, int start, int end) {
+      int cols = 1;
+      for (int i = start; i < end; i++) {
+        cols = Math.max(cols, encodings[order[i]].getIds().length);
+      }
+      TokenBatch b = new TokenBatch(end - start, cols);
+      for (int r = 0; r < b.rows; r++) {
+        Encoding e = encodings[order[start + r]];
+        long[] ids = e.getIds();
+        long[] mask = e.getAttentionMask();
+        long[] types = e.getTypeIds();
+        System.arraycopy(ids, 0, b.ids, r * cols, ids.length);
+        System.arraycopy(mask, 0, b.mask, r * cols, mask.length);
+        System.arraycopy(types, 0, b.types, r * cols, types.length);
+      }
+      return b;
+    }
+  }
+
+  /** Feeds a token batch to the encoder and pools its output into one vector per row. */
+  private final class Translator implements NoBatchifyTranslator<TokenBatch, float[][]> {
+    private static final String BATCH = "qsim.batch";
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, TokenBatch batch) {
+      ctx.setAttachment(BATCH, batch);
+      NDManager manager = ctx.getNDManager();
+      Shape shape = new Shape(batch.rows, batch.cols);
+      NDList list = new NDList(inputNames.size());
+      for (String name : inputNames) {
+        long[] data =
+            name.equals("input_ids")
+                ? batch.ids
+                : name.equals("attention_mask") ? batch.mask : batch.types;
+        NDArray array = manager.create(data, shape);
+        array.setName(name);
+        list.add(array);
+      }
+      return list;
+    }
+
+    @Override
+    public float[][] processOutput(TranslatorContext ctx, NDList list) {
+      TokenBatch batch = (TokenBatch) ctx.getAttachment(BATCH);
+      NDArray out = metadata.output() == null ? list.get(0) : list.get(metadata.output());
+      if (out == null) {
+        throw new InferenceException(
+            "Encoder of " + source + " has no output named '" + metadata.output() + "'");
+      }
+      return Pooler.pool(out.toFloatArray(), out.getShape().getShape(), batch, metadata, source);
+    }
+  }
+
+  /** Pooling and normalisation, on plain arrays. */
+  static final class Pooler {
+    private Pooler() {}
+
+    static float[][] pool(
+        float[] data, long[] shape, TokenBatch batch, ModelMetadata md, String source) {
+      Pooling pooling = md.pooling();
+      int rows = batch.rows;
+      int dim;
+      float[][] out = new float[rows][];
+      if (pooling == Pooling.NONE) {
+        if (shape.length != 2 || shape[0] != rows) {
+          throw new InferenceException(
+              "Encoder of "
+                  + source
+                  + " returned shape "
+                  + Arrays.toString(shape)
+                  + "; pooling 'none' needs [batch, dim]");
+        }
+        dim = (int) shape[1];
+        for (int r = 0; r < rows; r++) {
+          out[r] = Arrays.copyOfRange(data, r * dim, (r + 1) * dim);
+        }
+      } else {
+        if (shape.length != 3 || shape[0] != rows || shape[1] != batch.cols) {
+          throw new InferenceException(
+              "Encoder of "
+                  + source
+                  + " returned shape "
+                  + Arrays.toString(shape)
+                  + "; pooling '"
+                  + pooling.id()
+                  + "' needs [batch, tokens, dim]");
+        }
+        dim = (int) shape[2];
+        int cols = batch.cols;
+        for (int r = 0; r < rows; r++) {
+          float[] v = new float[dim];
+          if (pooling == Pooling.CLS) {
+            System.arraycopy(data, r * cols * dim, v, 0, dim);
+          } else {
+            double[] sum = new double[dim];
+            int count = 0;
+            for (int t = 0; t < cols; t++) {
+              if (batch.mask[r * cols + t] == 0) {
+                continue;
+              }
+              count++;
+              int base = (r * cols + t) * dim;
+              for (int k = 0; k < dim; k++) {
+                sum[k] += data[base + k];
+              }
+            }
+            for (int k = 0; k < dim; k++) {
+              v[k] = (float) (sum[k] / Math.max(1, count));
+            }
+          }
+          out[r] = v;
+        }
+      }
+      if (md.normalize()) {
+        for (float[] v : out) {
+          normalizeInPlace(v);
+        }
+      }
+      return out;
+    }
+
+    static void normalizeInPlace(float[] v) {
+      double sum = 0;
+      for (float x : v) {
+        sum += (double) x * x;
+      }
+      double norm = Math.sqrt(sum);
+      if (norm > 0) {
+        for (int k = 0; k < v.length; k++) {
+          v[k] = (float) (v[k] / norm);
+        }
+      }
+    }
+  }
+}
