@@ -3,8 +3,8 @@ package dev.qsim.eval;
 import java.util.Arrays;
 
 /**
- * Counts of duplicate and non-duplicate scores in equal-width bins, for plotting how well a
- * model's scores separate the two classes.
+ * Counts of duplicate and non-duplicate scores in equal-width bins, for plotting how well a model's
+ * scores separate the two classes.
  *
  * <p>Bin {@code i} covers {@code [lower + i * width, lower + (i + 1) * width)}; the last bin also
  * holds {@code upper}. Scores outside {@code [lower, upper]} are counted in the first or last bin.
