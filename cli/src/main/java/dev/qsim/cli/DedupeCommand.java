@@ -1,0 +1,184 @@
+package dev.qsim.cli;
+
+import com.google.gson.stream.JsonWriter;
+import dev.qsim.DuplicateGroup;
+import dev.qsim.DuplicateOptions;
+import dev.qsim.DuplicatePair;
+import dev.qsim.Duplicates;
+import dev.qsim.QuestionSimilarity;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code qsim dedupe}. Not thread-safe: one instance per invocation. */
+@Command(
+    name = "dedupe",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Finds groups of duplicate questions in a file with one question per line (UTF-8).",
+      "Writes one JSON object per group to the output (JSON Lines), for example:",
+      "  {\"group\":1,\"size\":2,\"questions\":[{\"line\":3,\"text\":\"...\"},...],"
+          + "\"pairs\":[{\"a\":3,\"b\":9,\"score\":0.93},...]}",
+      "Line numbers are the input's 1-based lines. Blank lines are skipped and counted.",
+      "A summary goes to standard error."
+    })
+final class DedupeCommand implements Callable<Integer> {
+  /** Lists at least this long get a progress bar. */
+  static final int PROGRESS_MIN_QUESTIONS = 2_000;
+
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Questions, one per line.")
+  Path input;
+
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "FILE.jsonl",
+      description = "Where to write the duplicate groups (replaced atomically).")
+  Path output;
+
+  @Option(
+      names = "--threshold",
+      paramLabel = "T",
+      description = "Similarity a pair must reach. Default: the model's calibrated threshold.")
+  Double threshold;
+
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description = "Duplicates kept per question. Default: ${DEFAULT-VALUE}.")
+  int topK = DuplicateOptions.DEFAULT_TOP_K;
+
+  @Option(
+      names = "--max-pairs",
+      paramLabel = "N",
+      description = "Most pairs kept, the highest-scoring. Default: ${DEFAULT-VALUE}.")
+  int maxPairs = DuplicateOptions.DEFAULT_MAX_PAIRS;
+
+  @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+  boolean noProgress;
+
+  @Mixin ModelOptions model;
+
+  @ParentCommand QsimCli parent;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    DuplicateOptions options = options();
+    PrintWriter err = spec.commandLine().getErr();
+    QuestionFile file = QuestionFile.read(input);
+    AtomicFiles.checkWritable(output, "output");
+    err.printf(
+        Locale.ROOT,
+        "Read %,d questions from %s (%,d lines, %,d blank lines skipped)%n",
+        file.questions().size(),
+        input,
+        file.totalLines(),
+        file.blankLines());
+    err.flush();
+
+    Duplicates found;
+    StageProgress progress =
+        new StageProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
+    try (QuestionSimilarity sim = model.open(parent.models())) {
+      if (file.questions().size() < 2) {
+        double used = options.threshold().orElse(sim.similarityThreshold());
+        found = new Duplicates(file.questions().size(), used, List.of(), List.of(), false);
+      } else {
+        found = sim.findDuplicates(file.questions(), options, progress);
+      }
+    } finally {
+      progress.finish();
+    }
+
+    Duplicates result = found;
+    AtomicFiles.writeText(output, "output", writer -> writeGroups(writer, file, result));
+
+    long inGroups = result.groups().stream().mapToLong(g -> g.members().size()).sum();
+    err.printf(
+        Locale.ROOT,
+        "Found %,d duplicate pairs in %,d groups (%,d questions) at similarity >= %.4f%n",
+        result.pairs().size(),
+        result.groups().size(),
+        inGroups,
+        result.threshold());
+    if (result.truncated()) {
+      err.printf(
+          Locale.ROOT,
+          "Kept only the %,d highest-scoring pairs (--max-pairs); more pairs qualified%n",
+          maxPairs);
+    }
+    err.printf(Locale.ROOT, "Wrote %,d groups to %s%n", result.groups().size(), output);
+    err.flush();
+    return 0;
+  }
+
+  private DuplicateOptions options() {
+    if (topK < 1) {
+      throw new ParameterException(spec.commandLine(), "--top-k must be >= 1, was " + topK);
+    }
+    if (maxPairs < 1) {
+      throw new ParameterException(spec.commandLine(), "--max-pairs must be >= 1, was " + maxPairs);
+    }
+    DuplicateOptions options =
+        DuplicateOptions.defaults().withTopKPerQuestion(topK).withMaxPairs(maxPairs);
+    if (threshold != null) {
+      if (!Double.isFinite(threshold)) {
+        throw new ParameterException(
+            spec.commandLine(), "--threshold must be a finite number, was " + threshold);
+      }
+      options = options.withThreshold(threshold);
+    }
+    return options;
+  }
+
+  /** One JSON object per group, in the order the model returned them (largest first). */
+  static void writeGroups(Writer writer, QuestionFile file, Duplicates duplicates)
+      throws IOException {
+    int number = 0;
+    for (DuplicateGroup group : duplicates.groups()) {
+      number++;
+      JsonWriter json = new JsonWriter(writer);
+      json.setHtmlSafe(false);
+      json.beginObject();
+      json.name("group").value(number);
+      json.name("size").value(group.members().size());
+      json.name("questions").beginArray();
+      for (int member : group.members()) {
+        json.beginObject();
+        json.name("line").value(file.lineOf(member));
+        json.name("text").value(file.questions().get(member));
+        json.endObject();
+      }
+      json.endArray();
+      json.name("pairs").beginArray();
+      for (DuplicatePair pair : group.pairs()) {
+        json.beginObject();
+        json.name("a").value(file.lineOf(pair.first()));
+        json.name("b").value(file.lineOf(pair.second()));
+        json.name("score").value(pair.score());
+        json.endObject();
+      }
+      json.endArray();
+      json.endObject();
+      json.flush();
+      writer.write('\n');
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.qsim.cli;
+
+import dev.qsim.ModelLoadException;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens the model a command runs on. Implementations are thread-safe. */
+@FunctionalInterface
+interface ModelFactory {
+  /**
+   * Opens a model.
+   *
+   * @param directory a qsim model directory, or {@code null} for the bundled model
+   * @return the model; the caller closes it
+   */
+  QuestionSimilarity open(Path directory);
+
+  /**
+   * The real loader: a model directory through the ONNX Runtime implementation, or the bundled one.
+   */
+  ModelFactory ONNX =
+      directory -> {
+        if (directory == null) {
+          return OnnxQuestionSimilarity.bundled();
+        }
+        if (!Files.isDirectory(directory)) {
+          throw new ModelLoadException(
+              "Model directory not found: "
+                  + directory
+                  + (Files.exists(directory) ? " (it is a file)" : ""));
+        }
+        return OnnxQuestionSimilarity.builder().setModelDirectory(directory).build();
+      };
+}

@@ -1,0 +1,14 @@
+package dev.qsim.cli;
+
+import dev.qsim.QuestionSimilarity;
+import java.nio.file.Path;
+
+/** A model factory for tests that must fail before any model is needed. */
+enum ModelFactoryFail implements ModelFactory {
+  INSTANCE;
+
+  @Override
+  public QuestionSimilarity open(Path directory) {
+    throw new AssertionError("no model should be opened in this test");
+  }
+}

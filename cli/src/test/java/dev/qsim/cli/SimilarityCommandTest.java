@@ -1,0 +1,96 @@
+package dev.qsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimilarityCommandTest {
+
+  @Test
+  void lastLineIsTheSimilarityTheApiComputes() {
+    // Row 3 of the BiMPM Quora dev split, labelled duplicate.
+    String[] row = TestData.quoraDevRow(3);
+    String q1 = row[1];
+    String q2 = row[2];
+
+    CliRun run = CliRun.run("similarity", q1, q2);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    double printed = Double.parseDouble(run.lastOutLine());
+    try (QuestionSimilarity sim = OnnxQuestionSimilarity.bundled()) {
+      assertThat(printed).isCloseTo(sim.similarity(q1, q2), within(1e-6));
+      String decision = sim.isDuplicate(q1, q2) ? "Duplicate:  yes" : "Duplicate:  no";
+      assertThat(run.out()).contains(decision).contains("cosine");
+    }
+    assertThat(run.outLines()).hasSize(3);
+  }
+
+  @Test
+  void identicalQuestionsHaveSimilarityOne() {
+    String q = "Why was Cyrus Mistry removed as the chairman of Tata Sons ?";
+    CliRun run = CliRun.run("similarity", q, q);
+    assertThat(run.exitCode()).isZero();
+    assertThat(Double.parseDouble(run.lastOutLine())).isCloseTo(1.0, within(1e-5));
+    assertThat(run.out()).contains("Duplicate:  yes");
+  }
+
+  @Test
+  void blankQuestionIsAUsageError() {
+    CliRun run = CliRun.run(ModelFactoryFail.INSTANCE, "similarity", "How do I learn Java?", "  ");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Q2 is blank");
+  }
+
+  @Test
+  void missingArgumentIsAUsageError() {
+    CliRun run = CliRun.run(ModelFactoryFail.INSTANCE, "similarity", "only one");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Q2");
+  }
+
+  @Test
+  void missingModelDirectoryIsOneLineNamingIt(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-model");
+    CliRun run = CliRun.run("similarity", "a question", "another", "--model", missing.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip()).doesNotContain("\n").contains(missing.toString());
+    assertThat(run.err()).doesNotContain("at dev.qsim");
+  }
+
+  @Test
+  void verbosePrintsTheStackTrace(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-model");
+    CliRun run =
+        CliRun.run("similarity", "a question", "another", "--model", missing.toString(), "-v");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(missing.toString())
+        .contains("ModelLoadException")
+        .contains("\tat ");
+  }
+
+  @Test
+  void helpExitsZero() {
+    CliRun run = CliRun.run(ModelFactoryFail.INSTANCE, "similarity", "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: qsim similarity").contains("--model");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    CliRun run = CliRun.run(ModelFactoryFail.INSTANCE);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Missing command");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    CliRun run = CliRun.run(ModelFactoryFail.INSTANCE, "translate", "x");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+}
