@@ -4,6 +4,7 @@ import dev.qsim.QuestionPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * The pairs read from one file, with an account of the rows that were skipped.
@@ -83,6 +84,36 @@ public record PairDataset(
       out[i] = pairs.get(i).label();
     }
     return out;
+  }
+
+  /**
+   * A seeded uniform random sample of the pairs, kept in file order: the same seed gives the same
+   * sample on every platform ({@link Random} is fully specified). Useful for slices of files sorted
+   * by label, such as Quora's {@code train.csv} (all non-duplicates first).
+   *
+   * @param n how many pairs to keep; at least 0; if {@code n >= size()} all pairs are kept
+   * @param seed the random seed
+   * @return a dataset of {@code min(n, size())} pairs, {@link #truncated()} if pairs were left out
+   * @throws IllegalArgumentException if {@code n < 0}
+   */
+  public PairDataset sample(int n, long seed) {
+    if (n < 0) {
+      throw new IllegalArgumentException("sample size must be >= 0, was " + n);
+    }
+    if (n >= pairs.size()) {
+      return this;
+    }
+    // Selection sampling (Knuth's Algorithm S): one pass, order kept.
+    Random random = new Random(seed);
+    List<LabelledPair> kept = new ArrayList<>(n);
+    int remaining = pairs.size();
+    for (LabelledPair p : pairs) {
+      if (random.nextInt(remaining) < n - kept.size()) {
+        kept.add(p);
+      }
+      remaining--;
+    }
+    return new PairDataset(source, format, kept, skippedRows, skipReasons, true);
   }
 
   /**
