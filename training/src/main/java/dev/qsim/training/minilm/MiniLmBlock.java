@@ -34,8 +34,8 @@ import java.util.Map;
  *
  * <p>Inputs: {@code NDList(inputIds, attentionMask)} (optionally a third {@code tokenTypeIds}),
  * int64 {@code [batch, tokens]}. Output: {@code NDList(embeddings)}, float32 {@code [batch,
- * hidden]}. Dense weights are kept in the ONNX layout {@code [in, out]} ({@code y = x W + b});
- * parameter names are Hugging Face's. Dropout is applied only in a training forward pass.
+ * hidden]}. Parameter names and shapes are Hugging Face's (dense weights {@code [out, in]}, {@code
+ * y = x W^T + b} as one fused {@code linear}). Dropout is applied only in a training forward pass.
  *
  * <p>The mask value is finite on purpose: the exported graph uses {@code -3.4e38}, which gives the
  * same softmax (both underflow to 0) but can turn into non-finite values in a backward pass.
@@ -252,8 +252,12 @@ final class MiniLmBlock extends AbstractBlock {
 
   private NDArray dense(
       NDArray x, ParameterStore store, String prefix, Device device, boolean training) {
-    return x.matMul(value(store, prefix + ".weight", device, training))
-        .add(value(store, prefix + ".bias", device, training));
+    return x.getNDArrayInternal()
+        .linear(
+            x,
+            value(store, prefix + ".weight", device, training),
+            value(store, prefix + ".bias", device, training))
+        .singletonOrThrow();
   }
 
   private NDArray layerNorm(

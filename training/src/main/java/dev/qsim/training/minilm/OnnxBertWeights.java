@@ -30,9 +30,9 @@ import java.util.Map;
  * <p>Named initializers ({@code embeddings.*}, biases, LayerNorm) keep their name. The 36 dense
  * weights are anonymous ({@code onnx::MatMul_NNN}); each is named through the MatMul node that
  * consumes it, e.g. node {@code /encoder/layer.0/attention/self/query/MatMul} gives {@code
- * encoder.layer.0.attention.self.query.weight}. They are stored {@code [in, out]} (transposed
- * compared with a PyTorch or DJL {@code Linear}) and the block keeps that layout, so nothing is
- * transposed on the way in or out.
+ * encoder.layer.0.attention.self.query.weight}. The graph stores them {@code [in, out]} (for {@code
+ * x W}); they are transposed on the way in to the {@code [out, in]} layout of a PyTorch or DJL
+ * {@code Linear} (and of Hugging Face's checkpoints), and back on the way out.
  *
  * <p>Stateless and thread-safe.
  */
@@ -71,9 +71,9 @@ final class OnnxBertWeights {
       shapes.put(p + "attention.output.dense.bias", new long[] {h});
       shapes.put(p + "attention.output.LayerNorm.weight", new long[] {h});
       shapes.put(p + "attention.output.LayerNorm.bias", new long[] {h});
-      shapes.put(p + "intermediate.dense.weight", new long[] {h, ff});
+      shapes.put(p + "intermediate.dense.weight", new long[] {ff, h});
       shapes.put(p + "intermediate.dense.bias", new long[] {ff});
-      shapes.put(p + "output.dense.weight", new long[] {ff, h});
+      shapes.put(p + "output.dense.weight", new long[] {h, ff});
       shapes.put(p + "output.dense.bias", new long[] {h});
       shapes.put(p + "output.LayerNorm.weight", new long[] {h});
       shapes.put(p + "output.LayerNorm.bias", new long[] {h});
@@ -193,6 +193,10 @@ final class OnnxBertWeights {
         throw new ModelLoadException(source + ": no initializer for parameter " + e.getKey());
       }
       long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+      boolean transposed = isMatMulWeight(t.getName());
+      if (transposed && shape.length == 2) {
+        shape = new long[] {shape[1], shape[0]};
+      }
       if (!java.util.Arrays.equals(shape, e.getValue())) {
         throw new ModelLoadException(
             source
@@ -201,11 +205,15 @@ final class OnnxBertWeights {
                 + " ("
                 + e.getKey()
                 + ") has shape "
-                + java.util.Arrays.toString(shape)
+                + java.util.Arrays.toString(t.getDimsList().toArray())
                 + ", expected "
-                + java.util.Arrays.toString(e.getValue()));
+                + java.util.Arrays.toString(transposed ? reversed(e.getValue()) : e.getValue()));
       }
-      out.put(e.getKey(), new Tensor(shape, floats(t, source)));
+      float[] values = floats(t, source);
+      if (transposed) {
+        values = transpose(values, (int) shape[1], (int) shape[0]);
+      }
+      out.put(e.getKey(), new Tensor(shape, values));
     }
     return out;
   }
@@ -243,6 +251,9 @@ final class OnnxBertWeights {
                 + parameter
                 + ")");
       }
+      if (isMatMulWeight(t.getName())) {
+        v = transpose(v, (int) t.getDims(1), (int) t.getDims(0));
+      }
       g.setInitializer(
           i, t.toBuilder().clearFloatData().setRawData(littleEndian(v, parameter)).build());
       written.add(parameter);
@@ -267,6 +278,29 @@ final class OnnxBertWeights {
     } catch (IOException e) {
       throw new QsimException(file + ": cannot write the ONNX model: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean isMatMulWeight(String initializer) {
+    return initializer.startsWith(MATMUL_PREFIX);
+  }
+
+  private static long[] reversed(long[] shape) {
+    long[] r = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      r[i] = shape[shape.length - 1 - i];
+    }
+    return r;
+  }
+
+  /** The transpose of a row-major {@code [rows, cols]} matrix. */
+  static float[] transpose(float[] m, int rows, int cols) {
+    float[] t = new float[m.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = m[r * cols + c];
+      }
+    }
+    return t;
   }
 
   private static float[] floats(TensorProto t, String source) {
