@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.qsim.QsimException;
 import dev.qsim.training.TrainableEncoder;
@@ -163,6 +164,10 @@ public abstract sealed class ScratchEncoder implements TrainableEncoder
   public float[][] encode(long[][] inputIds, long[][] attentionMask) {
     checkOpen();
     try (NDManager scope = manager.newSubManager()) {
+      // Arrays derived from the parameters land in the scope and are freed with it.
+      for (Parameter parameter : block.getParameters().values()) {
+        parameter.getArray().tempAttach(scope);
+      }
       NDArray ids = scope.create(inputIds);
       NDArray mask = scope.create(attentionMask);
       NDArray out =
