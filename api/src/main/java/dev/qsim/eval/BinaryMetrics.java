@@ -490,9 +490,10 @@ public final class BinaryMetrics {
     }
     long[] pos = new long[bins];
     long[] neg = new long[bins];
-    double width = (upper - lower) / bins;
+    double range = upper - lower;
     for (int i = 0; i < scores.length; i++) {
-      int bin = (int) Math.floor((scores[i] - lower) / width);
+      // multiplying before dividing puts scores on bin edges (0.6 in [0, 1] / 5) in the right bin
+      int bin = (int) Math.floor((scores[i] - lower) * bins / range);
       bin = Math.max(0, Math.min(bins - 1, bin));
       if (duplicates[i]) {
         pos[bin]++;

@@ -309,4 +309,24 @@ class PairReaderTest {
     assertThat(LabelledPair.of("a", "b", 1).questions().second()).isEqualTo("b");
     assertThat(LabelledPair.of("a", "b", 1).isDuplicate()).isTrue();
   }
+
+  @Test
+  void sampleIsSeededOrderedAndWithoutRepeats() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      text.append(i % 2).append("\tq").append(i).append("?\tr?\t").append(i).append('\n');
+    }
+    PairDataset ds = PairReader.read(write("d.tsv", text.toString()), PairFormat.BIMPM);
+    PairDataset a = ds.sample(10, 5);
+    assertThat(a.size()).isEqualTo(10);
+    assertThat(a.truncated()).isTrue();
+    assertThat(a.pairs()).isEqualTo(ds.sample(10, 5).pairs());
+    assertThat(a.pairs()).isNotEqualTo(ds.sample(10, 6).pairs());
+    assertThat(a.pairs())
+        .doesNotHaveDuplicates()
+        .isSortedAccordingTo(java.util.Comparator.comparingLong(LabelledPair::line));
+    assertThat(ds.sample(50, 1)).isSameAs(ds);
+    assertThat(ds.sample(0, 1).size()).isZero();
+    assertThatThrownBy(() -> ds.sample(-1, 1)).hasMessageContaining("sample size");
+  }
 }
