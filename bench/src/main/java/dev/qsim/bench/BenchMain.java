@@ -1,0 +1,183 @@
+package dev.qsim.bench;
+
+import dev.qsim.QsimException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * qsim's benchmark harness: {@code java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]}, with
+ * NAME among {@code throughput}, {@code latency}, {@code dedupe}, {@code train-step} or {@code
+ * all}. Each benchmark prints a table, then machine-readable {@code RESULT} lines; the throughput
+ * benchmark ends with {@code ratio qsim/langchain4j = R}, and {@code all} runs it last so that this
+ * is the last line. See {@code docs/benchmarks.md}.
+ *
+ * <p>A command-line program; not thread-safe.
+ */
+public final class BenchMain {
+  static final List<String> ALL =
+      List.of(
+          LatencyBenchmark.NAME,
+          DedupeBenchmark.NAME,
+          TrainStepBenchmark.NAME,
+          ThroughputBenchmark.NAME);
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
+          "  NAME: throughput | latency | dedupe | train-step | all"
+              + " (all = latency dedupe train-step throughput)",
+          "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
+          "  throughput: --questions 2000 --reps 5 --batch-size 32",
+          "  latency:    --pairs 500 --warmup 100",
+          "  dedupe:     --sizes 1000,10000 (100000 or 100k allowed) --dedupe-reps 1"
+              + " --dedupe-warmup 500",
+          "              --top-k 10 --threshold T (default: the model's) --fork true|false"
+              + " --jvm-args \"-Xmx4g\"",
+          "  train-step: --step-pairs 32 --step-length 32 (runs only with the training module on"
+              + " the class path)");
+
+  private BenchMain() {}
+
+  /**
+   * Runs the named benchmarks and exits: 0 on success, 2 for a bad command line, 1 if a benchmark
+   * failed.
+   *
+   * @param args benchmark names, then options
+   */
+  public static void main(String[] args) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getenv("OPT_OUT_TRACKING") == null
+        && System.getProperty("OPT_OUT_TRACKING") == null) {
+      System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Report report = new Report(out, err);
+    Options options;
+    List<String> names;
+    try {
+      options = Options.parse(args);
+      names = expand(options.names());
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    try {
+      Path data = null;
+      String dataOption = options.string("data", null);
+      // Build every benchmark first so that a bad option fails before minutes of work.
+      List<Runnable> runs = new ArrayList<>();
+      for (String name : names) {
+        switch (name) {
+          case ThroughputBenchmark.NAME -> {
+            ThroughputBenchmark b = new ThroughputBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case LatencyBenchmark.NAME -> {
+            LatencyBenchmark b = new LatencyBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case DedupeBenchmark.NAME -> {
+            DedupeBenchmark b = new DedupeBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case TrainStepBenchmark.NAME -> {
+            TrainStepBenchmark b = new TrainStepBenchmark(options);
+            runs.add(() -> b.run(report));
+          }
+          default -> throw new IllegalStateException(name);
+        }
+      }
+      options.checkAllUsed();
+      data = Corpus.dataDir(dataOption);
+      printMachine(out, data);
+      for (Runnable r : runs) {
+        r.run();
+      }
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    } catch (QsimException | IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  static List<String> expand(List<String> names) {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("Name at least one benchmark");
+    }
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      List<String> add = n.equals("all") ? ALL : List.of(n);
+      for (String a : add) {
+        if (!ALL.contains(a)) {
+          throw new IllegalArgumentException("Unknown benchmark '" + n + "'");
+        }
+        if (!out.contains(a)) {
+          out.add(a);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static void printMachine(PrintStream out, Path data) {
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "# machine: %s, %d processors, %s; JVM %s %s, max heap %d MB; OS %s %s",
+            cpuModel(),
+            Runtime.getRuntime().availableProcessors(),
+            totalMemory(),
+            System.getProperty("java.vm.name"),
+            System.getProperty("java.runtime.version"),
+            Runtime.getRuntime().maxMemory() / (1024 * 1024),
+            System.getProperty("os.name"),
+            System.getProperty("os.arch")));
+    out.println("# data: " + data.toAbsolutePath().normalize());
+    out.println("# jvm args: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return "unknown CPU";
+    }
+    return "unknown CPU";
+  }
+
+  private static String totalMemory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          return String.format(Locale.ROOT, "%.1f GB RAM", kb / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return "unknown RAM";
+    }
+    return "unknown RAM";
+  }
+}

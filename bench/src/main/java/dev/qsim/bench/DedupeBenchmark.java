@@ -1,0 +1,257 @@
+package dev.qsim.bench;
+
+import dev.qsim.DuplicateOptions;
+import dev.qsim.Duplicates;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code findDuplicates} over {@code N} real distinct questions, for each size of {@code --sizes}:
+ * the time of the embedding stage and of the search stage (split where the implementation's
+ * progress listener first reports {@code "searching"}), the peak Java heap while it runs ({@link
+ * HeapPeak}) and the process's peak resident memory. Each size runs in a fresh JVM (the same class
+ * path, {@code --jvm-args} added) unless {@code --fork false}.
+ *
+ * <p>Not thread-safe.
+ */
+final class DedupeBenchmark {
+  static final String NAME = "dedupe";
+  private static final double MB = 1024.0 * 1024.0;
+
+  private final List<Integer> sizes;
+  private final int reps;
+  private final int warmup;
+  private final int topK;
+  private final String threshold;
+  private final boolean fork;
+  private final String jvmArgs;
+
+  DedupeBenchmark(Options options) {
+    this.sizes = options.integers("sizes", List.of(1_000, 10_000), 2);
+    this.reps = options.integer("dedupe-reps", 1, 1);
+    this.warmup = options.integer("dedupe-warmup", 500, 0);
+    this.topK = options.integer("top-k", DuplicateOptions.DEFAULT_TOP_K, 1);
+    this.threshold = options.string("threshold", null);
+    this.fork = !options.has("fork") || options.flag("fork");
+    this.jvmArgs = options.string("jvm-args", "");
+    if (threshold != null) {
+      parseThreshold(threshold);
+    }
+  }
+
+  void run(Path dataDir, Report report) {
+    List<Map<String, String>> results = new ArrayList<>();
+    for (int size : sizes) {
+      if (fork) {
+        results.addAll(runChild(dataDir, size, report));
+      } else {
+        results.addAll(measure(dataDir, size, report));
+        HeapPeak.heapAfterGc();
+      }
+    }
+    report.title(
+        String.format(
+            Locale.ROOT,
+            "dedupe: findDuplicates on real distinct questions, top-%d per question, %s",
+            topK,
+            fork ? "one fresh JVM per size" : "all sizes in this JVM"));
+    Report.Table table =
+        new Report.Table(
+            "questions",
+            "rep",
+            "embed s",
+            "search s",
+            "total s",
+            "questions/s",
+            "heap before MB",
+            "peak heap MB",
+            "peak RSS MB",
+            "pairs",
+            "groups",
+            "threshold");
+    for (Map<String, String> r : results) {
+      table.row(
+          Integer.parseInt(r.get("questions")),
+          r.get("rep"),
+          Double.parseDouble(r.get("embed_s")),
+          Double.parseDouble(r.get("search_s")),
+          Double.parseDouble(r.get("total_s")),
+          Double.parseDouble(r.get("questions_per_s")),
+          Double.parseDouble(r.get("heap_before_mb")),
+          Double.parseDouble(r.get("peak_heap_mb")),
+          Double.parseDouble(r.get("peak_rss_mb")),
+          Integer.parseInt(r.get("pairs")),
+          Integer.parseInt(r.get("groups")),
+          r.get("threshold"));
+    }
+    table.print(report.out);
+    for (Map<String, String> r : results) {
+      if (!r.get("topped_up").equals("0")) {
+        report.note(
+            "N="
+                + r.get("questions")
+                + ": "
+                + r.get("topped_up")
+                + " texts are real texts repeated with the suffix \" [2]\" (the shared data holds"
+                + " about 87,500 distinct texts)");
+        break;
+      }
+    }
+    report.note(
+        "heap: peak of sampled heap use and pre-GC heap use; RSS: process high-water mark"
+            + " (includes ONNX Runtime's native memory and the model load).");
+    for (Map<String, String> r : results) {
+      report.result(NAME, r);
+    }
+  }
+
+  /** Measures one size in this JVM. */
+  List<Map<String, String>> measure(Path dataDir, int size, Report report) {
+    Corpus.Questions corpus = Corpus.dedupeQuestions(dataDir, size);
+    List<String> questions = corpus.questions();
+    report.log(
+        "dedupe: %d questions (%s%s)",
+        questions.size(),
+        corpus.realByFile(),
+        corpus.toppedUp() > 0 ? ", " + corpus.toppedUp() + " suffixed repeats" : "");
+    List<Map<String, String>> out = new ArrayList<>();
+    try (OnnxQuestionSimilarity qsim = OnnxQuestionSimilarity.bundled()) {
+      DuplicateOptions options = DuplicateOptions.defaults().withTopKPerQuestion(topK);
+      if (threshold != null) {
+        options = options.withThreshold(parseThreshold(threshold));
+      }
+      if (warmup > 0) {
+        int w = Math.min(warmup, questions.size());
+        report.log("dedupe: warm-up on %d questions", w);
+        qsim.findDuplicates(questions.subList(questions.size() - w, questions.size()), options);
+      }
+      for (int rep = 1; rep <= reps; rep++) {
+        long heapBefore = HeapPeak.heapAfterGc();
+        AtomicLong searchStart = new AtomicLong();
+        AtomicLong lastLog = new AtomicLong(System.nanoTime());
+        Duplicates result;
+        long t0;
+        long t1;
+        long peakHeap;
+        try (HeapPeak peak = HeapPeak.start()) {
+          t0 = System.nanoTime();
+          result =
+              qsim.findDuplicates(
+                  questions,
+                  options,
+                  (stage, done, total) -> {
+                    long now = System.nanoTime();
+                    if (stage.equals("searching")) {
+                      searchStart.compareAndSet(0, now);
+                    }
+                    if (now - lastLog.get() > 10_000_000_000L) {
+                      lastLog.set(now);
+                      report.log("dedupe: N=%d %s %d/%d", size, stage, done, total);
+                    }
+                  });
+          t1 = System.nanoTime();
+          peakHeap = peak.peakBytes();
+        }
+        long split = searchStart.get() == 0 ? t1 : searchStart.get();
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("questions", Integer.toString(questions.size()));
+        f.put("rep", Integer.toString(rep));
+        f.put("embed_s", Report.format((split - t0) / 1e9));
+        f.put("search_s", Report.format((t1 - split) / 1e9));
+        f.put("total_s", Report.format((t1 - t0) / 1e9));
+        f.put("questions_per_s", Report.format(questions.size() / ((t1 - t0) / 1e9)));
+        f.put("heap_before_mb", Report.format(heapBefore / MB));
+        f.put("peak_heap_mb", Report.format(peakHeap / MB));
+        f.put("peak_rss_mb", Report.format(HeapPeak.peakResidentBytes() / MB));
+        f.put("pairs", Integer.toString(result.pairs().size()));
+        f.put("groups", Integer.toString(result.groups().size()));
+        f.put("truncated", Boolean.toString(result.truncated()));
+        f.put("threshold", Report.format(result.threshold()));
+        f.put("top_k", Integer.toString(topK));
+        f.put("topped_up", Integer.toString(corpus.toppedUp()));
+        f.put("max_heap_mb", Report.format(Runtime.getRuntime().maxMemory() / MB));
+        f.put("search_stage_seen", Boolean.toString(searchStart.get() != 0));
+        report.log("dedupe: %s", Report.resultLine(NAME, f));
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private List<Map<String, String>> runChild(Path dataDir, int size, Report report) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : jvmArgs.trim().split("\\s+")) {
+      if (!a.isEmpty()) {
+        command.add(a);
+      }
+    }
+    command.add("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(BenchMain.class.getName());
+    command.add(NAME);
+    command.add("--sizes=" + size);
+    command.add("--fork=false");
+    command.add("--data=" + dataDir.toAbsolutePath());
+    command.add("--dedupe-reps=" + reps);
+    command.add("--dedupe-warmup=" + warmup);
+    command.add("--top-k=" + topK);
+    if (threshold != null) {
+      command.add("--threshold=" + threshold);
+    }
+    report.log(
+        "dedupe: N=%d in a fresh JVM %s", size, jvmArgs.isBlank() ? "" : "(" + jvmArgs + ")");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
+    List<Map<String, String>> results = new ArrayList<>();
+    try {
+      Process child = pb.start();
+      try (BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          Map<String, String> r = Report.parseResult(line, NAME);
+          if (r != null) {
+            results.add(r);
+          }
+        }
+      }
+      int rc = child.waitFor();
+      if (rc != 0 || results.isEmpty()) {
+        throw new IllegalStateException(
+            "dedupe child JVM for N="
+                + size
+                + " exited with "
+                + rc
+                + " and "
+                + results.size()
+                + " results; its errors are above");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot start a JVM for dedupe N=" + size + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while dedupe N=" + size + " ran", e);
+    }
+    return results;
+  }
+
+  private static double parseThreshold(String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--threshold needs a number, was '" + value + "'", e);
+    }
+  }
+}
