@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       SimilarityCommand.class,
       DedupeCommand.class,
-      // EVAL EvalCommand.class,
-      // EVAL CalibrateCommand.class,
+      EvalCommand.class,
+      CalibrateCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

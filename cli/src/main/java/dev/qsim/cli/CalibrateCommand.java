@@ -1,0 +1,137 @@
+package dev.qsim.cli;
+
+import dev.qsim.QsimException;
+import dev.qsim.QuestionPair;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.data.LabelledPair;
+import dev.qsim.data.PairDataset;
+import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.ThresholdMetrics;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code qsim calibrate}. Not thread-safe: one instance per invocation. */
+@Command(
+    name = "calibrate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints the similarity threshold that maximises balanced accuracy on labelled pairs:",
+      "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
+      "Balanced accuracy does not depend on the share of duplicates in the data.",
+      "The last line is the threshold alone, for scripts."
+    })
+final class CalibrateCommand implements Callable<Integer> {
+  static final int BATCH = 1_024;
+
+  @Mixin DataOptions data;
+
+  @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+  boolean noProgress;
+
+  @Mixin ModelOptions model;
+
+  @ParentCommand QsimCli parent;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (data.format.graded()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "calibrate needs duplicate labels (0/1); --format " + data.format.id() + " is graded");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PairDataset dataset = data.read(spec.commandLine(), err);
+    double[] labels = dataset.labels();
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != 0 && labels[i] != 1) {
+        throw new QsimException(
+            dataset.pairs().get(i).location()
+                + ": label "
+                + labels[i]
+                + " is not 0 or 1; calibrate needs duplicate labels");
+      }
+    }
+    double[] similarities;
+    double current;
+    String modelName;
+    StageProgress progress =
+        new StageProgress(err, !noProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
+    try (QuestionSimilarity sim = model.open(parent.models())) {
+      modelName = EvalCommand.describe(sim);
+      current = sim.similarityThreshold();
+      similarities = similarities(sim, dataset.pairs(), progress);
+    } finally {
+      progress.finish();
+    }
+    BinaryMetrics metrics = BinaryMetrics.of(similarities, labels);
+    if (metrics.duplicateCount() == 0 || metrics.nonDuplicateCount() == 0) {
+      throw new QsimException(
+          "Cannot calibrate on "
+              + data.data
+              + ": its "
+              + dataset.size()
+              + " pairs are all "
+              + (metrics.duplicateCount() == 0 ? "non-duplicates" : "duplicates")
+              + "; calibration needs both");
+    }
+    ThresholdMetrics best = metrics.bestBalancedAccuracy();
+    ThresholdMetrics atCurrent = metrics.at(current);
+    out.printf(
+        Locale.ROOT,
+        "Calibrated on %,d pairs from %s (%s%s; %,d duplicates), model: %s%n",
+        dataset.size(),
+        data.data,
+        data.format.id(),
+        dataset.truncated() ? ", first pairs only: --limit" : "",
+        metrics.duplicateCount(),
+        modelName);
+    out.printf(
+        Locale.ROOT,
+        "Best balanced accuracy %.4f at similarity >= %.4f"
+            + " (recall of duplicates %.4f, of non-duplicates %.4f)%n",
+        best.balancedAccuracy(),
+        best.threshold(),
+        best.recall(),
+        best.specificity());
+    out.printf(
+        Locale.ROOT,
+        "The model's current similarity threshold %.4f gives balanced accuracy %.4f%n",
+        current,
+        atCurrent.balancedAccuracy());
+    out.println(SimilarityCommand.formatNumber(best.threshold()));
+    out.flush();
+    return 0;
+  }
+
+  /** The similarities of all pairs, scored in batches with progress. */
+  static double[] similarities(
+      QuestionSimilarity sim, List<LabelledPair> pairs, StageProgress progress) {
+    double[] out = new double[pairs.size()];
+    progress.update("scoring", 0, pairs.size());
+    List<QuestionPair> batch = new ArrayList<>(BATCH);
+    for (int start = 0; start < pairs.size(); start += BATCH) {
+      int end = Math.min(pairs.size(), start + BATCH);
+      batch.clear();
+      for (int i = start; i < end; i++) {
+        batch.add(pairs.get(i).questions());
+      }
+      double[] scores = sim.similarities(batch);
+      System.arraycopy(scores, 0, out, start, scores.length);
+      progress.update("scoring", end, pairs.size());
+    }
+    return out;
+  }
+}

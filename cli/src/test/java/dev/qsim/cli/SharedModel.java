@@ -1,0 +1,104 @@
+package dev.qsim.cli;
+
+import dev.qsim.DuplicateOptions;
+import dev.qsim.Duplicates;
+import dev.qsim.Embedding;
+import dev.qsim.Match;
+import dev.qsim.ProgressListener;
+import dev.qsim.QuestionPair;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.SimilarityFunction;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.util.List;
+
+/**
+ * One bundled model for the whole test run, handed to commands through a factory whose models
+ * ignore {@code close()}: loading it once keeps the tests short.
+ */
+final class SharedModel implements QuestionSimilarity {
+  private static OnnxQuestionSimilarity model;
+
+  /** A factory that serves the shared bundled model (and rejects {@code --model}). */
+  static final ModelFactory FACTORY =
+      directory -> {
+        if (directory != null) {
+          throw new AssertionError("tests using the shared model give no --model");
+        }
+        return new SharedModel();
+      };
+
+  static synchronized OnnxQuestionSimilarity get() {
+    if (model == null) {
+      model = OnnxQuestionSimilarity.bundled();
+    }
+    return model;
+  }
+
+  private final QuestionSimilarity delegate = get();
+
+  @Override
+  public List<Embedding> embedAll(List<String> questions) {
+    return delegate.embedAll(questions);
+  }
+
+  @Override
+  public double[] similarities(List<QuestionPair> pairs) {
+    return delegate.similarities(pairs);
+  }
+
+  @Override
+  public double[] duplicateScores(List<QuestionPair> pairs) {
+    return delegate.duplicateScores(pairs);
+  }
+
+  @Override
+  public Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
+    return delegate.findDuplicates(questions, options);
+  }
+
+  @Override
+  public Duplicates findDuplicates(
+      List<String> questions, DuplicateOptions options, ProgressListener progress) {
+    return delegate.findDuplicates(questions, options, progress);
+  }
+
+  @Override
+  public List<Match> mostSimilar(String query, List<String> candidates, int k) {
+    return delegate.mostSimilar(query, candidates, k);
+  }
+
+  @Override
+  public SimilarityFunction similarityFunction() {
+    return delegate.similarityFunction();
+  }
+
+  @Override
+  public double similarityThreshold() {
+    return delegate.similarityThreshold();
+  }
+
+  @Override
+  public double duplicateThreshold() {
+    return delegate.duplicateThreshold();
+  }
+
+  @Override
+  public boolean hasPairHead() {
+    return delegate.hasPairHead();
+  }
+
+  @Override
+  public int dimension() {
+    return delegate.dimension();
+  }
+
+  @Override
+  public int maxSequenceLength() {
+    return delegate.maxSequenceLength();
+  }
+
+  @Override
+  public void close() {
+    // Shared for the whole run: the JVM's exit releases it.
+  }
+}
