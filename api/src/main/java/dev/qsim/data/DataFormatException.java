@@ -14,8 +14,13 @@ import java.util.Objects;
 public class DataFormatException extends QsimException {
   private static final long serialVersionUID = 1L;
 
+  /** The file or source name the row came from. */
   private final String source;
+
+  /** The 1-based physical line on which the row starts. */
   private final long line;
+
+  /** What is wrong, without the file and line. */
   private final String problem;
 
   /**
