@@ -1,0 +1,112 @@
+package dev.qsim.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.qsim.ModelLoadException;
+import dev.qsim.QsimException;
+import dev.qsim.SimilarityFunction;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelMetadataTest {
+
+  private static ModelMetadata sample() {
+    return ModelMetadata.of("m", Pooling.MEAN, true, 8, 64, SimilarityFunction.COSINE, 0.75)
+        .withPairHead("pair-head.json", 0.4)
+        .withProvenance(Map.of("data", "quora", "epochs", 2))
+        .withMetrics("quora-dev", Map.of("accuracy", 0.81, "f1", 0.8));
+  }
+
+  @Test
+  void roundTripsThroughJson(@TempDir Path tmp) {
+    ModelMetadata md = sample();
+    Path file = tmp.resolve(ModelMetadata.FILE_NAME);
+    md.write(file);
+    ModelMetadata back = ModelMetadata.read(file);
+    assertThat(back.name()).isEqualTo("m");
+    assertThat(back.pooling()).isEqualTo(Pooling.MEAN);
+    assertThat(back.dimension()).isEqualTo(8);
+    assertThat(back.similarityThreshold()).isEqualTo(0.75);
+    assertThat(back.pairHeadFile()).isEqualTo("pair-head.json");
+    assertThat(back.pairHeadThreshold()).isEqualTo(0.4);
+    assertThat(back.metrics().get("quora-dev")).containsEntry("accuracy", 0.81);
+    assertThat(back.provenance()).containsEntry("data", "quora");
+    assertThat(back.toJson()).isEqualTo(md.toJson().replace("\"epochs\": 2", "\"epochs\": 2.0"));
+  }
+
+  @Test
+  void namesTheBadKey() {
+    String json =
+        "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"max\",\"normalize\":true,\"dimension\":8,"
+            + "\"max_sequence_length\":64,\"similarity_function\":\"cosine\",\"similarity_threshold\":0.5}";
+    assertThatThrownBy(() -> ModelMetadata.parse(new StringReader(json), "x.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("x.json")
+        .hasMessageContaining("Unknown pooling 'max'");
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(
+                        json.replace("\"format_version\":1", "\"format_version\":7")
+                            .replace("\"max\"", "\"mean\"")),
+                    "y.json"))
+        .hasMessageContaining("format_version 7 is not supported");
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(
+                        json.replace("\"dimension\":8", "\"dimension\":\"8\"")
+                            .replace("\"max\"", "\"mean\"")),
+                    "z.json"))
+        .hasMessageContaining("'dimension' must be an integer");
+  }
+
+  @Test
+  void directoryWriterIsAtomic(@TempDir Path tmp) throws IOException {
+    Path target = tmp.resolve("model");
+    ModelDirectoryWriter.write(
+        target,
+        dir -> {
+          Files.writeString(dir.resolve("model.onnx"), "x");
+          Files.writeString(dir.resolve("tokenizer.json"), "{}");
+          Files.writeString(dir.resolve("pair-head.json"), "{}");
+          return sample();
+        });
+    assertThat(target.resolve(ModelMetadata.FILE_NAME)).exists();
+    assertThatThrownBy(() -> ModelDirectoryWriter.write(target, dir -> sample()))
+        .isInstanceOf(QsimException.class)
+        .hasMessageContaining("already exists");
+
+    Path failed = tmp.resolve("failed");
+    assertThatThrownBy(
+            () ->
+                ModelDirectoryWriter.write(
+                    failed,
+                    dir -> {
+                      Files.writeString(dir.resolve("model.onnx"), "x");
+                      throw new IOException("disk full");
+                    }))
+        .isInstanceOf(QsimException.class)
+        .hasMessageContaining("disk full");
+    assertThatThrownBy(
+            () ->
+                ModelDirectoryWriter.write(
+                    failed,
+                    dir -> {
+                      Files.writeString(dir.resolve("model.onnx"), "x");
+                      return sample();
+                    }))
+        .hasMessageContaining("tokenizer_file 'tokenizer.json' but it was not written");
+    assertThat(failed).doesNotExist();
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("model");
+    }
+  }
+}

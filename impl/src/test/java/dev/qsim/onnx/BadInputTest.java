@@ -1,0 +1,206 @@
+package dev.qsim.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.qsim.DuplicateOptions;
+import dev.qsim.ModelLoadException;
+import dev.qsim.QuestionPair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BadInputTest {
+  private final OnnxQuestionSimilarity qsim = SharedModel.get();
+
+  @Test
+  void nullArgumentsNameTheArgument() {
+    assertThatThrownBy(() -> qsim.similarity(null, "a"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("q1");
+    assertThatThrownBy(() -> qsim.similarity("a", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("q2");
+    assertThatThrownBy(() -> qsim.embed(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("question");
+    assertThatThrownBy(() -> qsim.embedAll(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("questions");
+    assertThatThrownBy(() -> qsim.embedAll(Arrays.asList("ok", null)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("questions[1]");
+    assertThatThrownBy(() -> qsim.mostSimilar(null, List.of("a"), 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("query");
+    assertThatThrownBy(() -> new QuestionPair("a", null)).hasMessage("second");
+  }
+
+  @Test
+  void blankQuestionsAreRejectedNamingTheIndex() {
+    assertThatThrownBy(() -> qsim.similarity("", "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("q1 is blank");
+    assertThatThrownBy(() -> qsim.embedAll(List.of("fine", "  \t\n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("questions[1] is blank");
+    assertThatThrownBy(
+            () -> qsim.similarities(List.of(QuestionPair.of("a", "b"), QuestionPair.of("c", " "))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pairs[1].second is blank");
+    assertThatThrownBy(() -> qsim.mostSimilar("q", List.of("a"), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("k must be >= 1");
+  }
+
+  @Test
+  void aHundredThousandCharacterQuestionIsTruncatedNotRejected() {
+    String prefix = "How do I learn to cook rice properly? ";
+    String huge = prefix + "x".repeat(100_000 - prefix.length());
+    assertThat(huge).hasSize(100_000);
+    double s = qsim.similarity(huge, prefix + "x".repeat(50_000));
+    assertThat(s).isBetween(-1.0, 1.0);
+    assertThat(qsim.embed(huge).norm()).isCloseTo(1.0, within(1e-5));
+  }
+
+  @Test
+  void emojiCjkAndControlCharactersAreAccepted() {
+    List<String> odd =
+        List.of(
+            "How do I cook 🍣 at home? 🤔",
+            "如何学习编程？",
+            "日本語の勉強はどうすればいいですか",
+            "Why\u0000 does\u0007 this\u001b[31m have control characters?",
+            "Ça va? Ünïcödé naïve café",
+            "🙂");
+    var embeddings = qsim.embedAll(odd);
+    assertThat(embeddings).hasSize(odd.size());
+    embeddings.forEach(e -> assertThat(e.norm()).isCloseTo(1.0, within(1e-5)));
+  }
+
+  @Test
+  void findDuplicatesRejectsBadOptions() {
+    assertThatThrownBy(() -> DuplicateOptions.defaults().withTopKPerQuestion(0))
+        .hasMessageContaining("topKPerQuestion");
+    assertThatThrownBy(() -> DuplicateOptions.defaults().withThreshold(Double.NaN))
+        .hasMessageContaining("threshold");
+    assertThat(qsim.findDuplicates(List.of()).pairs()).isEmpty();
+    assertThat(qsim.findDuplicates(List.of("only one question?")).groups()).isEmpty();
+  }
+
+  @Test
+  void missingModelDirectoryIsNamed(@TempDir Path tmp) {
+    Path missing = tmp.resolve("no-such-model");
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(missing).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("Model directory not found")
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void directoryWithoutMetadataIsNamed(@TempDir Path tmp) {
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("qsim-model.json is missing")
+        .hasMessageContaining(tmp.toString());
+  }
+
+  @Test
+  void invalidMetadataNamesFileAndKey(@TempDir Path tmp) throws IOException {
+    Files.writeString(tmp.resolve("qsim-model.json"), "{\"format_version\": 1, \"name\": \"x\"}");
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("qsim-model.json")
+        .hasMessageContaining("missing required key 'pooling'");
+    Files.writeString(tmp.resolve("qsim-model.json"), "{not json");
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void corruptOnnxFileIsNamed(@TempDir Path tmp) throws IOException {
+    copyBundledInto(tmp);
+    Path onnx = tmp.resolve("model.onnx");
+    Files.write(onnx, "this is not an onnx protobuf".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("Corrupt or unsupported ONNX encoder")
+        .hasMessageContaining("model.onnx");
+  }
+
+  @Test
+  void missingEncoderFileIsNamed(@TempDir Path tmp) throws IOException {
+    copyBundledInto(tmp);
+    Files.delete(tmp.resolve("model.onnx"));
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("Model file missing")
+        .hasMessageContaining("model.onnx");
+  }
+
+  @Test
+  void wrongDimensionInMetadataIsDetected(@TempDir Path tmp) throws IOException {
+    copyBundledInto(tmp);
+    Path md = tmp.resolve("qsim-model.json");
+    Files.writeString(md, Files.readString(md).replace("\"dimension\": 384", "\"dimension\": 512"));
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("produces 384 dimensions")
+        .hasMessageContaining("dimension 512");
+  }
+
+  @Test
+  void missingClasspathModelIsNamed() {
+    assertThatThrownBy(
+            () ->
+                OnnxQuestionSimilarity.builder()
+                    .setModelResource(getClass().getClassLoader(), "no/such/model")
+                    .build())
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("no/such/model/qsim-model.json");
+    assertThatThrownBy(() -> OnnxQuestionSimilarity.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("No model source");
+  }
+
+  @Test
+  void useAfterCloseThrowsIllegalState(@TempDir Path tmp) throws IOException {
+    copyBundledInto(tmp);
+    OnnxQuestionSimilarity own = OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build();
+    assertThat(own.similarity("a question?", "a question?")).isCloseTo(1.0, within(1e-6));
+    own.close();
+    own.close(); // idempotent
+    assertThatThrownBy(() -> own.similarity("a", "b"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(own::dimension).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> own.findDuplicates(List.of("a", "b")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  /** Writes the bundled model as a plain model directory with default file names. */
+  static void copyBundledInto(Path dir) throws IOException {
+    ClassLoader cl = BadInputTest.class.getClassLoader();
+    try (InputStream in = cl.getResourceAsStream("all-minilm-l6-v2.onnx")) {
+      Files.copy(in, dir.resolve("model.onnx"));
+    }
+    try (InputStream in = cl.getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+      Files.copy(in, dir.resolve("tokenizer.json"));
+    }
+    String md =
+        SharedModel.get()
+            .metadata()
+            .toJson()
+            .replace("\"/all-minilm-l6-v2.onnx\"", "\"model.onnx\"");
+    md = md.replace("\"/all-minilm-l6-v2-tokenizer.json\"", "\"tokenizer.json\"");
+    Files.writeString(dir.resolve("qsim-model.json"), md);
+  }
+}

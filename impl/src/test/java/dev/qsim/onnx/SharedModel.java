@@ -1,0 +1,18 @@
+package dev.qsim.onnx;
+
+/**
+ * One bundled model for all tests of a JVM: loading it takes seconds. Never closed by tests that
+ * share it.
+ */
+final class SharedModel {
+  private static OnnxQuestionSimilarity instance;
+
+  private SharedModel() {}
+
+  static synchronized OnnxQuestionSimilarity get() {
+    if (instance == null) {
+      instance = OnnxQuestionSimilarity.bundled();
+    }
+    return instance;
+  }
+}
