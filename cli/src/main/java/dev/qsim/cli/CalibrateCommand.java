@@ -85,7 +85,10 @@ final class CalibrateCommand implements Callable<Integer> {
               + dataset.size()
               + " pairs are all "
               + (metrics.duplicateCount() == 0 ? "non-duplicates" : "duplicates")
-              + "; calibration needs both");
+              + "; calibration needs both"
+              + (dataset.truncated()
+                  ? " (--limit reads the first pairs: is the file sorted by label?)"
+                  : ""));
     }
     ThresholdMetrics best = metrics.bestBalancedAccuracy();
     ThresholdMetrics atCurrent = metrics.at(current);

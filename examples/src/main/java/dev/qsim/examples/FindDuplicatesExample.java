@@ -39,7 +39,8 @@ public final class FindDuplicatesExample {
     Examples.configureOffline();
     Path file = Examples.quoraDev(args);
     List<String> questions = firstDistinctQuestions(file, QUESTIONS);
-    System.out.printf(Locale.ROOT, "Searching %d questions from %s%n", questions.size(), file);
+    System.out.printf(
+        Locale.ROOT, "Searching %d questions from %s%n", questions.size(), file.normalize());
 
     try (QuestionSimilarity sim = OnnxQuestionSimilarity.bundled()) {
       // Embeds every question once and compares them without an N x N matrix.
