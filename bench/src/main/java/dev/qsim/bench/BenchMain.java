@@ -74,11 +74,11 @@ public final class BenchMain {
       err.println(USAGE);
       return 2;
     }
+    Path data;
+    List<Runnable> runs = new ArrayList<>();
     try {
-      Path data = null;
       String dataOption = options.string("data", null);
       // Build every benchmark first so that a bad option fails before minutes of work.
-      List<Runnable> runs = new ArrayList<>();
       for (String name : names) {
         switch (name) {
           case ThroughputBenchmark.NAME -> {
@@ -102,17 +102,22 @@ public final class BenchMain {
       }
       options.checkAllUsed();
       data = Corpus.dataDir(dataOption);
-      printMachine(out, data);
-      for (Runnable r : runs) {
-        r.run();
-      }
-      return 0;
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       err.println(USAGE);
       return 2;
-    } catch (QsimException | IllegalStateException e) {
+    } catch (QsimException e) {
       err.println("error: " + e.getMessage());
+      return 2;
+    }
+    printMachine(out, data);
+    try {
+      for (Runnable r : runs) {
+        r.run();
+      }
+      return 0;
+    } catch (RuntimeException e) {
+      err.println("error: a benchmark failed: " + e);
       e.printStackTrace(err);
       return 1;
     }

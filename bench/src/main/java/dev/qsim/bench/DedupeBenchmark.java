@@ -72,6 +72,7 @@ final class DedupeBenchmark {
             "embed s",
             "search s",
             "total s",
+            "CPU s",
             "questions/s",
             "heap before MB",
             "peak heap MB",
@@ -86,6 +87,7 @@ final class DedupeBenchmark {
           Double.parseDouble(r.get("embed_s")),
           Double.parseDouble(r.get("search_s")),
           Double.parseDouble(r.get("total_s")),
+          Double.parseDouble(r.get("cpu_s")),
           Double.parseDouble(r.get("questions_per_s")),
           Double.parseDouble(r.get("heap_before_mb")),
           Double.parseDouble(r.get("peak_heap_mb")),
@@ -143,7 +145,10 @@ final class DedupeBenchmark {
         long t0;
         long t1;
         long peakHeap;
+        double cpu0;
+        double cpu1;
         try (HeapPeak peak = HeapPeak.start()) {
+          cpu0 = HeapPeak.processCpuSeconds();
           t0 = System.nanoTime();
           result =
               qsim.findDuplicates(
@@ -160,6 +165,7 @@ final class DedupeBenchmark {
                     }
                   });
           t1 = System.nanoTime();
+          cpu1 = HeapPeak.processCpuSeconds();
           peakHeap = peak.peakBytes();
         }
         long split = searchStart.get() == 0 ? t1 : searchStart.get();
@@ -169,6 +175,7 @@ final class DedupeBenchmark {
         f.put("embed_s", Report.format((split - t0) / 1e9));
         f.put("search_s", Report.format((t1 - split) / 1e9));
         f.put("total_s", Report.format((t1 - t0) / 1e9));
+        f.put("cpu_s", Report.format(cpu1 - cpu0));
         f.put("questions_per_s", Report.format(questions.size() / ((t1 - t0) / 1e9)));
         f.put("heap_before_mb", Report.format(heapBefore / MB));
         f.put("peak_heap_mb", Report.format(peakHeap / MB));

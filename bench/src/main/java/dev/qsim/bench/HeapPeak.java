@@ -101,6 +101,20 @@ final class HeapPeak implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * CPU time used by this process so far, all threads (user and system), in seconds; -1 where the
+   * JVM does not report it. Shows how much of a wall-clock time was spent computing when other
+   * processes share the CPU.
+   */
+  static double processCpuSeconds() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long nanos = os.getProcessCpuTime();
+      return nanos < 0 ? -1 : nanos / 1e9;
+    }
+    return -1;
+  }
+
   /** The highest heap use seen so far, in bytes. */
   long peakBytes() {
     sample();

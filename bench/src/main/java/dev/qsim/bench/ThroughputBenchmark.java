@@ -68,16 +68,21 @@ final class ThroughputBenchmark {
 
       double[] qsimSeconds = new double[reps];
       double[] l4jSeconds = new double[reps];
+      double[] qsimCpu = new double[reps];
+      double[] l4jCpu = new double[reps];
       for (int r = 0; r < reps; r++) {
         for (int turn = 0; turn < 2; turn++) {
           boolean qsimTurn = (turn == 0) == (r % 2 == 0);
+          double cpu0 = HeapPeak.processCpuSeconds();
           t0 = System.nanoTime();
           if (qsimTurn) {
             ours = qsim.embedAll(questions);
             qsimSeconds[r] = seconds(t0);
+            qsimCpu[r] = HeapPeak.processCpuSeconds() - cpu0;
           } else {
             theirs = langchain4j.embedAll(segments).content();
             l4jSeconds[r] = seconds(t0);
+            l4jCpu[r] = HeapPeak.processCpuSeconds() - cpu0;
           }
         }
         report.log(
@@ -127,7 +132,15 @@ final class ThroughputBenchmark {
               questions.size(),
               reps));
       new Report.Table(
-              "implementation", "load s", "warm-up s", "median s", "min s", "max s", "sentences/s")
+              "implementation",
+              "load s",
+              "warm-up s",
+              "median s",
+              "min s",
+              "max s",
+              "CPU s",
+              "sentences/s",
+              "per CPU s")
           .row(
               "qsim (batch " + batchSize + ")",
               qsimLoad,
@@ -135,7 +148,9 @@ final class ThroughputBenchmark {
               Stats.median(qsimSeconds),
               Stats.min(qsimSeconds),
               Stats.max(qsimSeconds),
-              qsimRate)
+              Stats.median(qsimCpu),
+              qsimRate,
+              n / Stats.median(qsimCpu))
           .row(
               "langchain4j AllMiniLmL6V2",
               l4jLoad,
@@ -143,13 +158,15 @@ final class ThroughputBenchmark {
               Stats.median(l4jSeconds),
               Stats.min(l4jSeconds),
               Stats.max(l4jSeconds),
-              l4jRate)
+              Stats.median(l4jCpu),
+              l4jRate,
+              n / Stats.median(l4jCpu))
           .print(report.out);
       report.note(
           String.format(
               Locale.ROOT,
               "same vectors: %d of %d questions within %.0e per component; max |qsim -"
-                  + " langchain4j| = %.3g (question %d, %d chars), min cosine %.6f",
+                  + " langchain4j| = %.3g (index %d, %d chars), min cosine %.6f",
               within,
               ours.size(),
               SAME_VECTOR_TOLERANCE,
@@ -157,8 +174,8 @@ final class ThroughputBenchmark {
               worst,
               questions.get(worst).length(),
               minCosine));
-      report.result(NAME, fields("qsim", questions.size(), qsimSeconds, qsimRate));
-      report.result(NAME, fields("langchain4j", questions.size(), l4jSeconds, l4jRate));
+      report.result(NAME, fields("qsim", questions.size(), qsimSeconds, qsimCpu, qsimRate));
+      report.result(NAME, fields("langchain4j", questions.size(), l4jSeconds, l4jCpu, l4jRate));
       Map<String, Object> check = new LinkedHashMap<>();
       check.put("questions", ours.size());
       check.put("within_1e-4", within);
@@ -172,7 +189,8 @@ final class ThroughputBenchmark {
     }
   }
 
-  private Map<String, Object> fields(String impl, int n, double[] seconds, double rate) {
+  private Map<String, Object> fields(
+      String impl, int n, double[] seconds, double[] cpu, double rate) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("impl", impl);
     f.put("questions", n);
@@ -180,7 +198,9 @@ final class ThroughputBenchmark {
     f.put("median_s", Stats.median(seconds));
     f.put("min_s", Stats.min(seconds));
     f.put("max_s", Stats.max(seconds));
+    f.put("median_cpu_s", Stats.median(cpu));
     f.put("sentences_per_s", rate);
+    f.put("sentences_per_cpu_s", n / Stats.median(cpu));
     return f;
   }
 

@@ -68,6 +68,7 @@ class HarnessSmokeTest {
     Map<String, String> qsim = result(lines, "throughput", "impl", "qsim");
     assertThat(qsim.get("questions")).isEqualTo("20");
     assertThat(Double.parseDouble(qsim.get("sentences_per_s"))).isPositive();
+    assertThat(Double.parseDouble(qsim.get("median_cpu_s"))).isPositive();
     result(lines, "throughput", "impl", "langchain4j");
     // The first 20 dev questions are short: both implementations give the same vectors.
     Map<String, String> check = result(lines, "throughput-check", null, null);
@@ -83,6 +84,7 @@ class HarnessSmokeTest {
     assertThat(dedupe.get("questions")).isEqualTo("20");
     assertThat(dedupe.get("search_stage_seen")).isEqualTo("true");
     assertThat(dedupe.get("topped_up")).isEqualTo("0");
+    assertThat(Double.parseDouble(dedupe.get("cpu_s"))).isPositive();
     assertThat(Double.parseDouble(dedupe.get("peak_heap_mb"))).isPositive();
     assertThat(Double.parseDouble(dedupe.get("total_s")))
         .isGreaterThanOrEqualTo(Double.parseDouble(dedupe.get("search_s")));
