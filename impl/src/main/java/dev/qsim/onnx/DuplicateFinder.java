@@ -1,25 +1,24 @@
 package dev.qsim.onnx;
 
+import ai.djl.engine.Engine;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.InferenceException;
 import dev.qsim.ProgressListener;
 import dev.qsim.SimilarityFunction;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Finds the pairs of a list of embeddings whose similarity reaches a threshold, without an N×N
@@ -36,9 +35,8 @@ final class DuplicateFinder {
           .thenComparingInt(DuplicatePair::first)
           .thenComparingInt(DuplicatePair::second);
 
-  private static final int ROW_BLOCK = 64;
-  private static final int COLUMN_BLOCK = 256;
-  private static final AtomicInteger POOL_IDS = new AtomicInteger();
+  private static final int ROW_BLOCK = 512;
+  private static final int COLUMN_BLOCK = 4096;
 
   private final float[][] original;
   private final SimilarityFunction function;
@@ -96,108 +94,74 @@ final class DuplicateFinder {
   }
 
   private void search(int threads, ProgressListener progress) {
-    int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
-    if (blocks == 0) {
-      progress.update("searching", 0, 0);
+    long total = (long) n * (n - 1) / 2;
+    if (n < 2) {
+      progress.update("searching", 0, total);
       return;
     }
-    long total = (long) n * (n + 1) / 2;
-    int poolSize = Math.max(1, Math.min(threads, blocks));
-    int poolId = POOL_IDS.incrementAndGet();
-    AtomicInteger threadIds = new AtomicInteger();
-    ThreadFactory factory =
-        r -> {
-          Thread t = new Thread(r, "qsim-duplicates-" + poolId + "-" + threadIds.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
-    ExecutorService pool = Executors.newFixedThreadPool(poolSize, factory);
-    try {
-      List<Future<?>> futures = new ArrayList<>(blocks);
-      for (int b = 0; b < blocks; b++) {
-        int r0 = b * ROW_BLOCK;
-        int r1 = Math.min(n, r0 + ROW_BLOCK);
-        futures.add(pool.submit(() -> rowBlock(r0, r1)));
-      }
-      long done = 0;
-      for (int b = 0; b < blocks; b++) {
-        futures.get(b).get();
-        int r0 = b * ROW_BLOCK;
-        int r1 = Math.min(n, r0 + ROW_BLOCK);
-        for (int i = r0; i < r1; i++) {
-          done += n - i;
+    // DJL's engine creates the process-wide ONNX Runtime environment with its own options: let it
+    // go first.
+    Engine.getEngine(SentenceEncoder.ENGINE);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      try (OrtSession session = env.createSession(GemmGraph.bytes(), options)) {
+        long done = 0;
+        for (int r0 = 0; r0 < n; r0 += ROW_BLOCK) {
+          int r1 = Math.min(n, r0 + ROW_BLOCK);
+          try (OnnxTensor a = rows(env, r0, r1)) {
+            for (int c0 = r0; c0 < n; c0 += COLUMN_BLOCK) {
+              int c1 = Math.min(n, c0 + COLUMN_BLOCK);
+              try (OnnxTensor b = rows(env, c0, c1);
+                  OrtSession.Result result = session.run(Map.of("A", a, "B", b))) {
+                FloatBuffer scores = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                scan(scores, r0, r1, c0, c1);
+              }
+            }
+          }
+          for (int i = r0; i < r1; i++) {
+            done += n - 1 - i;
+          }
+          progress.update("searching", done, total);
         }
-        progress.update("searching", done, total);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InferenceException("Interrupted while searching for duplicates", e);
-    } catch (ExecutionException e) {
-      throw new InferenceException("Duplicate search failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
+    } catch (OrtException e) {
+      throw new InferenceException("Duplicate search failed in ONNX Runtime: " + e.getMessage(), e);
     }
+  }
+
+  /** Rows [from, to) of the (normalised) vectors as a [rows, d] tensor. */
+  private OnnxTensor rows(OrtEnvironment env, int from, int to) throws OrtException {
+    FloatBuffer buffer = FloatBuffer.wrap(flat, from * d, (to - from) * d).slice();
+    return OnnxTensor.createTensor(env, buffer, new long[] {to - from, d});
   }
 
   /**
-   * Scores rows [r0, r1) against every later question, four rows at a time over transposed column
-   * blocks.
+   * Offers every pair above the threshold in the block of scores of rows [r0, r1) by columns [c0,
+   * c1).
    */
-  private void rowBlock(int r0, int r1) {
-    float[] bt = new float[d * COLUMN_BLOCK];
-    float[][] acc = new float[4][COLUMN_BLOCK];
-    for (int c0 = r0; c0 < n; c0 += COLUMN_BLOCK) {
-      int c1 = Math.min(n, c0 + COLUMN_BLOCK);
-      int w = c1 - c0;
-      for (int j = 0; j < w; j++) {
-        int base = (c0 + j) * d;
-        for (int k = 0; k < d; k++) {
-          bt[k * w + j] = flat[base + k];
+  private void scan(FloatBuffer scores, int r0, int r1, int c0, int c1) {
+    int w = c1 - c0;
+    float[] row = new float[w];
+    // For cosine and dot the score is the raw value: skip the vast majority of cells with one float
+    // comparison.
+    float floor =
+        function == SimilarityFunction.EUCLIDEAN
+            ? Float.NEGATIVE_INFINITY
+            : (float) threshold - 1e-6f * Math.max(1f, Math.abs((float) threshold));
+    for (int i = r0; i < r1; i++) {
+      scores.position((i - r0) * w);
+      scores.get(row, 0, w);
+      for (int j = Math.max(0, i + 1 - c0); j < w; j++) {
+        if (row[j] < floor) {
+          continue;
         }
-      }
-      for (int i = r0; i < r1; i += 4) {
-        int rows = Math.min(4, r1 - i);
-        dot4(i, rows, bt, w, acc);
-        for (int q = 0; q < rows; q++) {
-          int row = i + q;
-          float[] a = acc[q];
-          for (int j = Math.max(0, row + 1 - c0); j < w; j++) {
-            double score = score(a[j], row, c0 + j);
-            if (score >= threshold) {
-              tops[row].offer(c0 + j, score);
-              tops[c0 + j].offer(row, score);
-            }
-          }
+        double score = score(row[j], i, c0 + j);
+        if (score >= threshold) {
+          tops[i].offer(c0 + j, score);
+          tops[c0 + j].offer(i, score);
         }
-      }
-    }
-  }
-
-  private void dot4(int i, int rows, float[] bt, int w, float[][] acc) {
-    float[] acc0 = acc[0];
-    float[] acc1 = acc[1];
-    float[] acc2 = acc[2];
-    float[] acc3 = acc[3];
-    Arrays.fill(acc0, 0, w, 0f);
-    Arrays.fill(acc1, 0, w, 0f);
-    Arrays.fill(acc2, 0, w, 0f);
-    Arrays.fill(acc3, 0, w, 0f);
-    int i0 = i * d;
-    int i1 = (rows > 1 ? i + 1 : i) * d;
-    int i2 = (rows > 2 ? i + 2 : i) * d;
-    int i3 = (rows > 3 ? i + 3 : i) * d;
-    for (int k = 0; k < d; k++) {
-      float x0 = flat[i0 + k];
-      float x1 = flat[i1 + k];
-      float x2 = flat[i2 + k];
-      float x3 = flat[i3 + k];
-      int off = k * w;
-      for (int j = 0; j < w; j++) {
-        float b = bt[off + j];
-        acc0[j] += x0 * b;
-        acc1[j] += x1 * b;
-        acc2[j] += x2 * b;
-        acc3[j] += x3 * b;
       }
     }
   }
