@@ -214,4 +214,16 @@ class DedupeCommandTest {
     assertThat(notANumber.exitCode()).isEqualTo(2);
     assertThat(notANumber.err()).contains("--threshold");
   }
+
+  @Test
+  void onlyBlankLinesWritesAnEmptyFileAndCountsThem(@TempDir Path dir) throws IOException {
+    Path input = dir.resolve("blank.txt");
+    Files.writeString(input, "\n  \r\n\t\n");
+    Path output = dir.resolve("groups.jsonl");
+    CliRun run =
+        CliRun.run(SharedModel.FACTORY, "dedupe", "-i", input.toString(), "-o", output.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(Files.readString(output)).isEmpty();
+    assertThat(run.err()).contains("Read 0 questions").contains("3 lines, 3 blank lines skipped");
+  }
 }
