@@ -1,5 +1,6 @@
 package dev.qsim.cli;
 
+import dev.qsim.QsimException;
 import dev.qsim.data.PairDataset;
 import dev.qsim.data.PairFormat;
 import dev.qsim.data.PairReader;
@@ -78,7 +79,7 @@ final class DataOptions {
       err.flush();
     }
     if (dataset.size() == 0) {
-      throw new dev.qsim.QsimException("No labelled pairs in " + data);
+      throw new QsimException("No labelled pairs in " + data);
     }
     return dataset;
   }

@@ -8,6 +8,7 @@ import dev.qsim.eval.EvaluationResult;
 import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.GradedEvaluation;
 import dev.qsim.eval.ThresholdMetrics;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -120,8 +121,8 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   static String describe(QuestionSimilarity sim) {
-    if (sim instanceof dev.qsim.onnx.OnnxQuestionSimilarity) {
-      return ((dev.qsim.onnx.OnnxQuestionSimilarity) sim).metadata().name();
+    if (sim instanceof OnnxQuestionSimilarity) {
+      return ((OnnxQuestionSimilarity) sim).metadata().name();
     }
     return sim.getClass().getSimpleName();
   }

@@ -116,7 +116,7 @@ public final class QsimCli implements Runnable {
     @Override
     public String[] getVersion() {
       String v = QsimCli.class.getPackage().getImplementationVersion();
-      return new String[] {"qsim " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+      return new String[] {"qsim " + (v == null ? "(development build)" : v)};
     }
   }
 }
