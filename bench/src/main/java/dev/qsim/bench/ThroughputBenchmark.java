@@ -44,6 +44,8 @@ final class ThroughputBenchmark {
     }
     report.log("throughput: %d distinct questions from %s", questions.size(), Corpus.QUORA_DEV);
 
+    // qsim first: DJL's ONNX Runtime engine fails to start if LangChain4j has already created the
+    // process's OrtEnvironment ("Tried to specify the thread pool ... one already exists").
     long t0 = System.nanoTime();
     try (OnnxQuestionSimilarity qsim =
         OnnxQuestionSimilarity.builder()
