@@ -18,8 +18,13 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.qsim.Embedding;
 import dev.qsim.InferenceException;
 import dev.qsim.ModelLoadException;
+import dev.qsim.SimilarityFunction;
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,6 +256,23 @@ class MiniLmEncoderTest {
         float[][] original = OrtReference.meanPoolNormalize(ort.hiddenStates(ids, mask), mask);
         assertThat(maxAbsDiff(djl, exported)).as("DJL vs exported ONNX").isLessThan(1e-4);
         assertThat(maxAbsDiff(djl, original)).as("training moved the weights").isGreaterThan(1e-3);
+      }
+
+      // the same file as a model directory, loaded through the SDK's public API
+      Path modelDir = dir.resolve("model");
+      Files.createDirectories(modelDir);
+      Files.move(file, modelDir.resolve("model.onnx"));
+      try (var in =
+          getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+        Files.copy(in, modelDir.resolve("tokenizer.json"));
+      }
+      ModelMetadata.of("minilm-test", Pooling.MEAN, true, 384, 128, SimilarityFunction.COSINE, 0.8)
+          .write(modelDir.resolve(ModelMetadata.FILE_NAME));
+      try (OnnxQuestionSimilarity sdk =
+          OnnxQuestionSimilarity.builder().setModelDirectory(modelDir).build()) {
+        List<Embedding> served = sdk.embedAll(questions.subList(0, 6));
+        float[][] vectors = served.stream().map(Embedding::vector).toArray(float[][]::new);
+        assertThat(maxAbsDiff(djl, vectors)).as("DJL vs qsim-impl on the export").isLessThan(1e-4);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.qsim.training.minilm;
 
+import ai.djl.engine.Engine;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -20,6 +21,10 @@ final class OrtReference implements AutoCloseable {
   private final OrtSession session;
 
   private OrtReference(byte[] model) throws OrtException {
+    // DJL's OnnxRuntime engine (used by qsim-impl) creates the process-wide environment with its
+    // own thread pool
+    // options and fails if one exists already: let it create it first.
+    Engine.getEngine("OnnxRuntime");
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
