@@ -3,10 +3,6 @@ package dev.qsim.bench;
 import dev.qsim.DuplicateOptions;
 import dev.qsim.Duplicates;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,60 +192,33 @@ final class DedupeBenchmark {
   }
 
   private List<Map<String, String>> runChild(Path dataDir, int size, Report report) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : jvmArgs.trim().split("\\s+")) {
-      if (!a.isEmpty()) {
-        command.add(a);
-      }
-    }
-    command.add("-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(BenchMain.class.getName());
-    command.add(NAME);
-    command.add("--sizes=" + size);
-    command.add("--fork=false");
-    command.add("--data=" + dataDir.toAbsolutePath());
-    command.add("--dedupe-reps=" + reps);
-    command.add("--dedupe-warmup=" + warmup);
-    command.add("--top-k=" + topK);
+    List<String> args = new ArrayList<>();
+    args.add(NAME);
+    args.add("--sizes=" + size);
+    args.add("--fork=false");
+    args.add("--data=" + dataDir.toAbsolutePath());
+    args.add("--dedupe-reps=" + reps);
+    args.add("--dedupe-warmup=" + warmup);
+    args.add("--top-k=" + topK);
     if (threshold != null) {
-      command.add("--threshold=" + threshold);
+      args.add("--threshold=" + threshold);
     }
     report.log(
         "dedupe: N=%d in a fresh JVM %s", size, jvmArgs.isBlank() ? "" : "(" + jvmArgs + ")");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
     List<Map<String, String>> results = new ArrayList<>();
-    try {
-      Process child = pb.start();
-      try (BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+    ChildJvm.run(
+        "dedupe N=" + size,
+        jvmArgs,
+        args,
+        Map.of(),
+        line -> {
           Map<String, String> r = Report.parseResult(line, NAME);
           if (r != null) {
             results.add(r);
           }
-        }
-      }
-      int rc = child.waitFor();
-      if (rc != 0 || results.isEmpty()) {
-        throw new IllegalStateException(
-            "dedupe child JVM for N="
-                + size
-                + " exited with "
-                + rc
-                + " and "
-                + results.size()
-                + " results; its errors are above");
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot start a JVM for dedupe N=" + size + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while dedupe N=" + size + " ran", e);
+        });
+    if (results.isEmpty()) {
+      throw new IllegalStateException("The JVM for dedupe N=" + size + " reported no result");
     }
     return results;
   }
