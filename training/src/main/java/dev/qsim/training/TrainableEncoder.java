@@ -4,19 +4,21 @@ import ai.djl.nn.Block;
 import java.nio.file.Path;
 
 /**
- * A siamese encoder that DJL can train: ONE block applied to both questions of a pair, whose weights are therefore
- * shared by the two branches.
+ * A siamese encoder that DJL can train: ONE block applied to both questions of a pair, whose
+ * weights are therefore shared by the two branches.
  *
- * <p>The block's forward takes {@code NDList(inputIds, attentionMask)} — both int64 {@code [batch, tokens]}, padded
- * with id 0 and mask 0 — and returns {@code NDList(embeddings)}, float32 {@code [batch, dimension]}: pooled, and
- * L2-normalised when {@link #normalize()} is true, exactly as the exported model will be served by {@code qsim-impl}.
+ * <p>The block's forward takes {@code NDList(inputIds, attentionMask)} — both int64 {@code [batch,
+ * tokens]}, padded with id 0 and mask 0 — and returns {@code NDList(embeddings)}, float32 {@code
+ * [batch, dimension]}: pooled, and L2-normalised when {@link #normalize()} is true, exactly as the
+ * exported model will be served by {@code qsim-impl}.
  *
  * <p>Implementations are not thread-safe: one training loop owns an encoder.
  */
 public interface TrainableEncoder extends AutoCloseable {
 
   /**
-   * The block to train (initialised, with its parameters attached to a model's manager by the caller).
+   * The block to train (initialised, with its parameters attached to a model's manager by the
+   * caller).
    *
    * @return the encoder block
    */
@@ -30,24 +32,26 @@ public interface TrainableEncoder extends AutoCloseable {
   int dimension();
 
   /**
-   * Whether the block L2-normalises its output (recorded as {@code normalize} in the model metadata).
+   * Whether the block L2-normalises its output (recorded as {@code normalize} in the model
+   * metadata).
    *
    * @return {@code true} if embeddings are unit length
    */
   boolean normalize();
 
   /**
-   * Writes the trained encoder as an ONNX file that {@code qsim-impl} serves with pooling {@code none} or {@code mean}
-   * as {@link #exportedPooling()} says. The file's inputs are a subset of {@code input_ids}, {@code attention_mask},
-   * {@code token_type_ids} (int64 [batch, tokens]).
+   * Writes the trained encoder as an ONNX file that {@code qsim-impl} serves with pooling {@code
+   * none} or {@code mean} as {@link #exportedPooling()} says. The file's inputs are a subset of
+   * {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 [batch, tokens]).
    *
    * @param onnxFile where to write the encoder (inside a temporary model directory)
    */
   void exportOnnx(Path onnxFile);
 
   /**
-   * The {@code pooling} value of the exported model's metadata: {@code none} if the ONNX graph itself pools
-   * (and normalises when {@link #normalize()}), {@code mean} if it outputs token vectors.
+   * The {@code pooling} value of the exported model's metadata: {@code none} if the ONNX graph
+   * itself pools (and normalises when {@link #normalize()}), {@code mean} if it outputs token
+   * vectors.
    *
    * @return {@code none}, {@code mean} or {@code cls}
    */

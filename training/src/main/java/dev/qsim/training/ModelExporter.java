@@ -1,0 +1,170 @@
+package dev.qsim.training;
+
+import dev.qsim.SimilarityFunction;
+import dev.qsim.model.ModelDirectoryWriter;
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Writes a trained model as the directory {@code qsim-impl} loads (docs/model-format.md): {@code
+ * model.onnx} from {@link TrainableEncoder#exportOnnx}, {@code tokenizer.json}, {@code
+ * qsim-model.json} with the calibrated thresholds, provenance and metrics, and {@code
+ * pair-head.json} when a head was trained. The directory is built under a temporary sibling and
+ * renamed into place; an existing target is never overwritten, and a failure leaves nothing behind.
+ *
+ * <p>Not thread-safe (a builder); the export itself reads the encoder's parameters.
+ */
+public final class ModelExporter {
+  /** The pair head's file name inside a model directory. */
+  public static final String PAIR_HEAD_FILE = "pair-head.json";
+
+  private final TrainableEncoder encoder;
+  private final QuestionTokenizer tokenizer;
+  private String name = "qsim-trained";
+  private double similarityThreshold = Double.NaN;
+  private PairHead head;
+  private double headThreshold = Double.NaN;
+  private final Map<String, Object> provenance = new LinkedHashMap<>();
+  private final Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+
+  private ModelExporter(TrainableEncoder encoder, QuestionTokenizer tokenizer) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+  }
+
+  /**
+   * Starts an export of an encoder with the tokenizer it was trained with (its max length becomes
+   * the model's).
+   *
+   * @param encoder the trained encoder
+   * @param tokenizer its tokenizer
+   * @return a new exporter
+   */
+  public static ModelExporter of(TrainableEncoder encoder, QuestionTokenizer tokenizer) {
+    return new ModelExporter(encoder, tokenizer);
+  }
+
+  /**
+   * Sets the model's human name.
+   *
+   * @param value e.g. {@code quora-bilstm}
+   * @return this exporter
+   */
+  public ModelExporter name(String value) {
+    this.name = Objects.requireNonNull(value, "name");
+    return this;
+  }
+
+  /**
+   * Sets the calibrated cosine-similarity threshold (required).
+   *
+   * @param value finite
+   * @return this exporter
+   */
+  public ModelExporter similarityThreshold(double value) {
+    this.similarityThreshold = value;
+    return this;
+  }
+
+  /**
+   * Adds a trained pair head and its calibrated probability threshold.
+   *
+   * @param value the head
+   * @param threshold in [0, 1]
+   * @return this exporter
+   */
+  public ModelExporter pairHead(PairHead value, double threshold) {
+    this.head = Objects.requireNonNull(value, "pairHead");
+    this.headThreshold = threshold;
+    return this;
+  }
+
+  /**
+   * Adds provenance facts (settings, data, command, date).
+   *
+   * @param facts JSON-friendly values
+   * @return this exporter
+   */
+  public ModelExporter provenance(Map<String, ?> facts) {
+    provenance.putAll(facts);
+    return this;
+  }
+
+  /**
+   * Adds the metrics of one data set (e.g. {@code quora-dev}); non-numeric values are skipped.
+   *
+   * @param dataset the data set's name
+   * @param values metric name to value
+   * @return this exporter
+   */
+  public ModelExporter metrics(String dataset, Map<String, ?> values) {
+    Map<String, Double> numbers = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (v instanceof Number && Double.isFinite(((Number) v).doubleValue())) {
+            numbers.put(k, ((Number) v).doubleValue());
+          }
+        });
+    metrics.put(dataset, numbers);
+    return this;
+  }
+
+  /**
+   * Writes the model directory.
+   *
+   * @param target the directory to create; must not exist
+   * @return the absolute path of the written directory
+   * @throws dev.qsim.QsimException if the target exists or writing fails (nothing is left at the
+   *     target)
+   */
+  public Path export(Path target) {
+    if (!Double.isFinite(similarityThreshold)) {
+      throw new IllegalStateException(
+          "similarityThreshold must be set to a finite value before export");
+    }
+    return ModelDirectoryWriter.write(
+        target,
+        dir -> {
+          encoder.exportOnnx(dir.resolve("model.onnx"));
+          Files.write(dir.resolve("tokenizer.json"), tokenizer.json());
+          ModelMetadata metadata =
+              ModelMetadata.of(
+                      name,
+                      Pooling.fromId(encoder.exportedPooling()),
+                      encoder.normalize(),
+                      encoder.dimension(),
+                      tokenizer.maxLength(),
+                      SimilarityFunction.COSINE,
+                      similarityThreshold)
+                  .withProvenance(provenance);
+          for (Map.Entry<String, Map<String, Double>> e : metrics.entrySet()) {
+            metadata = metadata.withMetrics(e.getKey(), e.getValue());
+          }
+          if (head != null) {
+            head.write(dir.resolve(PAIR_HEAD_FILE));
+            metadata = metadata.withPairHead(PAIR_HEAD_FILE, headThreshold);
+          }
+          return metadata;
+        });
+  }
+
+  /** Deletes a file or directory tree if it exists. */
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,656 @@
+package dev.qsim.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.qsim.data.LabelledPair;
+import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.Correlation;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Trains a siamese encoder on labelled question pairs: ONE {@link TrainableEncoder} block embeds
+ * both questions of every pair (shared weights), a {@link PairLoss} compares the two embeddings
+ * with the label, and AdamW updates the weights.
+ *
+ * <p>Each step: the batch's questions are padded per batch and embedded in one forward pass; the
+ * loss is checked to be finite (a non-finite loss or gradient norm stops training with a {@link
+ * TrainingException} naming the epoch, step and the batch's first source line); gradients are
+ * clipped to a global L2 norm; AdamW updates the encoder (and the pair head at its own learning
+ * rate) with linear warm-up and decay; every temporary array lives in a per-step sub-manager.
+ * Shuffling uses {@code seed + epoch}, and the engine's generator is reseeded from {@code seed} and
+ * the step, so a run resumed from a checkpoint replays the same batches and dropout masks.
+ *
+ * <p>After each epoch the dev pairs are scored and the epoch with the best {@link
+ * Evaluation#selectionScore()} is kept. At the end the kept parameters are restored and the
+ * duplicate thresholds are calibrated on the training pairs (best balanced accuracy, so independent
+ * of the duplicate rate), then the dev pairs are scored at those thresholds.
+ *
+ * <p>Not thread-safe: one thread drives a trainer. It owns the PyTorch manager holding the
+ * parameters it initialises and the optimiser state; close it when done (after exporting).
+ */
+public final class SiameseTrainer implements AutoCloseable {
+  static final String ENGINE = "PyTorch";
+  private static final int EVAL_BATCH = 128;
+  private static final int TOKENIZE_CHUNK = 2048;
+
+  private final TrainableEncoder encoder;
+  private final QuestionTokenizer tokenizer;
+  private final TrainingConfig config;
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final PairHead head;
+  private final AdamW optimizer;
+  private PrintStream progress = System.err;
+  private Checkpoints checkpoints;
+  private boolean resume;
+  private boolean closed;
+
+  /**
+   * Creates a trainer, initialising the encoder's parameters if they are not yet (seeded by {@code
+   * config.seed()}), and the pair head when the loss trains one.
+   *
+   * @param encoder the shared encoder
+   * @param tokenizer turns questions into the encoder's inputs
+   * @param config the settings
+   */
+  public SiameseTrainer(
+      TrainableEncoder encoder, QuestionTokenizer tokenizer, TrainingConfig config) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    this.config = Objects.requireNonNull(config, "config");
+    configureEngine();
+    Engine engine = Engine.getEngine(ENGINE);
+    engine.setRandomSeed((int) config.seed());
+    this.manager = NDManager.newBaseManager(ENGINE);
+    this.store = new ParameterStore(manager, false);
+    if (!encoder.block().isInitialized()) {
+      encoder.block().initialize(manager, DataType.FLOAT32, new Shape(2, 8), new Shape(2, 8));
+    }
+    this.head =
+        config.loss().trainsHead()
+            ? new PairHead(encoder.dimension(), config.headHidden()).initialize(manager)
+            : null;
+    this.optimizer = new AdamW(manager, config.weightDecay());
+    optimizer.add(encoder.block().getParameters().values(), 0);
+    if (head != null) {
+      optimizer.add(head.block().getParameters().values(), 1);
+    }
+    requireGradients();
+  }
+
+  /**
+   * Sets the engine's offline and threading defaults unless already set: {@code
+   * ai.djl.offline=true}, two intra-op threads and one inter-op thread (two PyTorch jobs on two
+   * cores otherwise busy-wait each other; also export {@code OMP_WAIT_POLICY=PASSIVE}).
+   */
+  public static void configureEngine() {
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("ai.djl.pytorch.num_threads", "2");
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  private void requireGradients() {
+    for (Parameter p : optimizer.parameters()) {
+      p.getArray().setRequiresGradient(true);
+    }
+  }
+
+  /**
+   * Where the progress bar goes ({@code null}: nowhere). Default: {@code System.err}.
+   *
+   * @param out the stream
+   * @return this trainer
+   */
+  public SiameseTrainer progressTo(PrintStream out) {
+    this.progress = out;
+    return this;
+  }
+
+  /**
+   * Writes checkpoints under {@code directory} (every {@link TrainingConfig#checkpointEvery()}
+   * steps and at each epoch end) and, if {@code resume}, continues from the latest one there:
+   * parameters, optimiser moments and step count, epoch and position within it, the best epoch so
+   * far and its parameters, and the per-epoch losses.
+   *
+   * @param directory the checkpoint directory (created if missing)
+   * @param resume whether to continue from the latest checkpoint in it
+   * @return this trainer
+   */
+  public SiameseTrainer checkpointTo(Path directory, boolean resume) {
+    this.checkpoints = new Checkpoints(directory);
+    this.resume = resume;
+    return this;
+  }
+
+  /**
+   * The pair head being trained, or {@code null} if the loss trains none.
+   *
+   * @return the head
+   */
+  public PairHead head() {
+    return head;
+  }
+
+  /**
+   * The encoder being trained.
+   *
+   * @return the encoder
+   */
+  public TrainableEncoder encoder() {
+    return encoder;
+  }
+
+  /**
+   * The settings.
+   *
+   * @return the configuration
+   */
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /**
+   * Trains, keeps the best epoch, calibrates thresholds on {@code train} and evaluates {@code dev}.
+   *
+   * @param train the training pairs (at least {@code batchSize} usable ones)
+   * @param dev pairs for model selection and the report; may be empty
+   * @return the run's report
+   * @throws TrainingException if the loss or gradients become non-finite, or a checkpoint cannot be
+   *     used
+   */
+  public TrainingResult train(List<LabelledPair> train, List<LabelledPair> dev) {
+    checkOpen();
+    long started = System.nanoTime();
+    List<LabelledPair> usable = usablePairs(train);
+    if (usable.size() < 2) {
+      throw new IllegalArgumentException(
+          "Need at least 2 training pairs for loss "
+              + config.loss()
+              + ", got "
+              + usable.size()
+              + (config.loss() == PairLoss.MNRL ? " duplicate pairs" : ""));
+    }
+    float[] labels = new float[usable.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = (float) usable.get(i).label();
+    }
+    long[][] firstIds = tokenize(usable, true);
+    long[][] secondIds = tokenize(usable, false);
+    int batch = Math.min(config.batchSize(), usable.size());
+    int stepsPerEpoch = usable.size() / batch;
+    long totalSteps = (long) stepsPerEpoch * config.epochs();
+
+    Checkpoints.State state = new Checkpoints.State();
+    byte[][] best = null;
+    if (resume && checkpoints != null) {
+      Checkpoints.Loaded loaded = checkpoints.loadLatest(this);
+      if (loaded != null) {
+        state = loaded.state();
+        best = loaded.best();
+        requireGradients();
+        if (progress != null) {
+          progress.printf(
+              Locale.ROOT,
+              "Resumed from %s at epoch %d, step %d%n",
+              loaded.directory(),
+              state.epoch + 1,
+              state.step);
+        }
+      }
+    }
+    List<TrainingResult.EpochReport> reports = new ArrayList<>(state.reports);
+    ProgressBar bar = new ProgressBar(progress, "train", state.step, totalSteps);
+    for (int epoch = state.epoch; epoch < config.epochs(); epoch++) {
+      int[] order = shuffled(usable.size(), config.seed() + epoch);
+      int startBatch = epoch == state.epoch ? state.batchInEpoch : 0;
+      double lossSum = epoch == state.epoch ? state.epochLossSum : 0;
+      int lossCount = epoch == state.epoch ? state.epochLossCount : 0;
+      for (int b = startBatch; b < stepsPerEpoch; b++) {
+        int[] rows = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
+        double lr = learningRate(state.step, totalSteps);
+        Double loss = step(rows, firstIds, secondIds, labels, usable, lr, epoch, state.step);
+        state.step++;
+        if (loss == null) {
+          state.skipped++;
+        } else {
+          lossSum += loss;
+          lossCount++;
+        }
+        state.batchInEpoch = b + 1;
+        state.epoch = epoch;
+        state.epochLossSum = lossSum;
+        state.epochLossCount = lossCount;
+        bar.update(state.step, rows.length, loss == null ? Double.NaN : loss);
+        if (checkpoints != null
+            && config.checkpointEvery() > 0
+            && state.step % config.checkpointEvery() == 0
+            && b + 1 < stepsPerEpoch) {
+          checkpoints.save(this, state, reports, best);
+        }
+      }
+      Evaluation devEval = dev.isEmpty() ? null : evaluate(dev, Double.NaN, Double.NaN);
+      double meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+      reports.add(new TrainingResult.EpochReport(epoch + 1, state.step, meanLoss, devEval));
+      double score = devEval == null ? epoch : devEval.selectionScore();
+      if (progress != null) {
+        progress.println(epochLine(epoch + 1, meanLoss, devEval));
+      }
+      if (best == null || score > state.bestScore || Double.isNaN(state.bestScore)) {
+        state.bestScore = score;
+        state.bestEpoch = epoch + 1;
+        best = Checkpoints.snapshot(this);
+      }
+      state.epoch = epoch + 1;
+      state.batchInEpoch = 0;
+      state.epochLossSum = 0;
+      state.epochLossCount = 0;
+      if (checkpoints != null) {
+        checkpoints.save(this, state, reports, best);
+      }
+    }
+    if (best != null) {
+      Checkpoints.restore(this, best);
+      requireGradients();
+    }
+    double[] thresholds = calibrate(train);
+    Evaluation devResult = dev.isEmpty() ? null : evaluate(dev, thresholds[0], thresholds[1]);
+    return new TrainingResult(
+        state.step,
+        state.skipped,
+        reports,
+        state.bestEpoch,
+        thresholds[0],
+        thresholds[1],
+        devResult,
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  private static String epochLine(int epoch, double loss, Evaluation dev) {
+    StringBuilder s =
+        new StringBuilder(String.format(Locale.ROOT, "epoch %d: mean loss %.4f", epoch, loss));
+    if (dev != null) {
+      BinaryMetrics d = dev.deciding();
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "; dev (%s, thresholds fitted on dev) accuracy %.4f, F1 %.4f, AP %.4f",
+              dev.pairHead() != null ? "pair head" : "similarity",
+              d.bestAccuracy().accuracy(),
+              d.bestF1().f1(),
+              d.averagePrecision()));
+      if (!Double.isNaN(dev.spearman())) {
+        s.append(String.format(Locale.ROOT, ", Spearman %.4f", dev.spearman()));
+      }
+    }
+    return s.toString();
+  }
+
+  private List<LabelledPair> usablePairs(List<LabelledPair> train) {
+    Objects.requireNonNull(train, "train");
+    if (config.loss() != PairLoss.MNRL) {
+      return train;
+    }
+    double cut = config.labelMax() / 2;
+    List<LabelledPair> positives = new ArrayList<>();
+    for (LabelledPair p : train) {
+      if (p.label() >= cut) {
+        positives.add(p);
+      }
+    }
+    return positives;
+  }
+
+  private long[][] tokenize(List<LabelledPair> pairs, boolean first) {
+    long[][] ids = new long[pairs.size()][];
+    for (int start = 0; start < pairs.size(); start += TOKENIZE_CHUNK) {
+      int end = Math.min(pairs.size(), start + TOKENIZE_CHUNK);
+      List<String> texts = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        texts.add(first ? pairs.get(i).first() : pairs.get(i).second());
+      }
+      long[][] chunk = tokenizer.encode(texts);
+      System.arraycopy(chunk, 0, ids, start, chunk.length);
+    }
+    return ids;
+  }
+
+  /** A permutation of {@code [0, n)} from a seeded Fisher–Yates shuffle. */
+  static int[] shuffled(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Random random = new Random(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** Linear warm-up to the peak, then linear decay to zero. */
+  double learningRate(long step, long totalSteps) {
+    long warmup = (long) Math.floor(config.warmupFraction() * totalSteps);
+    if (step < warmup) {
+      return config.learningRate() * (step + 1) / warmup;
+    }
+    long remaining = Math.max(1, totalSteps - warmup);
+    return config.learningRate() * Math.max(0.0, (double) (totalSteps - step) / remaining);
+  }
+
+  private Double step(
+      int[] rows,
+      long[][] firstIds,
+      long[][] secondIds,
+      float[] labels,
+      List<LabelledPair> pairs,
+      double lr,
+      int epoch,
+      long step) {
+    Engine.getEngine(ENGINE).setRandomSeed((int) (config.seed() * 31 + step));
+    List<long[]> sequences = new ArrayList<>(rows.length * 2);
+    float[] batchLabels = new float[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      sequences.add(firstIds[rows[i]]);
+      batchLabels[i] = labels[rows[i]];
+    }
+    for (int row : rows) {
+      sequences.add(secondIds[row]);
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      attachTo(scope);
+      NDList inputs = QuestionTokenizer.toInputs(scope, sequences);
+      float lossValue;
+      try (GradientCollector collector = Engine.getEngine(ENGINE).newGradientCollector()) {
+        NDArray embeddings = encoder.block().forward(store, inputs, true).head();
+        NDArray u = embeddings.get("0:" + rows.length);
+        NDArray v = embeddings.get(rows.length + ":");
+        NDArray logits = head != null ? head.symmetricLogits(store, u, v, true) : null;
+        NDArray loss = Losses.compute(config.loss(), u, v, batchLabels, config, logits);
+        if (loss == null) {
+          return null;
+        }
+        lossValue = loss.getFloat();
+        if (!Float.isFinite(lossValue)) {
+          throw nonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
+        }
+        collector.backward(loss);
+      }
+      List<NDArray> grads = optimizer.gradients();
+      double norm = AdamW.clipGlobalNorm(grads, config.maxGradNorm());
+      if (!Double.isFinite(norm)) {
+        throw nonFinite("gradient norm is " + norm, epoch, step, pairs.get(rows[0]));
+      }
+      double headLr = config.headLearningRate() * lr / config.learningRate();
+      optimizer.update(grads, new double[] {lr, headLr});
+      AdamW.zero(grads);
+      return (double) lossValue;
+    }
+  }
+
+  private static TrainingException nonFinite(
+      String what, int epoch, long step, LabelledPair first) {
+    return new TrainingException(
+        "Training stopped: "
+            + what
+            + " at epoch "
+            + (epoch + 1)
+            + ", step "
+            + (step + 1)
+            + " (batch starting with the pair at "
+            + first.location()
+            + "). Lower --lr, keep gradient clipping on (--max-grad-norm), or resume from the last checkpoint.");
+  }
+
+  /**
+   * The mean loss over consecutive batches of {@code pairs} with the current parameters, without
+   * updating them (batches the loss cannot use are left out; NaN if none can be used).
+   *
+   * @param pairs the pairs, in the order they are batched
+   * @return the mean batch loss
+   */
+  public double meanLoss(List<LabelledPair> pairs) {
+    checkOpen();
+    List<LabelledPair> usable = usablePairs(pairs);
+    long[][] firstIds = tokenize(usable, true);
+    long[][] secondIds = tokenize(usable, false);
+    int batch = Math.min(config.batchSize(), usable.size());
+    if (batch < 2) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int count = 0;
+    for (int start = 0; start + batch <= usable.size(); start += batch) {
+      List<long[]> sequences = new ArrayList<>(batch * 2);
+      float[] labels = new float[batch];
+      for (int i = 0; i < batch; i++) {
+        sequences.add(firstIds[start + i]);
+        labels[i] = (float) usable.get(start + i).label();
+      }
+      for (int i = 0; i < batch; i++) {
+        sequences.add(secondIds[start + i]);
+      }
+      try (NDManager scope = manager.newSubManager()) {
+        attachTo(scope);
+        NDArray embeddings =
+            encoder
+                .block()
+                .forward(store, QuestionTokenizer.toInputs(scope, sequences), false)
+                .head();
+        NDArray u = embeddings.get("0:" + batch);
+        NDArray v = embeddings.get(batch + ":");
+        NDArray logits = head != null ? head.symmetricLogits(store, u, v, false) : null;
+        NDArray loss = Losses.compute(config.loss(), u, v, labels, config, logits);
+        if (loss != null) {
+          sum += loss.getFloat();
+          count++;
+        }
+      }
+    }
+    return count == 0 ? Double.NaN : sum / count;
+  }
+
+  /**
+   * Embeds questions with the encoder in inference mode, in length-sorted batches.
+   *
+   * @param questions the questions
+   * @return one embedding per question, as the encoder outputs it
+   */
+  public float[][] embed(List<String> questions) {
+    checkOpen();
+    long[][] ids = tokenizer.encode(questions);
+    Integer[] order = new Integer[ids.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
+    float[][] out = new float[ids.length][];
+    for (int start = 0; start < order.length; start += EVAL_BATCH) {
+      int end = Math.min(order.length, start + EVAL_BATCH);
+      List<long[]> batch = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        batch.add(ids[order[i]]);
+      }
+      try (NDManager scope = manager.newSubManager()) {
+        attachTo(scope);
+        NDArray emb =
+            encoder.block().forward(store, QuestionTokenizer.toInputs(scope, batch), false).head();
+        int dim = (int) emb.getShape().get(1);
+        float[] flat = emb.toFloatArray();
+        for (int i = start; i < end; i++) {
+          out[order[i]] = Arrays.copyOfRange(flat, (i - start) * dim, (i - start + 1) * dim);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Scores labelled pairs with the current parameters: similarity, pair-head probability (if any),
+   * correlations.
+   *
+   * @param pairs the pairs
+   * @param similarityThreshold the calibrated similarity threshold for {@link
+   *     Evaluation#decision()}, or NaN for none
+   * @param headThreshold the calibrated head threshold, or NaN for none (ignored without a head)
+   * @return the evaluation
+   */
+  public Evaluation evaluate(
+      List<LabelledPair> pairs, double similarityThreshold, double headThreshold) {
+    double[][] scores = score(pairs);
+    boolean[] duplicates = new boolean[pairs.size()];
+    double[] labels = new double[pairs.size()];
+    double cut = config.labelMax() / 2;
+    for (int i = 0; i < duplicates.length; i++) {
+      labels[i] = pairs.get(i).label();
+      duplicates[i] = labels[i] >= cut;
+    }
+    BinaryMetrics similarity = BinaryMetrics.of(scores[0], duplicates);
+    BinaryMetrics headMetrics = scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates);
+    double pearson = Double.NaN;
+    double spearman = Double.NaN;
+    if (config.labelMax() > 1) {
+      pearson = Correlation.pearson(scores[0], labels);
+      spearman = Correlation.spearman(scores[0], labels);
+    }
+    double threshold = headMetrics != null ? headThreshold : similarityThreshold;
+    BinaryMetrics deciding = headMetrics != null ? headMetrics : similarity;
+    return new Evaluation(
+        pairs.size(),
+        similarity,
+        headMetrics,
+        pearson,
+        spearman,
+        Double.isNaN(threshold) ? null : deciding.at(threshold));
+  }
+
+  /** Cosine similarity per pair, and the head's probability per pair (or null). */
+  private double[][] score(List<LabelledPair> pairs) {
+    Map<String, Integer> index = new HashMap<>();
+    List<String> unique = new ArrayList<>();
+    int[] a = new int[pairs.size()];
+    int[] b = new int[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      a[i] = index.computeIfAbsent(pairs.get(i).first(), q -> add(unique, q));
+      b[i] = index.computeIfAbsent(pairs.get(i).second(), q -> add(unique, q));
+    }
+    float[][] emb = embed(unique);
+    double[] cos = new double[pairs.size()];
+    for (int i = 0; i < cos.length; i++) {
+      cos[i] = cosine(emb[a[i]], emb[b[i]]);
+    }
+    double[] prob = null;
+    if (head != null) {
+      prob = new double[pairs.size()];
+      int dim = encoder.dimension();
+      for (int start = 0; start < pairs.size(); start += 1024) {
+        int end = Math.min(pairs.size(), start + 1024);
+        float[] uf = new float[(end - start) * dim];
+        float[] vf = new float[uf.length];
+        for (int i = start; i < end; i++) {
+          System.arraycopy(emb[a[i]], 0, uf, (i - start) * dim, dim);
+          System.arraycopy(emb[b[i]], 0, vf, (i - start) * dim, dim);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+          attachTo(scope);
+          Shape shape = new Shape(end - start, dim);
+          float[] p = head.probabilities(store, scope.create(uf, shape), scope.create(vf, shape));
+          for (int i = start; i < end; i++) {
+            prob[i] = p[i - start];
+          }
+        }
+      }
+    }
+    return new double[][] {cos, prob};
+  }
+
+  private static int add(List<String> unique, String question) {
+    unique.add(question);
+    return unique.size() - 1;
+  }
+
+  static double cosine(float[] x, float[] y) {
+    double dot = 0;
+    double nx = 0;
+    double ny = 0;
+    for (int i = 0; i < x.length; i++) {
+      dot += (double) x[i] * y[i];
+      nx += (double) x[i] * x[i];
+      ny += (double) y[i] * y[i];
+    }
+    double denominator = Math.sqrt(nx) * Math.sqrt(ny);
+    return denominator == 0 ? 0 : dot / denominator;
+  }
+
+  /**
+   * {similarity threshold, head threshold or NaN}: best balanced accuracy on the training pairs.
+   */
+  private double[] calibrate(List<LabelledPair> train) {
+    if (progress != null) {
+      progress.printf(
+          Locale.ROOT, "Calibrating the duplicate threshold on %d training pairs%n", train.size());
+    }
+    Evaluation e = evaluate(train, Double.NaN, Double.NaN);
+    double sim = e.similarity().bestBalancedAccuracy().threshold();
+    double h = e.pairHead() == null ? Double.NaN : e.pairHead().bestBalancedAccuracy().threshold();
+    return new double[] {sim, h};
+  }
+
+  /**
+   * Makes every parameter (trainable or not) and optimiser moment belong to {@code scope} until it
+   * closes, so that every array computed from them lands there and is freed with it.
+   */
+  private void attachTo(NDManager scope) {
+    for (Parameter p : Checkpoints.parameters(this)) {
+      p.getArray().tempAttach(scope);
+    }
+    optimizer.attachTo(scope);
+  }
+
+  NDManager manager() {
+    return manager;
+  }
+
+  AdamW optimizer() {
+    return optimizer;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("This SiameseTrainer is closed");
+    }
+  }
+
+  /** Releases the parameters and optimiser state this trainer's manager holds. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.qsim.training;
+
+import java.util.List;
+
+/**
+ * What a {@link SiameseTrainer#train} run produced. Immutable and thread-safe.
+ *
+ * @param steps optimiser steps taken in all (including those before a resume)
+ * @param skippedSteps batches that held nothing the loss could learn from (e.g. no hard pair)
+ * @param epochs per-epoch reports, in order
+ * @param bestEpoch the 1-based epoch whose parameters were kept (by dev selection score), or the
+ *     last epoch without dev
+ * @param similarityThreshold the similarity threshold calibrated on the training pairs (best
+ *     balanced accuracy)
+ * @param headThreshold the pair head's probability threshold calibrated likewise, or NaN without a
+ *     head
+ * @param dev the kept model on the dev pairs at the calibrated thresholds, or {@code null} without
+ *     dev pairs
+ * @param seconds wall-clock seconds of this call
+ */
+public record TrainingResult(
+    long steps,
+    long skippedSteps,
+    List<EpochReport> epochs,
+    int bestEpoch,
+    double similarityThreshold,
+    double headThreshold,
+    Evaluation dev,
+    double seconds) {
+
+  /** Copies the list. */
+  public TrainingResult {
+    epochs = List.copyOf(epochs);
+  }
+
+  /**
+   * One epoch's summary.
+   *
+   * @param epoch 1-based
+   * @param step the global step count at its end
+   * @param meanLoss mean training loss over its steps
+   * @param dev dev metrics at its end (fitted-on-dev thresholds only), or {@code null} without dev
+   *     pairs
+   */
+  public record EpochReport(int epoch, long step, double meanLoss, Evaluation dev) {}
+}
