@@ -61,6 +61,10 @@ class HarnessSmokeTest {
             "--fork",
             "false",
             "--dedupe-warmup",
+            "0",
+            "--steps",
+            "1",
+            "--step-warmup",
             "0");
     List<String> lines = io[0].lines().toList();
     assertThat(lines.get(lines.size() - 1)).matches("ratio qsim/langchain4j = \\d+\\.\\d\\d");
