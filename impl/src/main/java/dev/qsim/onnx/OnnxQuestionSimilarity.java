@@ -49,7 +49,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   public static final String BUNDLED_MODEL = "dev/qsim/models/all-minilm-l6-v2";
 
   /** Default number of questions per encoder call. */
-  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final int DEFAULT_BATCH_SIZE = 8;
 
   private final ModelMetadata metadata;
   private final SentenceEncoder encoder;
@@ -68,7 +68,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     this.pairHead =
         md.pairHeadFile() == null ? null : PairHead.load(source, md.pairHeadFile(), md.dimension());
     this.threads = b.threads;
-    this.encoder = new SentenceEncoder(source, md, maxLength, b.batchSize, b.threads);
+    this.encoder =
+        new SentenceEncoder(source, md, maxLength, b.batchSize, b.threads, b.intraOpThreads);
     this.metadata = md;
     try {
       float[][] probe = encoder.encode(List.of("How does this model work?"), ProgressListener.NONE);
@@ -333,6 +334,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     private int batchSize = DEFAULT_BATCH_SIZE;
     private int maxSequenceLength;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private int intraOpThreads = 1;
 
     private Builder() {}
 
@@ -408,6 +410,22 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         throw new IllegalArgumentException("threads must be >= 1, was " + count);
       }
       this.threads = count;
+      return this;
+    }
+
+    /**
+     * Sets the threads ONNX Runtime uses inside one encoder batch (default 1: the cores are used by
+     * running batches side by side, see {@link #optThreads(int)}). Raise it to lower the latency of
+     * single small calls on a machine with idle cores.
+     *
+     * @param count at least 1
+     * @return this builder
+     */
+    public Builder optIntraOpThreads(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("intraOpThreads must be >= 1, was " + count);
+      }
+      this.intraOpThreads = count;
       return this;
     }
 

@@ -32,6 +32,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The siamese encoder: one ONNX network (shared by every question) behind DJL's ONNX Runtime
@@ -53,16 +59,25 @@ final class SentenceEncoder implements AutoCloseable {
   private final List<String> inputNames;
   private final int maxLength;
   private final int batchSize;
+  private final int workers;
+  private ExecutorService pool;
+  private static final AtomicInteger POOL_IDS = new AtomicInteger();
   private final ConcurrentLinkedDeque<Predictor<TokenBatch, float[][]>> predictors =
       new ConcurrentLinkedDeque<>();
   private final List<Predictor<TokenBatch, float[][]>> allPredictors = new ArrayList<>();
 
   SentenceEncoder(
-      ModelSource src, ModelMetadata metadata, int maxLength, int batchSize, int intraOpThreads) {
+      ModelSource src,
+      ModelMetadata metadata,
+      int maxLength,
+      int batchSize,
+      int workers,
+      int intraOpThreads) {
     this.metadata = metadata;
     this.source = src.describe();
     this.maxLength = maxLength;
     this.batchSize = batchSize;
+    this.workers = workers;
     this.tokenizer = loadTokenizer(src, metadata, maxLength);
     OrtSession.SessionOptions options = null;
     Model loaded = null;
@@ -212,33 +227,126 @@ final class SentenceEncoder implements AutoCloseable {
     }
     Arrays.sort(
         order, Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed());
-    Predictor<TokenBatch, float[][]> predictor = borrow();
-    try {
-      for (int start = 0; start < n; start += batchSize) {
-        int end = Math.min(n, start + batchSize);
-        TokenBatch batch = TokenBatch.of(encodings, order, start, end);
-        float[][] vectors;
-        try {
-          vectors = predictor.predict(batch);
-        } catch (TranslateException | RuntimeException e) {
-          throw new InferenceException(
-              "Encoder failed on a batch of "
-                  + (end - start)
-                  + " questions (first input index "
-                  + order[start]
-                  + "): "
-                  + rootMessage(e),
-              e);
-        }
-        for (int r = 0; r < vectors.length; r++) {
-          result[order[start + r]] = vectors[r];
-        }
-        progress.update("embedding", end, n);
-      }
-    } finally {
-      predictors.push(predictor);
+    int batches = (n + batchSize - 1) / batchSize;
+    BatchRun run = new BatchRun(encodings, order, result, batches, progress);
+    int helpers = Math.min(workers, batches) - 1;
+    List<Future<?>> futures = new ArrayList<>(Math.max(0, helpers));
+    for (int h = 0; h < helpers; h++) {
+      futures.add(pool().submit(run::work));
     }
+    run.work();
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InferenceException("Interrupted while embedding " + n + " questions", e);
+      } catch (ExecutionException e) {
+        run.fail(e.getCause());
+      }
+    }
+    run.rethrow();
     return result;
+  }
+
+  /**
+   * One {@link #encode} call's batches, taken longest first by whichever thread is free: the
+   * calling thread and up to {@code workers - 1} pool threads, each with its own predictor.
+   */
+  private final class BatchRun {
+    private final Encoding[] encodings;
+    private final Integer[] order;
+    private final float[][] result;
+    private final int batches;
+    private final ProgressListener progress;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger finishedRows = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    BatchRun(
+        Encoding[] encodings,
+        Integer[] order,
+        float[][] result,
+        int batches,
+        ProgressListener progress) {
+      this.encodings = encodings;
+      this.order = order;
+      this.result = result;
+      this.batches = batches;
+      this.progress = progress;
+    }
+
+    void work() {
+      Predictor<TokenBatch, float[][]> predictor = borrow();
+      try {
+        for (int b = next.getAndIncrement();
+            b < batches && failure.get() == null;
+            b = next.getAndIncrement()) {
+          int start = b * batchSize;
+          int end = Math.min(order.length, start + batchSize);
+          TokenBatch batch = TokenBatch.of(encodings, order, start, end);
+          float[][] vectors;
+          try {
+            vectors = predictor.predict(batch);
+          } catch (TranslateException | RuntimeException e) {
+            fail(
+                new InferenceException(
+                    "Encoder failed on a batch of "
+                        + (end - start)
+                        + " questions (first input index "
+                        + order[start]
+                        + "): "
+                        + rootMessage(e),
+                    e));
+            return;
+          }
+          for (int r = 0; r < vectors.length; r++) {
+            result[order[start + r]] = vectors[r];
+          }
+          int done = finishedRows.addAndGet(end - start);
+          synchronized (this) {
+            progress.update("embedding", done, order.length);
+          }
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      } finally {
+        predictors.push(predictor);
+      }
+    }
+
+    void fail(Throwable t) {
+      failure.compareAndSet(null, t);
+    }
+
+    void rethrow() {
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      if (t instanceof Error) {
+        throw (Error) t;
+      }
+      if (t != null) {
+        throw new InferenceException("Embedding failed: " + t, t);
+      }
+    }
+  }
+
+  private synchronized ExecutorService pool() {
+    if (pool == null) {
+      int id = POOL_IDS.incrementAndGet();
+      AtomicInteger threadIds = new AtomicInteger();
+      pool =
+          Executors.newFixedThreadPool(
+              Math.max(1, workers - 1),
+              r -> {
+                Thread t = new Thread(r, "qsim-encoder-" + id + "-" + threadIds.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return pool;
   }
 
   private Predictor<TokenBatch, float[][]> borrow() {
@@ -255,6 +363,11 @@ final class SentenceEncoder implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
     synchronized (allPredictors) {
       allPredictors.forEach(Predictor::close);
       allPredictors.clear();
