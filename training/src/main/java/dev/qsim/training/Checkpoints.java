@@ -67,18 +67,29 @@ final class Checkpoints {
 
   /** The current parameter values, encoded. */
   static byte[][] snapshot(SiameseTrainer trainer) {
+    return new byte[][] {snapshotOf(parameters(trainer))};
+  }
+
+  /** The values of some parameters, encoded as one NDList. */
+  static byte[] snapshotOf(Iterable<Parameter> parameters) {
     NDList list = new NDList();
-    for (Parameter p : parameters(trainer)) {
+    for (Parameter p : parameters) {
       list.add(p.getArray());
     }
-    return new byte[][] {list.encode()};
+    return list.encode();
   }
 
   /** Copies encoded values back into the parameters, in place. */
   static void restore(SiameseTrainer trainer, byte[][] snapshot) {
-    List<Parameter> params = parameters(trainer);
-    try (NDManager scope = trainer.manager().newSubManager()) {
-      NDList saved = NDList.decode(scope, snapshot[0]);
+    restoreInto(trainer.manager(), parameters(trainer), snapshot[0]);
+  }
+
+  /** Copies values encoded by {@link #snapshotOf} back into the parameters, in place. */
+  static void restoreInto(NDManager manager, Iterable<Parameter> parameters, byte[] snapshot) {
+    List<Parameter> params = new ArrayList<>();
+    parameters.forEach(params::add);
+    try (NDManager scope = manager.newSubManager()) {
+      NDList saved = NDList.decode(scope, snapshot);
       if (saved.size() != params.size()) {
         throw new TrainingException(
             "Checkpoint holds " + saved.size() + " parameters, the model has " + params.size());

@@ -60,6 +60,7 @@ public final class SiameseTrainer implements AutoCloseable {
   private Checkpoints checkpoints;
   private boolean resume;
   private boolean closed;
+  private long stopAfterStep = Long.MAX_VALUE;
 
   /**
    * Creates a trainer, initialising the encoder's parameters if they are not yet (seeded by {@code
@@ -248,6 +249,9 @@ public final class SiameseTrainer implements AutoCloseable {
             && state.step % config.checkpointEvery() == 0
             && b + 1 < stepsPerEpoch) {
           checkpoints.save(this, state, reports, best);
+        }
+        if (state.step >= stopAfterStep) {
+          throw new TrainingException("Stopped after step " + state.step + " as asked");
         }
       }
       Evaluation devEval = dev.isEmpty() ? null : evaluate(dev, Double.NaN, Double.NaN);
@@ -629,6 +633,11 @@ public final class SiameseTrainer implements AutoCloseable {
       p.getArray().tempAttach(scope);
     }
     optimizer.attachTo(scope);
+  }
+
+  /** Makes {@link #train} throw after this many steps, as a killed run would stop (for tests). */
+  void stopAfterStep(long step) {
+    this.stopAfterStep = step;
   }
 
   NDManager manager() {

@@ -1,0 +1,581 @@
+package dev.qsim.training;
+
+import dev.qsim.QsimException;
+import dev.qsim.SimilarityFunction;
+import dev.qsim.data.LabelledPair;
+import dev.qsim.data.PairDataset;
+import dev.qsim.data.PairFormat;
+import dev.qsim.data.PairReader;
+import dev.qsim.data.ReadOptions;
+import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.ThresholdMetrics;
+import dev.qsim.model.ModelDirectoryWriter;
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
+import dev.qsim.training.minilm.MiniLmEncoder;
+import dev.qsim.training.scratch.BiLstmEncoder;
+import dev.qsim.training.scratch.CnnEncoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The training command line ({@code java -jar training/target/qsim-train.jar}): reads labelled
+ * pairs, trains a siamese encoder (or a pair head over the frozen bundled encoder), prints a report
+ * and writes the model directory that {@code qsim-impl} loads. Run it with {@code
+ * OMP_WAIT_POLICY=PASSIVE} in the environment. Not thread-safe; one run per instance.
+ */
+@Command(
+    name = "qsim-train",
+    mixinStandardHelpOptions = true,
+    version = "qsim-train 0.1.0",
+    sortOptions = false,
+    description = {
+      "Trains a siamese question encoder with DJL (PyTorch, offline) and writes a qsim model"
+          + " directory.",
+      "Checkpoints go to <out>.checkpoints/; --resume continues from the latest one there."
+    })
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--train",
+      required = true,
+      paramLabel = "FILE",
+      description = "Training pairs; repeat for several files.")
+  List<Path> train = new ArrayList<>();
+
+  @Option(
+      names = "--dev",
+      paramLabel = "FILE",
+      description = "Pairs for model selection and the report.")
+  Path dev;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description =
+          "quora|bimpm|stsb|msrp|csv, one per --train file in order (the last one repeats);"
+              + " default by extension: .csv quora, .tsv bimpm.")
+  List<String> formats = new ArrayList<>();
+
+  @Option(
+      names = "--dev-format",
+      paramLabel = "FORMAT",
+      description = "Format of --dev (default by extension).")
+  String devFormat;
+
+  @Option(
+      names = "--encoder",
+      defaultValue = "minilm",
+      description = "minilm|bilstm|cnn|bag|frozen-minilm (default ${DEFAULT-VALUE}).")
+  String encoder;
+
+  @Option(
+      names = "--loss",
+      defaultValue = "online-contrastive",
+      description =
+          "contrastive|online-contrastive|cosine-mse|mnrl|softmax-head (default ${DEFAULT-VALUE};"
+              + " frozen-minilm trains softmax-head).")
+  String loss;
+
+  @Option(names = "--epochs", defaultValue = "1", description = "Default ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "32",
+      description = "Pairs per step (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--lr",
+      description = "Peak encoder learning rate (default: 2e-5 minilm, 1e-3 bilstm/cnn, 0.05 bag).")
+  Double learningRate;
+
+  @Option(
+      names = "--head-lr",
+      defaultValue = "1e-3",
+      description = "Pair head learning rate (default ${DEFAULT-VALUE}).")
+  double headLearningRate;
+
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "0.01",
+      description = "Default ${DEFAULT-VALUE}.")
+  double weightDecay;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "0.1",
+      description = "Warm-up fraction of all steps (default ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(
+      names = "--max-grad-norm",
+      defaultValue = "1.0",
+      description = "Global gradient norm limit, 0 off (default ${DEFAULT-VALUE}).")
+  double maxGradNorm;
+
+  @Option(
+      names = "--max-length",
+      defaultValue = "48",
+      description = "Tokens per question (default ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Default ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--margin",
+      defaultValue = "0.5",
+      description = "Contrastive margin (default ${DEFAULT-VALUE}).")
+  double margin;
+
+  @Option(
+      names = "--head-hidden",
+      defaultValue = "256",
+      description = "Pair head hidden units (default ${DEFAULT-VALUE}).")
+  int headHidden;
+
+  @Option(
+      names = "--checkpoint-every",
+      defaultValue = "0",
+      description = "Steps between checkpoints; 0: epoch ends only.")
+  int checkpointEvery;
+
+  @Option(names = "--limit", description = "Read at most this many pairs of each --train file.")
+  Integer limit;
+
+  @Option(names = "--dev-limit", description = "Read at most this many --dev pairs.")
+  Integer devLimit;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "The model directory to write (must not exist).")
+  Path out;
+
+  @Option(names = "--name", description = "The model's name (default: the --out directory's name).")
+  String name;
+
+  @Option(
+      names = "--pair-head-file",
+      paramLabel = "FILE",
+      description = "Also write the trained pair head JSON here (replacing it).")
+  Path pairHeadFile;
+
+  @Option(
+      names = "--resume",
+      description = "Continue from the latest checkpoint in <out>.checkpoints/.")
+  boolean resume;
+
+  @Option(
+      names = "--skip-bad-rows",
+      description = "Skip and count malformed rows instead of stopping.")
+  boolean skipBadRows;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  private final PrintStream err;
+  private final PrintStream stdout;
+  private final List<String> arguments = new ArrayList<>();
+
+  /** Creates a command printing to the process's streams. */
+  public TrainCommand() {
+    this(System.out, System.err);
+  }
+
+  TrainCommand(PrintStream out, PrintStream err) {
+    this.stdout = out;
+    this.err = err;
+  }
+
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the arguments; {@code --help} lists them
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs without exiting; returns the exit status (0 success, 1 training or data error, 2 usage
+   * error).
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    SiameseTrainer.configureEngine();
+    TrainCommand command = new TrainCommand(out, err);
+    command.arguments.addAll(List.of(args));
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          if (e instanceof QsimException || e instanceof IllegalArgumentException) {
+            err.println("qsim-train: " + e.getMessage());
+            return 1;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream progress = quiet ? null : err;
+    Path absoluteOut = out.toAbsolutePath().normalize();
+    if (Files.exists(absoluteOut)) {
+      throw new QsimException(
+          "Output directory already exists, refusing to overwrite: " + absoluteOut);
+    }
+    List<PairDataset> trainSets = new ArrayList<>();
+    List<LabelledPair> trainPairs = new ArrayList<>();
+    for (int i = 0; i < train.size(); i++) {
+      PairDataset set = read(train.get(i), formatFor(i), limit);
+      trainSets.add(set);
+      trainPairs.addAll(set.pairs());
+    }
+    PairDataset devSet = dev == null ? null : read(dev, format(dev, devFormat), devLimit);
+    List<LabelledPair> devPairs = devSet == null ? List.of() : devSet.pairs();
+    boolean graded = formatFor(0).graded();
+    PairLoss pairLoss = PairLoss.fromId(loss);
+    if (encoder.equals("frozen-minilm")) {
+      pairLoss = PairLoss.SOFTMAX_HEAD;
+    }
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .loss(pairLoss)
+            .epochs(epochs)
+            .batchSize(batchSize)
+            .learningRate(learningRate != null ? learningRate : defaultLearningRate(encoder))
+            .headLearningRate(headLearningRate)
+            .weightDecay(weightDecay)
+            .warmupFraction(warmup)
+            .maxGradNorm(maxGradNorm)
+            .maxLength(maxLength)
+            .seed(seed)
+            .margin(margin)
+            .labelMax(graded ? 5 : 1)
+            .headHidden(headHidden)
+            .checkpointEvery(checkpointEvery)
+            .build();
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("trained_by", "qsim-train (DJL PyTorch)");
+    provenance.put("encoder", encoder);
+    provenance.put(
+        "command", "java -jar training/target/qsim-train.jar " + String.join(" ", arguments));
+    provenance.put("date", Instant.now().toString());
+    provenance.put("settings", config.asMap());
+    List<Map<String, Object>> data = new ArrayList<>();
+    for (PairDataset set : trainSets) {
+      data.add(describe(set));
+    }
+    provenance.put("training_data", data);
+    if (devSet != null) {
+      provenance.put("dev_data", describe(devSet));
+    }
+    String modelName = name != null ? name : absoluteOut.getFileName().toString();
+    if (encoder.equals("frozen-minilm")) {
+      return frozen(config, trainPairs, devPairs, provenance, absoluteOut, modelName, progress);
+    }
+    try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(maxLength);
+        TrainableEncoder trainable = createEncoder(encoder, tokenizer);
+        SiameseTrainer trainer =
+            new SiameseTrainer(trainable, tokenizer, config).progressTo(progress)) {
+      trainer.checkpointTo(
+          absoluteOut.resolveSibling(absoluteOut.getFileName() + ".checkpoints"), resume);
+      TrainingResult result = trainer.train(trainPairs, devPairs);
+      provenance.put("steps", result.steps());
+      provenance.put("best_epoch", result.bestEpoch());
+      provenance.put("training_seconds", Math.round(result.seconds()));
+      ModelExporter exporter =
+          ModelExporter.of(trainable, tokenizer)
+              .name(modelName)
+              .similarityThreshold(result.similarityThreshold())
+              .provenance(provenance);
+      if (trainer.head() != null) {
+        exporter.pairHead(trainer.head(), result.headThreshold());
+        if (pairHeadFile != null) {
+          trainer.head().write(pairHeadFile);
+        }
+      }
+      if (result.dev() != null) {
+        exporter.metrics(datasetName(dev), result.dev().asMap());
+      }
+      Path written = exporter.export(absoluteOut);
+      report(result, written);
+    }
+    return 0;
+  }
+
+  private static double defaultLearningRate(String encoder) {
+    switch (encoder) {
+      case "minilm":
+        return 2e-5;
+      case "bag":
+        return 0.05;
+      default:
+        return 1e-3;
+    }
+  }
+
+  /** The encoder named on the command line. */
+  static TrainableEncoder createEncoder(String id, QuestionTokenizer tokenizer) {
+    switch (id) {
+      case "minilm":
+        return MiniLmEncoder.builder().build();
+      case "bilstm":
+        return BiLstmEncoder.builder().build();
+      case "cnn":
+        return CnnEncoder.builder().build();
+      case "bag":
+        return new EmbeddingBagEncoder(tokenizer.vocabularySize(), 128);
+      default:
+        throw new IllegalArgumentException(
+            "Unknown encoder '" + id + "'; expected minilm, bilstm, cnn, bag or frozen-minilm");
+    }
+  }
+
+  private PairFormat formatFor(int index) {
+    if (formats.isEmpty()) {
+      return format(train.get(index), null);
+    }
+    return PairFormat.fromId(formats.get(Math.min(index, formats.size() - 1)));
+  }
+
+  private static PairFormat format(Path file, String id) {
+    if (id != null) {
+      return PairFormat.fromId(id);
+    }
+    String fileName = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (fileName.endsWith(".csv")) {
+      return PairFormat.QUORA;
+    }
+    if (fileName.endsWith(".tsv")) {
+      return PairFormat.BIMPM;
+    }
+    throw new IllegalArgumentException(
+        "Cannot tell the format of " + file + " from its extension: pass --format");
+  }
+
+  private PairDataset read(Path file, PairFormat format, Integer max) {
+    ReadOptions options = ReadOptions.defaults().withSkipBadRows(skipBadRows);
+    if (max != null) {
+      options = options.withLimit(max);
+    }
+    PairDataset set = PairReader.read(file, format, options);
+    err.printf(
+        Locale.ROOT,
+        "Read %d pairs (%d duplicates) from %s as %s%s%n",
+        set.size(),
+        set.duplicates(),
+        file,
+        format.id(),
+        set.skippedRows() > 0
+            ? "; skipped " + set.skippedRows() + " bad rows, first: " + set.skipReasons()
+            : "");
+    return set;
+  }
+
+  private static Map<String, Object> describe(PairDataset set) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("file", set.source());
+    m.put("format", set.format().id());
+    m.put("pairs", set.size());
+    m.put("duplicates", set.duplicates());
+    m.put("skipped_rows", set.skippedRows());
+    return m;
+  }
+
+  static String datasetName(Path file) {
+    String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    Path parent = file.toAbsolutePath().normalize().getParent();
+    return parent == null || parent.getFileName() == null
+        ? stem
+        : parent.getFileName() + "-" + stem;
+  }
+
+  private void report(TrainingResult result, Path written) {
+    stdout.printf(
+        Locale.ROOT,
+        "%nTrained %d steps (%d skipped) in %.0f s; kept epoch %d.%n",
+        result.steps(),
+        result.skippedSteps(),
+        result.seconds(),
+        result.bestEpoch());
+    for (TrainingResult.EpochReport e : result.epochs()) {
+      stdout.printf(Locale.ROOT, "  epoch %d: mean loss %.4f%n", e.epoch(), e.meanLoss());
+    }
+    stdout.printf(
+        Locale.ROOT,
+        "Calibrated on the training pairs (best balanced accuracy): similarity threshold %.4f%s%n",
+        result.similarityThreshold(),
+        Double.isNaN(result.headThreshold())
+            ? ""
+            : String.format(Locale.ROOT, ", pair-head threshold %.4f", result.headThreshold()));
+    if (result.dev() != null) {
+      Evaluation d = result.dev();
+      stdout.printf(Locale.ROOT, "Dev (%d pairs), the model's own decision:%n", d.pairs());
+      printDecision(d.pairHead() != null ? "pair head" : "similarity", d.decision(), d.deciding());
+      if (d.pairHead() != null) {
+        printDecision(
+            "similarity", d.similarity().at(result.similarityThreshold()), d.similarity());
+      }
+      if (!Double.isNaN(d.spearman())) {
+        stdout.printf(Locale.ROOT, "  Pearson %.4f, Spearman %.4f%n", d.pearson(), d.spearman());
+      }
+    }
+    stdout.println("Wrote " + written);
+  }
+
+  private void printDecision(String what, ThresholdMetrics at, BinaryMetrics all) {
+    stdout.printf(
+        Locale.ROOT,
+        "  %-10s accuracy %.4f  F1 %.4f  precision %.4f  recall %.4f  AP %.4f  (threshold %.4f;"
+            + " best on dev itself: accuracy %.4f, F1 %.4f)%n",
+        what,
+        at.accuracy(),
+        at.f1(),
+        at.precision(),
+        at.recall(),
+        all.averagePrecision(),
+        at.threshold(),
+        all.bestAccuracy().accuracy(),
+        all.bestF1().f1());
+  }
+
+  /** The pair head over the frozen bundled encoder, written with a copy of the bundled ONNX. */
+  private int frozen(
+      TrainingConfig config,
+      List<LabelledPair> trainPairs,
+      List<LabelledPair> devPairs,
+      Map<String, Object> provenance,
+      Path target,
+      String modelName,
+      PrintStream progress) {
+    Path cacheDir = Path.of("training", "target", "frozen-embeddings");
+    if (!Files.isDirectory(cacheDir.getParent())) {
+      cacheDir = target.resolveSibling(target.getFileName() + ".cache");
+    }
+    long started = System.nanoTime();
+    try (OnnxQuestionSimilarity bundled = OnnxQuestionSimilarity.bundled()) {
+      List<LabelledPair> all = new ArrayList<>(trainPairs);
+      all.addAll(devPairs);
+      Map<String, float[]> vectors = FrozenHeadTrainer.embed(bundled, all, cacheDir, progress);
+      ModelMetadata base = bundled.metadata();
+      try (FrozenHeadTrainer trainer = new FrozenHeadTrainer(base.dimension(), config, progress)) {
+        FrozenHeadTrainer.Result result = trainer.train(trainPairs, devPairs, vectors);
+        BinaryMetrics trainCos =
+            BinaryMetrics.of(
+                FrozenHeadTrainer.cosines(trainPairs, vectors), duplicates(trainPairs));
+        double cosThreshold = trainCos.bestBalancedAccuracy().threshold();
+        provenance.put("encoder", "frozen all-MiniLM-L6-v2 (bundled), pair head trained");
+        provenance.put("best_epoch", result.bestEpoch());
+        provenance.put("training_seconds", Math.round((System.nanoTime() - started) / 1e9));
+        if (pairHeadFile != null) {
+          Files.createDirectories(pairHeadFile.toAbsolutePath().getParent());
+          trainer.head().write(pairHeadFile);
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        if (result.dev() != null) {
+          metrics = result.dev().asMap();
+        }
+        Map<String, Object> devMetrics = metrics;
+        Path written =
+            ModelDirectoryWriter.write(
+                target,
+                dir -> {
+                  copyResource("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
+                  copyResource("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
+                  trainer.head().write(dir.resolve(ModelExporter.PAIR_HEAD_FILE));
+                  ModelMetadata m =
+                      new ModelMetadata(
+                              ModelMetadata.FORMAT_VERSION,
+                              modelName,
+                              "model.onnx",
+                              "tokenizer.json",
+                              base.output(),
+                              Pooling.MEAN,
+                              base.normalize(),
+                              base.dimension(),
+                              base.maxSequenceLength(),
+                              SimilarityFunction.COSINE,
+                              cosThreshold,
+                              null,
+                              Double.NaN,
+                              provenance,
+                              Map.of())
+                          .withPairHead(ModelExporter.PAIR_HEAD_FILE, result.threshold());
+                  if (dev != null && !devMetrics.isEmpty()) {
+                    m = m.withMetrics(datasetName(dev), numbers(devMetrics));
+                  }
+                  return m;
+                });
+        stdout.printf(
+            Locale.ROOT,
+            "%nPair head over the frozen bundled encoder: kept epoch %d of %d; threshold %.4f"
+                + " (train balanced accuracy %.4f); cosine threshold %.4f%n",
+            result.bestEpoch(),
+            config.epochs(),
+            result.threshold(),
+            result.trainMetrics().bestBalancedAccuracy().balancedAccuracy(),
+            cosThreshold);
+        if (result.dev() != null) {
+          Evaluation d = result.dev();
+          stdout.printf(Locale.ROOT, "Dev (%d pairs), the model's own decision:%n", d.pairs());
+          printDecision("pair head", d.decision(), d.pairHead());
+          printDecision("cosine", d.similarity().at(cosThreshold), d.similarity());
+        }
+        stdout.println("Wrote " + written);
+      }
+    } catch (IOException e) {
+      throw new TrainingException("Cannot write " + pairHeadFile + ": " + e.getMessage(), e);
+    }
+    return 0;
+  }
+
+  private static boolean[] duplicates(List<LabelledPair> pairs) {
+    boolean[] d = new boolean[pairs.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = pairs.get(i).isDuplicate();
+    }
+    return d;
+  }
+
+  private static Map<String, Double> numbers(Map<String, Object> values) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (v instanceof Number && Double.isFinite(((Number) v).doubleValue())) {
+            out.put(k, ((Number) v).doubleValue());
+          }
+        });
+    return out;
+  }
+
+  private static void copyResource(String resource, Path target) throws IOException {
+    try (InputStream in = TrainCommand.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("class path resource " + resource + " is missing");
+      }
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

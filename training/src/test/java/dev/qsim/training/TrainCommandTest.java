@@ -1,0 +1,138 @@
+package dev.qsim.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+  @TempDir Path temp;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return TrainCommand.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void trainsTheBagEncoderOnRealPairsAndWritesALoadableModel() {
+    Path model = temp.resolve("bag-model");
+    int status =
+        run(
+            "--train",
+            TestPairs.DATA.resolve("quora/train-extra.tsv").toString(),
+            "--dev",
+            TestPairs.DATA.resolve("quora/dev.tsv").toString(),
+            "--limit",
+            "300",
+            "--dev-limit",
+            "100",
+            "--encoder",
+            "bag",
+            "--loss",
+            "softmax-head",
+            "--head-hidden",
+            "8",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "25",
+            "--max-length",
+            "24",
+            "--out",
+            model.toString(),
+            "--quiet");
+    assertThat(status).as(stderr()).isZero();
+    String report = out.toString(StandardCharsets.UTF_8);
+    assertThat(report).contains("Trained 24 steps").contains("Dev (100 pairs)").contains("Wrote");
+    ModelMetadata metadata = ModelMetadata.read(model.resolve("qsim-model.json"));
+    assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
+    assertThat(metadata.metrics()).containsKey("quora-dev");
+    assertThat(metadata.provenance()).containsKeys("command", "date", "settings", "training_data");
+    assertThat(model.resolveSibling("bag-model.checkpoints")).isDirectory();
+    try (OnnxQuestionSimilarity loaded =
+        OnnxQuestionSimilarity.builder().setModelDirectory(model).build()) {
+      assertThat(loaded.hasPairHead()).isTrue();
+      assertThat(loaded.maxSequenceLength()).isEqualTo(24);
+      assertThat(loaded.similarity("How do I learn Java?", "How do I learn Java?"))
+          .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+    // Never overwrites.
+    assertThat(run("--train", "x.tsv", "--out", model.toString(), "--encoder", "bag")).isEqualTo(1);
+    assertThat(stderr()).contains("already exists");
+  }
+
+  @Test
+  void malformedTrainingFileIsAnErrorNamingFileAndLine() throws Exception {
+    Path bad = temp.resolve("bad.tsv");
+    Files.writeString(
+        bad,
+        "1\tHow do I cook rice?\tWhat is the best way to cook rice?\t1\n"
+            + "0\tIs the moon made of cheese?\tHow far is the moon?\t2\n"
+            + "maybe\tWhat is Java?\tWhat is Python?\t3\n",
+        StandardCharsets.UTF_8);
+    int status =
+        run("--train", bad.toString(), "--encoder", "bag", "--out", temp.resolve("m").toString());
+    assertThat(status).isEqualTo(1);
+    assertThat(stderr()).contains(bad.toString() + ":3").contains("label");
+    assertThat(temp.resolve("m")).doesNotExist();
+
+    err.reset();
+    status =
+        run(
+            "--train",
+            bad.toString(),
+            "--encoder",
+            "bag",
+            "--skip-bad-rows",
+            "--batch-size",
+            "2",
+            "--quiet",
+            "--out",
+            temp.resolve("m").toString());
+    assertThat(status).as(stderr()).isZero();
+    assertThat(stderr()).contains("Read 2 pairs").contains("skipped 1 bad rows");
+  }
+
+  @Test
+  void unknownLossAndMissingFileAreClearErrors() {
+    assertThat(
+            run(
+                "--train",
+                "nowhere.tsv",
+                "--encoder",
+                "bag",
+                "--out",
+                temp.resolve("m").toString()))
+        .isEqualTo(1);
+    assertThat(stderr()).contains("nowhere.tsv");
+    err.reset();
+    assertThat(
+            run(
+                "--train",
+                TestPairs.DATA.resolve("quora/dev.tsv").toString(),
+                "--loss",
+                "hinge",
+                "--encoder",
+                "bag",
+                "--out",
+                temp.resolve("m").toString()))
+        .isEqualTo(1);
+    assertThat(stderr()).contains("Unknown loss 'hinge'");
+  }
+}
