@@ -34,7 +34,7 @@ public final class BenchMain {
           "  NAME: throughput | latency | dedupe | train-step | all"
               + " (all = latency dedupe train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
-          "  throughput: --questions 2000 --reps 5 --batch-size 32",
+          "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
           "  latency:    --pairs 500 --warmup 100",
           "  dedupe:     --sizes 1000,10000 (100000 or 100k allowed) --dedupe-reps 1"
               + " --dedupe-warmup 500",
