@@ -1,0 +1,176 @@
+package dev.qsim.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qsim.DuplicateOptions;
+import dev.qsim.Duplicates;
+import dev.qsim.Embedding;
+import dev.qsim.Match;
+import dev.qsim.QuestionPair;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.SimilarityFunction;
+import dev.qsim.data.LabelledPair;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrozenHeadTrainerTest {
+  private static final int DIM = 8;
+
+  @TempDir Path temp;
+
+  /** Embeds "q<i>" as a fixed random vector and "q<i>'" as a slightly perturbed copy of it. */
+  static final class FakeModel implements QuestionSimilarity {
+    int calls;
+
+    @Override
+    public List<Embedding> embedAll(List<String> questions) {
+      calls++;
+      List<Embedding> out = new ArrayList<>();
+      for (String q : questions) {
+        boolean variant = q.endsWith("'");
+        int id = Integer.parseInt(q.substring(1, variant ? q.length() - 1 : q.length()));
+        Random r = new Random(id);
+        float[] v = new float[DIM];
+        for (int k = 0; k < DIM; k++) {
+          v[k] = (float) r.nextGaussian();
+        }
+        if (variant) {
+          Random noise = new Random(id * 31L + 7);
+          for (int k = 0; k < DIM; k++) {
+            v[k] += (float) (0.2 * noise.nextGaussian());
+          }
+        }
+        double n = 0;
+        for (float x : v) {
+          n += x * x;
+        }
+        for (int k = 0; k < DIM; k++) {
+          v[k] /= (float) Math.sqrt(n);
+        }
+        out.add(Embedding.of(v));
+      }
+      return out;
+    }
+
+    @Override
+    public double[] similarities(List<QuestionPair> pairs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public double[] duplicateScores(List<QuestionPair> pairs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Match> mostSimilar(String query, List<String> candidates, int k) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SimilarityFunction similarityFunction() {
+      return SimilarityFunction.COSINE;
+    }
+
+    @Override
+    public double similarityThreshold() {
+      return 0.5;
+    }
+
+    @Override
+    public double duplicateThreshold() {
+      return 0.5;
+    }
+
+    @Override
+    public boolean hasPairHead() {
+      return false;
+    }
+
+    @Override
+    public int dimension() {
+      return DIM;
+    }
+
+    @Override
+    public int maxSequenceLength() {
+      return 16;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Duplicates pair a question with its perturbed copy; non-duplicates pair two unrelated ones. */
+  private static List<LabelledPair> pairs(int from, int count) {
+    List<LabelledPair> out = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      if (i % 2 == 0) {
+        out.add(LabelledPair.of("q" + i, "q" + i + "'", 1));
+      } else {
+        out.add(LabelledPair.of("q" + i, "q" + (i + 100_000), 0));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void embeddingsAreCachedByQuestionList() {
+    FakeModel model = new FakeModel();
+    List<LabelledPair> data = pairs(0, 40);
+    Map<String, float[]> first = FrozenHeadTrainer.embed(model, data, temp, null);
+    Map<String, float[]> second = FrozenHeadTrainer.embed(model, data, temp, null);
+    assertThat(model.calls).isEqualTo(1);
+    assertThat(second).hasSize(80);
+    for (String q : first.keySet()) {
+      assertThat(second.get(q)).containsExactly(first.get(q));
+    }
+    FrozenHeadTrainer.embed(model, pairs(0, 41), temp, null);
+    assertThat(model.calls).isEqualTo(2);
+  }
+
+  @Test
+  void headLearnsToSeparateDuplicatesAndCalibratesOnTrain() {
+    FakeModel model = new FakeModel();
+    List<LabelledPair> train = pairs(0, 400);
+    List<LabelledPair> dev = pairs(1000, 200);
+    List<LabelledPair> all = new ArrayList<>(train);
+    all.addAll(dev);
+    Map<String, float[]> vectors = FrozenHeadTrainer.embed(model, all, null, null);
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .loss(PairLoss.SOFTMAX_HEAD)
+            .epochs(6)
+            .batchSize(32)
+            .headLearningRate(0.01)
+            .headHidden(16)
+            .seed(3)
+            .build();
+    try (FrozenHeadTrainer trainer = new FrozenHeadTrainer(DIM, config, null)) {
+      FrozenHeadTrainer.Result result = trainer.train(train, dev, vectors);
+      assertThat(result.epochLosses()).hasSize(6);
+      assertThat(result.epochLosses().get(5)).isLessThan(result.epochLosses().get(0));
+      assertThat(result.threshold()).isBetween(0.0, 1.0);
+      assertThat(result.dev().decision().accuracy()).isGreaterThan(0.95);
+      assertThat(result.dev().decision().threshold()).isEqualTo(result.threshold());
+      // Symmetric: swapping the questions of every pair gives the same probabilities.
+      List<LabelledPair> swapped =
+          dev.stream().map(p -> LabelledPair.of(p.second(), p.first(), p.label())).toList();
+      double[] a = trainer.probabilities(dev, vectors);
+      double[] b = trainer.probabilities(swapped, vectors);
+      for (int i = 0; i < a.length; i++) {
+        assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-6));
+      }
+    }
+  }
+}
