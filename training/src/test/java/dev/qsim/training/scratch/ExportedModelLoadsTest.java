@@ -9,8 +9,8 @@ import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Pooling;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
+import dev.qsim.training.QuestionTokenizer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,9 +51,6 @@ class ExportedModelLoadsTest {
     Path model = dir.resolve(encoder.getClass().getSimpleName());
     Files.createDirectories(model);
     encoder.exportOnnx(model.resolve("model.onnx"));
-    try (InputStream in = getClass().getResourceAsStream(QuestionTokenizer.RESOURCE)) {
-      Files.copy(in, model.resolve("tokenizer.json"));
-    }
     ModelMetadata.of(
             "test-" + encoder.getClass().getSimpleName(),
             Pooling.fromId(encoder.exportedPooling()),
@@ -65,8 +62,9 @@ class ExportedModelLoadsTest {
         .write(model.resolve(ModelMetadata.FILE_NAME));
 
     float[][] expected;
-    try (QuestionTokenizer tokenizer = new QuestionTokenizer(MAX_LENGTH)) {
-      QuestionTokenizer.Batch batch = tokenizer.encode(QUESTIONS);
+    try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(MAX_LENGTH)) {
+      Files.write(model.resolve("tokenizer.json"), tokenizer.json());
+      TokenBatch batch = TokenBatch.of(tokenizer, QUESTIONS);
       expected = encoder.encode(batch.ids(), batch.mask());
     }
     try (OnnxQuestionSimilarity sim =

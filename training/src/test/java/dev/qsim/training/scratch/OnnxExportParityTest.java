@@ -11,6 +11,7 @@ import dev.qsim.data.LabelledPair;
 import dev.qsim.data.PairFormat;
 import dev.qsim.data.PairReader;
 import dev.qsim.data.ReadOptions;
+import dev.qsim.training.QuestionTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class OnnxExportParityTest {
   private static final double TOLERANCE = 1e-4;
 
   private static QuestionTokenizer tokenizer;
-  private static QuestionTokenizer.Batch batch;
+  private static TokenBatch batch;
   private static List<String> questions;
 
   @TempDir Path dir;
@@ -53,8 +54,8 @@ class OnnxExportParityTest {
     questions.add("Why?");
     questions.add(
         "What is the best way to learn Java, and which books on generics and streams help?");
-    tokenizer = new QuestionTokenizer(48);
-    batch = tokenizer.encode(questions);
+    tokenizer = QuestionTokenizer.bundled(48);
+    batch = TokenBatch.of(tokenizer, questions);
   }
 
   @AfterAll
@@ -117,7 +118,7 @@ class OnnxExportParityTest {
 
     // Padding invariance: each question alone gives its row of the padded batch.
     for (int i : new int[] {0, questions.size() - 2, questions.size() - 1}) {
-      QuestionTokenizer.Batch alone = tokenizer.encode(List.of(questions.get(i)));
+      TokenBatch alone = TokenBatch.of(tokenizer, List.of(questions.get(i)));
       float[] single = encoder.encode(alone.ids(), alone.mask())[0];
       assertClose(single, djl[i], "question " + i + " alone vs in the padded batch");
     }

@@ -15,6 +15,7 @@ import dev.qsim.data.LabelledPair;
 import dev.qsim.data.PairFormat;
 import dev.qsim.data.PairReader;
 import dev.qsim.data.ReadOptions;
+import dev.qsim.training.QuestionTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class ScratchTrainingTest {
                 PairFormat.QUORA,
                 ReadOptions.defaults().withLimit(PAIRS))
             .pairs();
-    tokenizer = new QuestionTokenizer(32);
+    tokenizer = QuestionTokenizer.bundled(32);
   }
 
   @AfterAll
@@ -85,15 +86,7 @@ class ScratchTrainingTest {
     for (int step = 0; step < STEPS; step++) {
       int start = (step * BATCH) % PAIRS;
       List<LabelledPair> batch = pairs.subList(start, start + BATCH);
-      try (NDManager scope =
-          encoder
-              .block()
-              .getParameters()
-              .get(0)
-              .getValue()
-              .getArray()
-              .getManager()
-              .newSubManager()) {
+      try (NDManager scope = parameters.get(0).getArray().getManager().newSubManager()) {
         attach(parameters, scope);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray loss = loss(encoder, batch, scope, true);
@@ -143,8 +136,7 @@ class ScratchTrainingTest {
     for (LabelledPair pair : batch) {
       questions.add(pair.second());
     }
-    QuestionTokenizer.Batch tokens = tokenizer.encode(questions);
-    NDList inputs = new NDList(scope.create(tokens.ids()), scope.create(tokens.mask()));
+    NDList inputs = tokenizer.inputs(scope, questions);
     NDArray embeddings =
         encoder.block().forward(new ParameterStore(scope, false), inputs, training).head();
     int n = batch.size();
