@@ -14,6 +14,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
  * initialised with.
  */
 public final class PairHead {
+  private static final MathContext SIGNIFICANT = new MathContext(6, RoundingMode.HALF_EVEN);
   private final int dimension;
   private final int hidden;
   private final SequentialBlock block;
@@ -157,6 +161,13 @@ public final class PairHead {
     }
   }
 
+  /**
+   * A weight rounded to 6 significant digits (relative error below 1e-6) to keep the JSON small.
+   */
+  static BigDecimal compact(float value) {
+    return new BigDecimal(Float.toString(value)).round(SIGNIFICANT).stripTrailingZeros();
+  }
+
   private static JsonObject layer(Linear linear, String activation) {
     NDArray weight = linear.getParameters().get("weight").getArray();
     NDArray bias = linear.getParameters().get("bias").getArray();
@@ -168,13 +179,13 @@ public final class PairHead {
     for (int o = 0; o < out; o++) {
       JsonArray row = new JsonArray();
       for (int i = 0; i < in; i++) {
-        row.add(w[(int) (o * in + i)]);
+        row.add(compact(w[(int) (o * in + i)]));
       }
       rows.add(row);
     }
     JsonArray biases = new JsonArray();
     for (float value : b) {
-      biases.add(value);
+      biases.add(compact(value));
     }
     JsonObject layer = new JsonObject();
     layer.add("weights", rows);

@@ -489,13 +489,42 @@ public final class TrainCommand implements Callable<Integer> {
         provenance.put("encoder", "frozen all-MiniLM-L6-v2 (bundled), pair head trained");
         provenance.put("best_epoch", result.bestEpoch());
         provenance.put("training_seconds", Math.round((System.nanoTime() - started) / 1e9));
-        if (pairHeadFile != null) {
-          Files.createDirectories(pairHeadFile.toAbsolutePath().getParent());
-          trainer.head().write(pairHeadFile);
-        }
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (result.dev() != null) {
           metrics = result.dev().asMap();
+          ThresholdMetrics cosAt = result.dev().similarity().at(cosThreshold);
+          metrics.put("cosine_accuracy", cosAt.accuracy());
+          metrics.put("cosine_f1", cosAt.f1());
+          metrics.put("cosine_average_precision", result.dev().similarity().averagePrecision());
+        }
+        if (pairHeadFile != null) {
+          Path headFile = pairHeadFile.toAbsolutePath();
+          Files.createDirectories(headFile.getParent());
+          trainer.head().write(headFile);
+          Map<String, Object> info = new LinkedHashMap<>();
+          info.put("pair_head_file", headFile.getFileName().toString());
+          info.put("pair_head_threshold", result.threshold());
+          info.put(
+              "pair_head_threshold_calibration",
+              "midpoint threshold with the best balanced accuracy on the training pairs");
+          info.put(
+              "train_balanced_accuracy",
+              result.trainMetrics().bestBalancedAccuracy().balancedAccuracy());
+          info.put("similarity_threshold_same_data", cosThreshold);
+          info.put("hidden_units", config.headHidden());
+          info.put("best_epoch", result.bestEpoch());
+          if (dev != null) {
+            info.put("metrics", Map.of(datasetName(dev), metrics));
+          }
+          info.putAll(provenance);
+          Files.writeString(
+              headFile.resolveSibling("pair-head-info.json"),
+              new com.google.gson.GsonBuilder()
+                  .setPrettyPrinting()
+                  .disableHtmlEscaping()
+                  .create()
+                  .toJson(info),
+              java.nio.charset.StandardCharsets.UTF_8);
         }
         Map<String, Object> devMetrics = metrics;
         Path written =
