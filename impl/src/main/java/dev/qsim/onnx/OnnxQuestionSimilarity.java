@@ -4,6 +4,7 @@ import dev.qsim.DuplicateOptions;
 import dev.qsim.Duplicates;
 import dev.qsim.Embedding;
 import dev.qsim.Match;
+import dev.qsim.ModelLoadException;
 import dev.qsim.ProgressListener;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
@@ -65,16 +66,14 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
             : ModelSource.classpath(b.loader, b.resourcePrefix);
     ModelMetadata md = source.readMetadata();
     int maxLength = b.maxSequenceLength > 0 ? b.maxSequenceLength : md.maxSequenceLength();
-    this.pairHead =
-        md.pairHeadFile() == null ? null : PairHead.load(source, md.pairHeadFile(), md.dimension());
     this.threads = b.threads;
+    this.metadata = md;
     this.encoder =
         new SentenceEncoder(source, md, maxLength, b.batchSize, b.threads, b.intraOpThreads);
-    this.metadata = md;
     try {
       float[][] probe = encoder.encode(List.of("How does this model work?"), ProgressListener.NONE);
       if (probe[0].length != md.dimension()) {
-        throw new dev.qsim.ModelLoadException(
+        throw new ModelLoadException(
             "Encoder of "
                 + source.describe()
                 + " produces "
@@ -84,6 +83,10 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
                 + " says dimension "
                 + md.dimension());
       }
+      this.pairHead =
+          md.pairHeadFile() == null
+              ? null
+              : PairHead.load(source, md.pairHeadFile(), md.dimension());
     } catch (RuntimeException e) {
       encoder.close();
       throw e;

@@ -195,6 +195,10 @@ class BadInputTest {
     try (InputStream in = cl.getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
       Files.copy(in, dir.resolve("tokenizer.json"));
     }
+    try (InputStream in =
+        cl.getResourceAsStream(OnnxQuestionSimilarity.BUNDLED_MODEL + "/pair-head.json")) {
+      Files.copy(in, dir.resolve("pair-head.json"));
+    }
     String md =
         SharedModel.get()
             .metadata()
