@@ -37,14 +37,13 @@ public record Evaluation(
   }
 
   /**
-   * The model-selection score: average precision of the deciding score (higher is better), or
-   * Spearman's correlation when average precision is undefined.
+   * The model-selection score (higher is better): Spearman's correlation for graded labels, else
+   * the average precision of the deciding score.
    *
    * @return the score
    */
   public double selectionScore() {
-    double ap = deciding().averagePrecision();
-    return Double.isNaN(ap) ? spearman : ap;
+    return Double.isNaN(spearman) ? deciding().averagePrecision() : spearman;
   }
 
   /**

@@ -383,9 +383,11 @@ public final class TrainCommand implements Callable<Integer> {
     PairDataset set = PairReader.read(file, format, options);
     err.printf(
         Locale.ROOT,
-        "Read %d pairs (%d duplicates) from %s as %s%s%n",
+        "Read %d pairs (%s) from %s as %s%s%n",
         set.size(),
-        set.duplicates(),
+        format.graded()
+            ? String.format(Locale.ROOT, "mean score %.2f", mean(set.labels()))
+            : set.duplicates() + " duplicates",
         file,
         format.id(),
         set.skippedRows() > 0
@@ -394,12 +396,22 @@ public final class TrainCommand implements Callable<Integer> {
     return set;
   }
 
+  private static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return values.length == 0 ? Double.NaN : sum / values.length;
+  }
+
   private static Map<String, Object> describe(PairDataset set) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("file", set.source());
     m.put("format", set.format().id());
     m.put("pairs", set.size());
-    m.put("duplicates", set.duplicates());
+    if (!set.format().graded()) {
+      m.put("duplicates", set.duplicates());
+    }
     m.put("skipped_rows", set.skippedRows());
     return m;
   }
@@ -421,7 +433,18 @@ public final class TrainCommand implements Callable<Integer> {
         result.seconds(),
         result.bestEpoch());
     for (TrainingResult.EpochReport e : result.epochs()) {
-      stdout.printf(Locale.ROOT, "  epoch %d: mean loss %.4f%n", e.epoch(), e.meanLoss());
+      stdout.printf(
+          Locale.ROOT,
+          "  epoch %d: mean loss %.4f%s%n",
+          e.epoch(),
+          e.meanLoss(),
+          e.dev() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  ", dev %s %.4f",
+                  Double.isNaN(e.dev().spearman()) ? "AP" : "Spearman",
+                  e.dev().selectionScore()));
     }
     stdout.printf(
         Locale.ROOT,
