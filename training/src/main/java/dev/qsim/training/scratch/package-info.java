@@ -13,12 +13,12 @@
  * pairs (about 26k), from the project root:
  *
  * <pre>
- * java -jar training/target/qsim-train.jar --encoder cnn --loss contrastive --epochs 5 \
+ * java -jar training/target/qsim-train.jar --encoder cnn --loss contrastive --epochs 6 \
  *     --batch-size 64 --lr 3e-3 --train ../shared/data/quora/train.csv \
  *     --train ../shared/data/quora/train-extra.tsv --dev ../shared/data/quora/dev.tsv \
  *     --out /tmp/quora-cnn
  * </pre>
  *
- * <p>(use {@code --encoder bilstm --epochs 3} for the BiLSTM).
+ * <p>(use {@code --encoder bilstm --epochs 5} for the BiLSTM).
  */
 package dev.qsim.training.scratch;
