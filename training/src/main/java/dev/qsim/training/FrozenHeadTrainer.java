@@ -49,7 +49,10 @@ final class FrozenHeadTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final PrintStream progress;
 
-  /** The outcome: the head's calibrated threshold and its dev metrics at it. */
+  /**
+   * The outcome: the head's calibrated threshold, its dev metrics at it, and the metrics on the
+   * calibration pairs ({@code trainMetrics}, the training pairs unless others were given).
+   */
   record Result(
       double threshold,
       int bestEpoch,
@@ -209,6 +212,15 @@ final class FrozenHeadTrainer implements AutoCloseable {
 
   /** Trains the head, keeps the best epoch on dev, calibrates on train, evaluates dev. */
   Result train(List<LabelledPair> train, List<LabelledPair> dev, Map<String, float[]> vectors) {
+    return train(train, dev, train, vectors);
+  }
+
+  /** As {@link #train(List, List, Map)}, calibrating the threshold on {@code calibration}. */
+  Result train(
+      List<LabelledPair> train,
+      List<LabelledPair> dev,
+      List<LabelledPair> calibration,
+      Map<String, float[]> vectors) {
     int dim = head.dimension();
     float[] u = flatten(train, vectors, true, dim);
     float[] v = flatten(train, vectors, false, dim);
@@ -270,7 +282,7 @@ final class FrozenHeadTrainer implements AutoCloseable {
     if (best != null) {
       Checkpoints.restoreInto(manager, head.block().getParameters().values(), best);
     }
-    BinaryMetrics trainMetrics = metrics(train, vectors);
+    BinaryMetrics trainMetrics = metrics(calibration, vectors);
     double threshold = trainMetrics.bestBalancedAccuracy().threshold();
     Evaluation devEval = null;
     if (!dev.isEmpty()) {

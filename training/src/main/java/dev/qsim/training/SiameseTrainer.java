@@ -182,6 +182,24 @@ public final class SiameseTrainer implements AutoCloseable {
    *     used
    */
   public TrainingResult train(List<LabelledPair> train, List<LabelledPair> dev) {
+    return train(train, dev, List.of());
+  }
+
+  /**
+   * Trains, keeps the best epoch, calibrates thresholds on {@code calibration} (or on {@code train}
+   * when it is empty) and evaluates {@code dev}. A held-out calibration set avoids the optimistic
+   * scores a model gives the pairs it was trained on, which push a threshold calibrated on them too
+   * high.
+   *
+   * @param train the training pairs (at least {@code batchSize} usable ones)
+   * @param dev pairs for model selection and the report; may be empty
+   * @param calibration held-out pairs for the thresholds; empty to use {@code train}
+   * @return the run's report
+   * @throws TrainingException if the loss or gradients become non-finite, or a checkpoint cannot be
+   *     used
+   */
+  public TrainingResult train(
+      List<LabelledPair> train, List<LabelledPair> dev, List<LabelledPair> calibration) {
     checkOpen();
     long started = System.nanoTime();
     List<LabelledPair> usable = usablePairs(train);
@@ -278,7 +296,7 @@ public final class SiameseTrainer implements AutoCloseable {
       Checkpoints.restore(this, best);
       requireGradients();
     }
-    double[] thresholds = calibrate(train);
+    double[] thresholds = calibrate(calibration.isEmpty() ? train : calibration);
     Evaluation devResult = dev.isEmpty() ? null : evaluate(dev, thresholds[0], thresholds[1]);
     return new TrainingResult(
         state.step,
@@ -616,7 +634,7 @@ public final class SiameseTrainer implements AutoCloseable {
   private double[] calibrate(List<LabelledPair> train) {
     if (progress != null) {
       progress.printf(
-          Locale.ROOT, "Calibrating the duplicate threshold on %d training pairs%n", train.size());
+          Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
     }
     Evaluation e = evaluate(train, Double.NaN, Double.NaN);
     double sim = e.similarity().bestBalancedAccuracy().threshold();

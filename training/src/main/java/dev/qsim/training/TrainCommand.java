@@ -79,6 +79,20 @@ public final class TrainCommand implements Callable<Integer> {
   String devFormat;
 
   @Option(
+      names = "--calibrate",
+      paramLabel = "FILE",
+      description =
+          "Held-out pairs for the duplicate thresholds (default: the training pairs);"
+              + " format by extension or --calibrate-format.")
+  Path calibrate;
+
+  @Option(
+      names = "--calibrate-format",
+      paramLabel = "FORMAT",
+      description = "Format of --calibrate.")
+  String calibrateFormat;
+
+  @Option(
       names = "--encoder",
       defaultValue = "minilm",
       description = "minilm|bilstm|cnn|bag|frozen-minilm (default ${DEFAULT-VALUE}).")
@@ -254,6 +268,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     PairDataset devSet = dev == null ? null : read(dev, format(dev, devFormat), devLimit);
     List<LabelledPair> devPairs = devSet == null ? List.of() : devSet.pairs();
+    PairDataset calibrationSet =
+        calibrate == null ? null : read(calibrate, format(calibrate, calibrateFormat), null);
+    List<LabelledPair> calibrationPairs =
+        calibrationSet == null ? List.of() : calibrationSet.pairs();
     boolean graded = formatFor(0).graded();
     PairLoss pairLoss = PairLoss.fromId(loss);
     if (encoder.equals("frozen-minilm")) {
@@ -291,9 +309,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (devSet != null) {
       provenance.put("dev_data", describe(devSet));
     }
+    provenance.put(
+        "thresholds_calibrated_on",
+        calibrationSet == null ? "the training pairs" : describe(calibrationSet));
     String modelName = name != null ? name : absoluteOut.getFileName().toString();
     if (encoder.equals("frozen-minilm")) {
-      return frozen(config, trainPairs, devPairs, provenance, absoluteOut, modelName, progress);
+      return frozen(
+          config,
+          trainPairs,
+          devPairs,
+          calibrationPairs,
+          provenance,
+          absoluteOut,
+          modelName,
+          progress);
     }
     try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(maxLength);
         TrainableEncoder trainable = createEncoder(encoder, tokenizer);
@@ -301,7 +330,7 @@ public final class TrainCommand implements Callable<Integer> {
             new SiameseTrainer(trainable, tokenizer, config).progressTo(progress)) {
       trainer.checkpointTo(
           absoluteOut.resolveSibling(absoluteOut.getFileName() + ".checkpoints"), resume);
-      TrainingResult result = trainer.train(trainPairs, devPairs);
+      TrainingResult result = trainer.train(trainPairs, devPairs, calibrationPairs);
       provenance.put("steps", result.steps());
       provenance.put("best_epoch", result.bestEpoch());
       provenance.put("training_seconds", Math.round(result.seconds()));
@@ -448,7 +477,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
     stdout.printf(
         Locale.ROOT,
-        "Calibrated on the training pairs (best balanced accuracy): similarity threshold %.4f%s%n",
+        "Calibrated on the %s (best balanced accuracy): similarity threshold %.4f%s%n",
+        calibrate == null ? "training pairs" : calibrate.getFileName(),
         result.similarityThreshold(),
         Double.isNaN(result.headThreshold())
             ? ""
@@ -489,6 +519,7 @@ public final class TrainCommand implements Callable<Integer> {
       TrainingConfig config,
       List<LabelledPair> trainPairs,
       List<LabelledPair> devPairs,
+      List<LabelledPair> calibrationPairs,
       Map<String, Object> provenance,
       Path target,
       String modelName,
@@ -501,13 +532,21 @@ public final class TrainCommand implements Callable<Integer> {
     try (OnnxQuestionSimilarity bundled = OnnxQuestionSimilarity.bundled()) {
       List<LabelledPair> all = new ArrayList<>(trainPairs);
       all.addAll(devPairs);
-      Map<String, float[]> vectors = FrozenHeadTrainer.embed(bundled, all, cacheDir, progress);
+      Map<String, float[]> vectors =
+          new java.util.HashMap<>(FrozenHeadTrainer.embed(bundled, all, cacheDir, progress));
+      if (!calibrationPairs.isEmpty()) {
+        vectors.putAll(FrozenHeadTrainer.embed(bundled, calibrationPairs, cacheDir, progress));
+      }
+      List<LabelledPair> calibrationSource =
+          calibrationPairs.isEmpty() ? trainPairs : calibrationPairs;
       ModelMetadata base = bundled.metadata();
       try (FrozenHeadTrainer trainer = new FrozenHeadTrainer(base.dimension(), config, progress)) {
-        FrozenHeadTrainer.Result result = trainer.train(trainPairs, devPairs, vectors);
+        FrozenHeadTrainer.Result result =
+            trainer.train(trainPairs, devPairs, calibrationSource, vectors);
         BinaryMetrics trainCos =
             BinaryMetrics.of(
-                FrozenHeadTrainer.cosines(trainPairs, vectors), duplicates(trainPairs));
+                FrozenHeadTrainer.cosines(calibrationSource, vectors),
+                duplicates(calibrationSource));
         double cosThreshold = trainCos.bestBalancedAccuracy().threshold();
         provenance.put("encoder", "frozen all-MiniLM-L6-v2 (bundled), pair head trained");
         provenance.put("best_epoch", result.bestEpoch());
@@ -529,9 +568,10 @@ public final class TrainCommand implements Callable<Integer> {
           info.put("pair_head_threshold", result.threshold());
           info.put(
               "pair_head_threshold_calibration",
-              "midpoint threshold with the best balanced accuracy on the training pairs");
+              "midpoint threshold with the best balanced accuracy on "
+                  + (calibrate == null ? "the training pairs" : calibrate.toString()));
           info.put(
-              "train_balanced_accuracy",
+              "calibration_balanced_accuracy",
               result.trainMetrics().bestBalancedAccuracy().balancedAccuracy());
           info.put("similarity_threshold_same_data", cosThreshold);
           info.put("hidden_units", config.headHidden());
@@ -583,7 +623,7 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.printf(
             Locale.ROOT,
             "%nPair head over the frozen bundled encoder: kept epoch %d of %d; threshold %.4f"
-                + " (train balanced accuracy %.4f); cosine threshold %.4f%n",
+                + " (balanced accuracy %.4f on the calibration pairs); cosine threshold %.4f%n",
             result.bestEpoch(),
             config.epochs(),
             result.threshold(),

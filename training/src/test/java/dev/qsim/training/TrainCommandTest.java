@@ -42,6 +42,8 @@ class TrainCommandTest {
             "300",
             "--dev-limit",
             "100",
+            "--calibrate",
+            TestPairs.DATA.resolve("quora/dev.tsv").toString(),
             "--encoder",
             "bag",
             "--loss",
@@ -59,7 +61,11 @@ class TrainCommandTest {
             "--quiet");
     assertThat(status).as(stderr()).isZero();
     String report = out.toString(StandardCharsets.UTF_8);
-    assertThat(report).contains("Trained 24 steps").contains("Dev (100 pairs)").contains("Wrote");
+    assertThat(report)
+        .contains("Trained 24 steps")
+        .contains("Calibrated on the dev.tsv")
+        .contains("Dev (100 pairs)")
+        .contains("Wrote");
     ModelMetadata metadata = ModelMetadata.read(model.resolve("qsim-model.json"));
     assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
     assertThat(metadata.metrics()).containsKey("quora-dev");
