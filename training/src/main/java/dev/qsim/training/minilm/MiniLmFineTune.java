@@ -40,7 +40,9 @@ import java.util.Map;
  * {@code --batch-size}, {@code --lr}, {@code --head-lr}, {@code --max-length}, {@code --seed},
  * {@code --limit N} (first N pairs of each training file), {@code --dev-limit N}, {@code
  * --freeze-word-embeddings}, {@code --dropout}, {@code --checkpoints DIR}, {@code
- * --checkpoint-every N} and {@code --resume}, {@code --out DIR} (must not exist).
+ * --checkpoint-every N} and {@code --resume}, {@code --init-model FILE} (start from the {@code
+ * model.onnx} of an earlier fine-tune instead of the bundled weights), {@code --out DIR} (must not
+ * exist).
  *
  * <p>A command-line program; not thread-safe.
  */
@@ -59,6 +61,7 @@ public final class MiniLmFineTune {
     Path devFile = null;
     Path out = null;
     Path checkpoints = null;
+    Path initModel = null;
     boolean resume = false;
     boolean freeze = false;
     float dropout = 0.1f;
@@ -84,6 +87,7 @@ public final class MiniLmFineTune {
         case "--freeze-word-embeddings" -> freeze = true;
         case "--checkpoints" -> checkpoints = Path.of(value(args, ++i, a));
         case "--resume" -> resume = true;
+        case "--init-model" -> initModel = Path.of(value(args, ++i, a));
         case "--checkpoint-every" -> config.checkpointEvery(Integer.parseInt(value(args, ++i, a)));
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
@@ -111,8 +115,12 @@ public final class MiniLmFineTune {
         dev.size(),
         settings.asMap());
 
-    try (MiniLmEncoder encoder =
-            MiniLmEncoder.builder().optDropout(dropout).optFreezeWordEmbeddings(freeze).build();
+    MiniLmEncoder.Builder encoderBuilder =
+        MiniLmEncoder.builder().optDropout(dropout).optFreezeWordEmbeddings(freeze);
+    if (initModel != null) {
+      encoderBuilder.optModelFile(initModel);
+    }
+    try (MiniLmEncoder encoder = encoderBuilder.build();
         QuestionTokenizer tokenizer = QuestionTokenizer.bundled(settings.maxLength());
         SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, settings)) {
       if (checkpoints != null) {
