@@ -13,17 +13,23 @@ interface ModelFactory {
    * Opens a model.
    *
    * @param directory a qsim model directory, or {@code null} for the bundled model
+   * @param pairHead whether to use the model's pair head, if it has one
    * @return the model; the caller closes it
    */
-  QuestionSimilarity open(Path directory);
+  QuestionSimilarity open(Path directory, boolean pairHead);
 
   /**
    * The real loader: a model directory through the ONNX Runtime implementation, or the bundled one.
    */
   ModelFactory ONNX =
-      directory -> {
+      (directory, pairHead) -> {
         if (directory == null) {
-          return OnnxQuestionSimilarity.bundled();
+          return OnnxQuestionSimilarity.builder()
+              .setModelResource(
+                  OnnxQuestionSimilarity.class.getClassLoader(),
+                  OnnxQuestionSimilarity.BUNDLED_MODEL)
+              .optPairHead(pairHead)
+              .build();
         }
         if (!Files.isDirectory(directory)) {
           throw new ModelLoadException(
@@ -31,6 +37,9 @@ interface ModelFactory {
                   + directory
                   + (Files.exists(directory) ? " (it is a file)" : ""));
         }
-        return OnnxQuestionSimilarity.builder().setModelDirectory(directory).build();
+        return OnnxQuestionSimilarity.builder()
+            .setModelDirectory(directory)
+            .optPairHead(pairHead)
+            .build();
       };
 }

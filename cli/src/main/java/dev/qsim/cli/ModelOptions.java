@@ -15,12 +15,19 @@ final class ModelOptions {
   Path modelDirectory;
 
   @Option(
+      names = "--no-pair-head",
+      description =
+          "Ignore the model's pair head: decide duplicates by the similarity and its calibrated"
+              + " threshold.")
+  boolean noPairHead;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print the stack trace of an error.")
   boolean verbose;
 
   QuestionSimilarity open(ModelFactory factory) {
-    return factory.open(modelDirectory);
+    return factory.open(modelDirectory, !noPairHead);
   }
 
   String describe() {

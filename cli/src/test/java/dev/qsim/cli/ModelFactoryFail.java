@@ -8,7 +8,7 @@ enum ModelFactoryFail implements ModelFactory {
   INSTANCE;
 
   @Override
-  public QuestionSimilarity open(Path directory) {
+  public QuestionSimilarity open(Path directory, boolean pairHead) {
     throw new AssertionError("no model should be opened in this test");
   }
 }

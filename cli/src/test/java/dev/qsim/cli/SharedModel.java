@@ -18,11 +18,14 @@ import java.util.List;
 final class SharedModel implements QuestionSimilarity {
   private static OnnxQuestionSimilarity model;
 
-  /** A factory that serves the shared bundled model (and rejects {@code --model}). */
+  /**
+   * A factory that serves the shared bundled model (and rejects {@code --model}, --no-pair-head).
+   */
   static final ModelFactory FACTORY =
-      directory -> {
-        if (directory != null) {
-          throw new AssertionError("tests using the shared model give no --model");
+      (directory, pairHead) -> {
+        if (directory != null || !pairHead) {
+          throw new AssertionError(
+              "tests using the shared model give no --model or --no-pair-head");
         }
         return new SharedModel();
       };

@@ -31,6 +31,19 @@ class SimilarityCommandTest {
   }
 
   @Test
+  void decisionUsesThePairHeadUnlessSwitchedOff() {
+    String q1 = "How do I learn Python fast?";
+    String q2 = "What is the quickest way to learn Python?";
+    CliRun withHead = CliRun.run("similarity", q1, q2);
+    assertThat(withHead.exitCode()).as(withHead.err()).isZero();
+    assertThat(withHead.out()).contains("the pair head's probability");
+    CliRun plain = CliRun.run("similarity", q1, q2, "--no-pair-head");
+    assertThat(plain.exitCode()).as(plain.err()).isZero();
+    assertThat(plain.out()).contains("the similarity is").contains("threshold 0.7305");
+    assertThat(plain.lastOutLine()).isEqualTo(withHead.lastOutLine());
+  }
+
+  @Test
   void identicalQuestionsHaveSimilarityOne() {
     String q = "Why was Cyrus Mistry removed as the chairman of Tata Sons ?";
     CliRun run = CliRun.run("similarity", q, q);

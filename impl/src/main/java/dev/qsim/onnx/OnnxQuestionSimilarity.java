@@ -84,7 +84,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
                 + md.dimension());
       }
       this.pairHead =
-          md.pairHeadFile() == null
+          md.pairHeadFile() == null || !b.usePairHead
               ? null
               : PairHead.load(source, md.pairHeadFile(), md.dimension());
     } catch (RuntimeException e) {
@@ -338,6 +338,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     private int maxSequenceLength;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int intraOpThreads = 1;
+    private boolean usePairHead = true;
 
     private Builder() {}
 
@@ -429,6 +430,22 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         throw new IllegalArgumentException("intraOpThreads must be >= 1, was " + count);
       }
       this.intraOpThreads = count;
+      return this;
+    }
+
+    /**
+     * Whether to use the model's pair head, if it has one (default {@code true}). With {@code
+     * false} the head is not loaded: {@link #build() the model}'s {@code isDuplicate} and {@code
+     * duplicateScore} then use the similarity and its calibrated threshold. The bundled model's
+     * head was trained on Quora questions; for other kinds of text (news sentences, product titles)
+     * the similarity threshold can generalise better — measure on your own labelled pairs with
+     * {@code qsim eval}.
+     *
+     * @param use {@code false} to ignore the pair head
+     * @return this builder
+     */
+    public Builder optPairHead(boolean use) {
+      this.usePairHead = use;
       return this;
     }
 

@@ -176,6 +176,7 @@ class BadInputTest {
     copyBundledInto(tmp);
     OnnxQuestionSimilarity own = OnnxQuestionSimilarity.builder().setModelDirectory(tmp).build();
     assertThat(own.similarity("a question?", "a question?")).isCloseTo(1.0, within(1e-6));
+    assertThat(own.hasPairHead()).isTrue();
     own.close();
     own.close(); // idempotent
     assertThatThrownBy(() -> own.similarity("a", "b"))
@@ -184,6 +185,19 @@ class BadInputTest {
     assertThatThrownBy(own::dimension).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> own.findDuplicates(List.of("a", "b")))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void pairHeadCanBeSwitchedOff(@TempDir Path tmp) throws IOException {
+    copyBundledInto(tmp);
+    try (OnnxQuestionSimilarity plain =
+        OnnxQuestionSimilarity.builder().setModelDirectory(tmp).optPairHead(false).build()) {
+      assertThat(plain.hasPairHead()).isFalse();
+      assertThat(plain.duplicateThreshold()).isEqualTo(plain.similarityThreshold());
+      String a = "How do I learn Python fast?";
+      String b = "What is the quickest way to learn Python?";
+      assertThat(plain.duplicateScore(a, b)).isCloseTo(plain.similarity(a, b), within(1e-12));
+    }
   }
 
   /** Writes the bundled model as a plain model directory with default file names. */
