@@ -1,11 +1,15 @@
 package dev.qsim.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
 import dev.qsim.data.LabelledPair;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -55,6 +59,25 @@ class LossFallsTest {
       } else {
         assertThat(result.headThreshold()).isNaN();
       }
+    }
+  }
+
+  @Test
+  void nonFiniteLossStopsNamingEpochStepAndSourceLine() {
+    List<LabelledPair> pairs = TestPairs.quoraTrain(50);
+    TrainingConfig config =
+        TrainingConfig.builder().loss(PairLoss.CONTRASTIVE).batchSize(10).maxLength(32).build();
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 4);
+        SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, config).progressTo(null)) {
+      NDArray table = encoder.block().getParameters().get("embedding").getArray();
+      float[] nan = new float[(int) table.size()];
+      Arrays.fill(nan, Float.NaN);
+      table.set(nan);
+      assertThatThrownBy(() -> trainer.train(pairs, List.of()))
+          .isInstanceOf(TrainingException.class)
+          .hasMessageContaining("loss is NaN")
+          .hasMessageContaining("epoch 1, step 1")
+          .hasMessageContaining("train-extra.tsv:");
     }
   }
 
