@@ -325,7 +325,7 @@ public final class TrainCommand implements Callable<Integer> {
           progress);
     }
     try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(maxLength);
-        TrainableEncoder trainable = createEncoder(encoder, tokenizer);
+        TrainableEncoder trainable = createEncoder(encoder, tokenizer, seed);
         SiameseTrainer trainer =
             new SiameseTrainer(trainable, tokenizer, config).progressTo(progress)) {
       trainer.checkpointTo(
@@ -365,15 +365,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** The encoder named on the command line. */
-  static TrainableEncoder createEncoder(String id, QuestionTokenizer tokenizer) {
+  /** The encoder named on the command line; {@code seed} sets the initial weights of new ones. */
+  static TrainableEncoder createEncoder(String id, QuestionTokenizer tokenizer, long seed) {
     switch (id) {
       case "minilm":
         return MiniLmEncoder.builder().build();
       case "bilstm":
-        return BiLstmEncoder.builder().build();
+        return BiLstmEncoder.builder().optSeed(seed).build();
       case "cnn":
-        return CnnEncoder.builder().build();
+        return CnnEncoder.builder().optSeed(seed).build();
       case "bag":
         return new EmbeddingBagEncoder(tokenizer.vocabularySize(), 128);
       default:
