@@ -53,9 +53,12 @@ public final class SimilarityExample {
     try (QuestionSimilarity sim = OnnxQuestionSimilarity.bundled()) {
       System.out.printf(
           Locale.ROOT,
-          "Bundled model: %s similarity, duplicate threshold %.3f%n%n",
+          "Bundled model: %s similarity (first column); duplicate decision by %s%n%n",
           sim.similarityFunction().id(),
-          sim.duplicateThreshold());
+          sim.hasPairHead()
+              ? String.format(
+                  Locale.ROOT, "its pair head (probability >= %.3f)", sim.duplicateThreshold())
+              : String.format(Locale.ROOT, "similarity >= %.3f", sim.duplicateThreshold()));
       for (Object[] pair : PAIRS) {
         String q1 = (String) pair[0];
         String q2 = (String) pair[1];
