@@ -96,6 +96,13 @@ final class Losses {
         minNeg = Math.min(minNeg, dist[i]);
       }
     }
+    // One class only: no distance of the other class bounds it, so every pair of the batch is hard.
+    if (minNeg == Float.POSITIVE_INFINITY) {
+      minNeg = Float.NEGATIVE_INFINITY;
+    }
+    if (maxPos == Float.NEGATIVE_INFINITY) {
+      maxPos = Float.POSITIVE_INFINITY;
+    }
     float[] hardPos = new float[y.length];
     float[] hardNeg = new float[y.length];
     int hard = 0;
