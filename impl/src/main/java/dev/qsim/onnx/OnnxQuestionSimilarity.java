@@ -360,8 +360,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      *
      * @param loader the class loader that holds the resources (never the thread's context loader
      *     implicitly)
-     * @param resourcePrefix the resource folder holding {@code qsim-model.json}, e.g. {@value
-     *     #BUNDLED_MODEL_REF}
+     * @param resourcePrefix the resource folder holding {@code qsim-model.json}, e.g. {@link
+     *     OnnxQuestionSimilarity#BUNDLED_MODEL}
      * @return this builder
      */
     public Builder setModelResource(ClassLoader loader, String resourcePrefix) {
@@ -370,8 +370,6 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       this.directory = null;
       return this;
     }
-
-    private static final String BUNDLED_MODEL_REF = BUNDLED_MODEL;
 
     /**
      * Sets how many questions go to the encoder at once (default {@value
