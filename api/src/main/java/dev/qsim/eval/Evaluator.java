@@ -154,11 +154,26 @@ public final class Evaluator {
     for (int i = 0; i < labels.length; i++) {
       labels[i] = pairs.get(i).label();
     }
-    double[] similarities = score(pairs, false);
+    double[] similarities = similarities(pairs);
     return new GradedEvaluation(
         pairs.size(),
         Correlation.pearson(similarities, labels),
         Correlation.spearman(similarities, labels));
+  }
+
+  /**
+   * The model's similarity of every pair, scored {@link #batchSize()} pairs per call with progress
+   * reported as {@code "scoring"} — for callers that measure the similarity themselves, such as
+   * threshold calibration.
+   *
+   * @param pairs the pairs to score, none with a blank question
+   * @return one similarity per pair, in input order
+   * @throws IllegalArgumentException if the list is empty or a question is blank
+   * @throws InferenceException if the model fails or returns a wrong number of scores or a NaN
+   */
+  public double[] similarities(List<LabelledPair> pairs) {
+    checkPairs(pairs);
+    return score(pairs, false);
   }
 
   private static void checkPairs(List<LabelledPair> pairs) {

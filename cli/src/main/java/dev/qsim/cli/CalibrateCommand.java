@@ -1,15 +1,12 @@
 package dev.qsim.cli;
 
 import dev.qsim.QsimException;
-import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
-import dev.qsim.data.LabelledPair;
 import dev.qsim.data.PairDataset;
 import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.ThresholdMetrics;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +28,6 @@ import picocli.CommandLine.Spec;
       "The last line is the threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
-  static final int BATCH = 1_024;
 
   @Mixin DataOptions data;
 
@@ -72,7 +68,7 @@ final class CalibrateCommand implements Callable<Integer> {
     try (QuestionSimilarity sim = model.open(parent.models())) {
       modelName = EvalCommand.describe(sim);
       current = sim.similarityThreshold();
-      similarities = similarities(sim, dataset.pairs(), progress);
+      similarities = Evaluator.of(sim).withProgress(progress).similarities(dataset.pairs());
     } finally {
       progress.finish();
     }
@@ -117,24 +113,5 @@ final class CalibrateCommand implements Callable<Integer> {
     out.println(SimilarityCommand.formatNumber(best.threshold()));
     out.flush();
     return 0;
-  }
-
-  /** The similarities of all pairs, scored in batches with progress. */
-  static double[] similarities(
-      QuestionSimilarity sim, List<LabelledPair> pairs, StageProgress progress) {
-    double[] out = new double[pairs.size()];
-    progress.update("scoring", 0, pairs.size());
-    List<QuestionPair> batch = new ArrayList<>(BATCH);
-    for (int start = 0; start < pairs.size(); start += BATCH) {
-      int end = Math.min(pairs.size(), start + BATCH);
-      batch.clear();
-      for (int i = start; i < end; i++) {
-        batch.add(pairs.get(i).questions());
-      }
-      double[] scores = sim.similarities(batch);
-      System.arraycopy(scores, 0, out, start, scores.length);
-      progress.update("scoring", end, pairs.size());
-    }
-    return out;
   }
 }
