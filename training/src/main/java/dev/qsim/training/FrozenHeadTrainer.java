@@ -81,12 +81,17 @@ final class FrozenHeadTrainer implements AutoCloseable {
 
   /**
    * Embeds every distinct question of the pairs, reading and writing a cache file keyed by the
-   * questions' hash.
+   * encoder's identity and the questions' hash.
    *
+   * @param modelKey identifies the encoder, so that two encoders never share a cache file
    * @return question to embedding
    */
   static Map<String, float[]> embed(
-      QuestionSimilarity model, List<LabelledPair> pairs, Path cacheDir, PrintStream progress) {
+      QuestionSimilarity model,
+      String modelKey,
+      List<LabelledPair> pairs,
+      Path cacheDir,
+      PrintStream progress) {
     List<String> unique = new ArrayList<>();
     Map<String, float[]> vectors = new HashMap<>();
     for (LabelledPair p : pairs) {
@@ -97,7 +102,8 @@ final class FrozenHeadTrainer implements AutoCloseable {
         }
       }
     }
-    Path cache = cacheDir == null ? null : cacheDir.resolve("embeddings-" + hash(unique) + ".f32");
+    Path cache =
+        cacheDir == null ? null : cacheDir.resolve("embeddings-" + hash(modelKey, unique) + ".f32");
     float[][] values =
         cache != null && Files.isRegularFile(cache) ? read(cache, unique.size()) : null;
     if (values == null) {
@@ -156,9 +162,11 @@ final class FrozenHeadTrainer implements AutoCloseable {
     };
   }
 
-  private static String hash(List<String> questions) {
+  private static String hash(String modelKey, List<String> questions) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(modelKey.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
       for (String q : questions) {
         digest.update(q.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) '\n');

@@ -99,6 +99,14 @@ public final class TrainCommand implements Callable<Integer> {
   String encoder;
 
   @Option(
+      names = "--base-model",
+      paramLabel = "DIR",
+      description =
+          "With --encoder frozen-minilm: the model directory whose encoder stays frozen under the"
+              + " new pair head (default: the bundled model), e.g. a fine-tuned one.")
+  Path baseModel;
+
+  @Option(
       names = "--loss",
       defaultValue = "online-contrastive",
       description =
@@ -313,6 +321,9 @@ public final class TrainCommand implements Callable<Integer> {
         "thresholds_calibrated_on",
         calibrationSet == null ? "the training pairs" : describe(calibrationSet));
     String modelName = name != null ? name : absoluteOut.getFileName().toString();
+    if (baseModel != null && !encoder.equals("frozen-minilm")) {
+      throw new IllegalArgumentException("--base-model applies to --encoder frozen-minilm only");
+    }
     if (encoder.equals("frozen-minilm")) {
       return frozen(
           config,
@@ -514,7 +525,10 @@ public final class TrainCommand implements Callable<Integer> {
         all.bestF1().f1());
   }
 
-  /** The pair head over the frozen bundled encoder, written with a copy of the bundled ONNX. */
+  /**
+   * The pair head over a frozen encoder (the bundled one, or {@code --base-model}'s), written with
+   * a copy of that encoder's ONNX graph and tokenizer.
+   */
   private int frozen(
       TrainingConfig config,
       List<LabelledPair> trainPairs,
@@ -529,13 +543,16 @@ public final class TrainCommand implements Callable<Integer> {
       cacheDir = target.resolveSibling(target.getFileName() + ".cache");
     }
     long started = System.nanoTime();
-    try (OnnxQuestionSimilarity bundled = OnnxQuestionSimilarity.bundled()) {
+    try (OnnxQuestionSimilarity bundled = openBase()) {
+      String baseKey = baseModelKey(bundled.metadata());
       List<LabelledPair> all = new ArrayList<>(trainPairs);
       all.addAll(devPairs);
       Map<String, float[]> vectors =
-          new java.util.HashMap<>(FrozenHeadTrainer.embed(bundled, all, cacheDir, progress));
+          new java.util.HashMap<>(
+              FrozenHeadTrainer.embed(bundled, baseKey, all, cacheDir, progress));
       if (!calibrationPairs.isEmpty()) {
-        vectors.putAll(FrozenHeadTrainer.embed(bundled, calibrationPairs, cacheDir, progress));
+        vectors.putAll(
+            FrozenHeadTrainer.embed(bundled, baseKey, calibrationPairs, cacheDir, progress));
       }
       List<LabelledPair> calibrationSource =
           calibrationPairs.isEmpty() ? trainPairs : calibrationPairs;
@@ -548,7 +565,14 @@ public final class TrainCommand implements Callable<Integer> {
                 FrozenHeadTrainer.cosines(calibrationSource, vectors),
                 duplicates(calibrationSource));
         double cosThreshold = trainCos.bestBalancedAccuracy().threshold();
-        provenance.put("encoder", "frozen all-MiniLM-L6-v2 (bundled), pair head trained");
+        provenance.put(
+            "encoder",
+            baseModel == null
+                ? "frozen all-MiniLM-L6-v2 (bundled), pair head trained"
+                : "frozen encoder of " + baseModel + " (" + base.name() + "), pair head trained");
+        if (baseModel != null) {
+          provenance.put("base_model_provenance", base.provenance());
+        }
         provenance.put("best_epoch", result.bestEpoch());
         provenance.put("training_seconds", Math.round((System.nanoTime() - started) / 1e9));
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -594,8 +618,19 @@ public final class TrainCommand implements Callable<Integer> {
             ModelDirectoryWriter.write(
                 target,
                 dir -> {
-                  copyResource("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
-                  copyResource("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
+                  if (baseModel == null) {
+                    copyResource("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
+                    copyResource("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
+                  } else {
+                    Files.copy(
+                        baseModel.resolve(base.encoderFile()),
+                        dir.resolve("model.onnx"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                        baseModel.resolve(base.tokenizerFile()),
+                        dir.resolve("tokenizer.json"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                  }
                   trainer.head().write(dir.resolve(ModelExporter.PAIR_HEAD_FILE));
                   ModelMetadata m =
                       new ModelMetadata(
@@ -622,7 +657,7 @@ public final class TrainCommand implements Callable<Integer> {
                 });
         stdout.printf(
             Locale.ROOT,
-            "%nPair head over the frozen bundled encoder: kept epoch %d of %d; threshold %.4f"
+            "%nPair head over the frozen encoder: kept epoch %d of %d; threshold %.4f"
                 + " (balanced accuracy %.4f on the calibration pairs); cosine threshold %.4f%n",
             result.bestEpoch(),
             config.epochs(),
@@ -641,6 +676,26 @@ public final class TrainCommand implements Callable<Integer> {
       throw new TrainingException("Cannot write " + pairHeadFile + ": " + e.getMessage(), e);
     }
     return 0;
+  }
+
+  private OnnxQuestionSimilarity openBase() {
+    if (baseModel == null) {
+      return OnnxQuestionSimilarity.bundled();
+    }
+    return OnnxQuestionSimilarity.builder().setModelDirectory(baseModel).optPairHead(false).build();
+  }
+
+  /**
+   * Identifies the frozen encoder in the embedding cache's key: the bundled model, or the base
+   * directory's encoder file by path, size and modification time (a retrained model in the same
+   * place gets new embeddings).
+   */
+  private String baseModelKey(ModelMetadata base) throws IOException {
+    if (baseModel == null) {
+      return "bundled:" + OnnxQuestionSimilarity.BUNDLED_MODEL;
+    }
+    Path file = baseModel.resolve(base.encoderFile()).toAbsolutePath().normalize();
+    return file + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
   }
 
   private static boolean[] duplicates(List<LabelledPair> pairs) {

@@ -128,15 +128,18 @@ class FrozenHeadTrainerTest {
   void embeddingsAreCachedByQuestionList() {
     FakeModel model = new FakeModel();
     List<LabelledPair> data = pairs(0, 40);
-    Map<String, float[]> first = FrozenHeadTrainer.embed(model, data, temp, null);
-    Map<String, float[]> second = FrozenHeadTrainer.embed(model, data, temp, null);
+    Map<String, float[]> first = FrozenHeadTrainer.embed(model, "m1", data, temp, null);
+    Map<String, float[]> second = FrozenHeadTrainer.embed(model, "m1", data, temp, null);
     assertThat(model.calls).isEqualTo(1);
     assertThat(second).hasSize(80);
     for (String q : first.keySet()) {
       assertThat(second.get(q)).containsExactly(first.get(q));
     }
-    FrozenHeadTrainer.embed(model, pairs(0, 41), temp, null);
+    FrozenHeadTrainer.embed(model, "m1", pairs(0, 41), temp, null);
     assertThat(model.calls).isEqualTo(2);
+    // Same questions, another encoder: never served from the first encoder's cache file.
+    FrozenHeadTrainer.embed(model, "m2", data, temp, null);
+    assertThat(model.calls).isEqualTo(3);
   }
 
   @Test
@@ -146,7 +149,7 @@ class FrozenHeadTrainerTest {
     List<LabelledPair> dev = pairs(1000, 200);
     List<LabelledPair> all = new ArrayList<>(train);
     all.addAll(dev);
-    Map<String, float[]> vectors = FrozenHeadTrainer.embed(model, all, null, null);
+    Map<String, float[]> vectors = FrozenHeadTrainer.embed(model, "m1", all, null, null);
     TrainingConfig config =
         TrainingConfig.builder()
             .loss(PairLoss.SOFTMAX_HEAD)

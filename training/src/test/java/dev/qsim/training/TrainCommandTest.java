@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +82,83 @@ class TrainCommandTest {
     // Never overwrites.
     assertThat(run("--train", "x.tsv", "--out", model.toString(), "--encoder", "bag")).isEqualTo(1);
     assertThat(stderr()).contains("already exists");
+  }
+
+  @Test
+  void trainsAPairHeadOverTheFrozenEncoderOfAnotherModelDirectory() {
+    String train = TestPairs.DATA.resolve("quora/train-extra.tsv").toString();
+    String dev = TestPairs.DATA.resolve("quora/dev.tsv").toString();
+    Path base = temp.resolve("bag-base");
+    int status =
+        run(
+            "--train",
+            train,
+            "--limit",
+            "200",
+            "--encoder",
+            "bag",
+            "--loss",
+            "contrastive",
+            "--batch-size",
+            "25",
+            "--max-length",
+            "24",
+            "--out",
+            base.toString(),
+            "--quiet");
+    assertThat(status).as(stderr()).isZero();
+    assertThat(
+            run(
+                "--train",
+                train,
+                "--encoder",
+                "bag",
+                "--base-model",
+                base.toString(),
+                "--out",
+                temp.resolve("x").toString()))
+        .isEqualTo(1);
+    assertThat(stderr()).contains("--base-model applies to --encoder frozen-minilm only");
+
+    Path headed = temp.resolve("bag-with-head");
+    status =
+        run(
+            "--train",
+            train,
+            "--limit",
+            "300",
+            "--dev",
+            dev,
+            "--dev-limit",
+            "100",
+            "--encoder",
+            "frozen-minilm",
+            "--base-model",
+            base.toString(),
+            "--head-hidden",
+            "8",
+            "--epochs",
+            "2",
+            "--out",
+            headed.toString(),
+            "--quiet");
+    assertThat(status).as(stderr()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Dev (100 pairs)");
+    ModelMetadata metadata = ModelMetadata.read(headed.resolve("qsim-model.json"));
+    assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
+    assertThat(metadata.provenance().get("encoder").toString()).contains(base.toString());
+    assertThat(metadata.provenance()).containsKey("base_model_provenance");
+    List<String> questions = List.of("How do I learn Java?", "Why is the sky blue at noon?");
+    try (OnnxQuestionSimilarity before =
+            OnnxQuestionSimilarity.builder().setModelDirectory(base).build();
+        OnnxQuestionSimilarity after =
+            OnnxQuestionSimilarity.builder().setModelDirectory(headed).build()) {
+      // The encoder is the base model's, unchanged; only the head is new.
+      assertThat(after.hasPairHead()).isTrue();
+      for (String q : questions) {
+        assertThat(after.embed(q).vector()).containsExactly(before.embed(q).vector());
+      }
+    }
   }
 
   @Test

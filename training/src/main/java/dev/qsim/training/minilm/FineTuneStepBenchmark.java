@@ -34,7 +34,7 @@ import java.util.Locale;
  *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java -cp ... dev.qsim.training.minilm.FineTuneStepBenchmark \
- *     [--pairs 32] [--length 32] [--steps 12] [--warmup 3] [--freeze-word-embeddings] [--dropout 0.1] [--clip 1.0]
+ *     [--pairs 32] [--length 32] [--steps 12] [--warmup 3] [--freeze-word-embeddings] [--frozen-layers 0] [--dropout 0.1] [--clip 1.0]
  *     [--data ../shared/data/quora/train-extra.tsv]
  * </pre>
  *
@@ -64,6 +64,7 @@ public final class FineTuneStepBenchmark {
     int steps = 12;
     int warmup = 3;
     boolean freeze = false;
+    int frozenLayers = 0;
     float dropout = 0.1f;
     double clip = 1.0;
     Path data =
@@ -77,6 +78,7 @@ public final class FineTuneStepBenchmark {
         case "--steps" -> steps = Integer.parseInt(value(args, ++i, a));
         case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
         case "--freeze-word-embeddings" -> freeze = true;
+        case "--frozen-layers" -> frozenLayers = Integer.parseInt(value(args, ++i, a));
         case "--dropout" -> dropout = Float.parseFloat(value(args, ++i, a));
         case "--clip" -> clip = Double.parseDouble(value(args, ++i, a));
         case "--data" -> data = Path.of(value(args, ++i, a));
@@ -91,12 +93,13 @@ public final class FineTuneStepBenchmark {
     System.out.printf(
         Locale.ROOT,
         "MiniLM fine-tune step: %d pairs x 2 questions x %d tokens, AdamW, dropout %.2f, clip %.1f,"
-            + " word embeddings %s, threads %s/%s%n",
+            + " word embeddings %s, frozen layers %d, threads %s/%s%n",
         pairs,
         length,
         dropout,
         clip,
-        freeze ? "frozen" : "trained",
+        freeze || frozenLayers > 0 ? "frozen" : "trained",
+        frozenLayers,
         System.getProperty("ai.djl.pytorch.num_threads"),
         System.getProperty("ai.djl.pytorch.num_interop_threads"));
 
@@ -104,7 +107,11 @@ public final class FineTuneStepBenchmark {
     long[] nanos = new long[steps + warmup];
     long[] cpuNanos = new long[steps + warmup];
     try (MiniLmEncoder encoder =
-            MiniLmEncoder.builder().optDropout(dropout).optFreezeWordEmbeddings(freeze).build();
+            MiniLmEncoder.builder()
+                .optDropout(dropout)
+                .optFreezeWordEmbeddings(freeze)
+                .optFrozenLayers(frozenLayers)
+                .build();
         MiniLmTokenizer tokenizer =
             new MiniLmTokenizer(MiniLmEncoder.class.getClassLoader(), length);
         Model model = Model.newInstance("minilm-benchmark", Device.cpu(), "PyTorch")) {

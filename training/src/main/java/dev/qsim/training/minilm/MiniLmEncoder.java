@@ -95,10 +95,34 @@ public final class MiniLmEncoder implements TrainableEncoder {
       if (b.freezeWordEmbeddings) {
         block.parametersByName().get("embeddings.word_embeddings.weight").freeze(true);
       }
+      if (b.frozenLayers > config.layers()) {
+        throw new IllegalArgumentException(
+            "optFrozenLayers: " + b.frozenLayers + " but the encoder has " + config.layers());
+      }
+      if (b.frozenLayers > 0) {
+        for (Map.Entry<String, Parameter> e : block.parametersByName().entrySet()) {
+          if (isBelow(e.getKey(), b.frozenLayers)) {
+            e.getValue().freeze(true);
+          }
+        }
+      }
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
+  }
+
+  /** Whether a parameter is in the embeddings or in one of the lowest {@code layers} layers. */
+  static boolean isBelow(String name, int layers) {
+    if (name.startsWith("embeddings.")) {
+      return true;
+    }
+    for (int i = 0; i < layers; i++) {
+      if (name.startsWith("encoder.layer." + i + ".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -262,6 +286,7 @@ public final class MiniLmEncoder implements TrainableEncoder {
     private String engine = "PyTorch";
     private float dropout = 0.1f;
     private boolean freezeWordEmbeddings;
+    private int frozenLayers;
 
     private Builder() {}
 
@@ -328,6 +353,23 @@ public final class MiniLmEncoder implements TrainableEncoder {
      */
     public Builder optFreezeWordEmbeddings(boolean freeze) {
       this.freezeWordEmbeddings = freeze;
+      return this;
+    }
+
+    /**
+     * Keeps the embeddings (word, position, token type and their LayerNorm) and the lowest {@code
+     * count} transformer layers fixed. Back-propagation then stops at layer {@code count}: with two
+     * of six layers frozen a step does about a fifth less work. Zero (the default) freezes nothing
+     * beyond {@link #optFreezeWordEmbeddings}.
+     *
+     * @param count 0 to the number of layers (6)
+     * @return this builder
+     */
+    public Builder optFrozenLayers(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("frozen layers must be >= 0: " + count);
+      }
+      this.frozenLayers = count;
       return this;
     }
 

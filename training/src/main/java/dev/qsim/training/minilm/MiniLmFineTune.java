@@ -39,10 +39,10 @@ import java.util.Map;
  * the BiMPM layout), {@code --dev FILE}, {@code --loss} (a {@link PairLoss} id), {@code --epochs},
  * {@code --batch-size}, {@code --lr}, {@code --head-lr}, {@code --max-length}, {@code --seed},
  * {@code --limit N} (first N pairs of each training file), {@code --dev-limit N}, {@code
- * --freeze-word-embeddings}, {@code --dropout}, {@code --checkpoints DIR}, {@code
- * --checkpoint-every N} and {@code --resume}, {@code --init-model FILE} (start from the {@code
- * model.onnx} of an earlier fine-tune instead of the bundled weights), {@code --out DIR} (must not
- * exist).
+ * --freeze-word-embeddings}, {@code --frozen-layers N} (the embeddings and the lowest N layers stay
+ * fixed), {@code --dropout}, {@code --checkpoints DIR}, {@code --checkpoint-every N} and {@code
+ * --resume}, {@code --init-model FILE} (start from the {@code model.onnx} of an earlier fine-tune
+ * instead of the bundled weights), {@code --out DIR} (must not exist).
  *
  * <p>A command-line program; not thread-safe.
  */
@@ -64,6 +64,7 @@ public final class MiniLmFineTune {
     Path initModel = null;
     boolean resume = false;
     boolean freeze = false;
+    int frozenLayers = 0;
     float dropout = 0.1f;
     int limit = ReadOptions.NO_LIMIT;
     int devLimit = ReadOptions.NO_LIMIT;
@@ -85,6 +86,7 @@ public final class MiniLmFineTune {
         case "--dev-limit" -> devLimit = Integer.parseInt(value(args, ++i, a));
         case "--dropout" -> dropout = Float.parseFloat(value(args, ++i, a));
         case "--freeze-word-embeddings" -> freeze = true;
+        case "--frozen-layers" -> frozenLayers = Integer.parseInt(value(args, ++i, a));
         case "--checkpoints" -> checkpoints = Path.of(value(args, ++i, a));
         case "--resume" -> resume = true;
         case "--init-model" -> initModel = Path.of(value(args, ++i, a));
@@ -116,7 +118,10 @@ public final class MiniLmFineTune {
         settings.asMap());
 
     MiniLmEncoder.Builder encoderBuilder =
-        MiniLmEncoder.builder().optDropout(dropout).optFreezeWordEmbeddings(freeze);
+        MiniLmEncoder.builder()
+            .optDropout(dropout)
+            .optFreezeWordEmbeddings(freeze)
+            .optFrozenLayers(frozenLayers);
     if (initModel != null) {
       encoderBuilder.optModelFile(initModel);
     }
@@ -147,6 +152,7 @@ public final class MiniLmFineTune {
       provenance.put("settings", settings.asMap());
       provenance.put("dropout", dropout);
       provenance.put("freeze_word_embeddings", freeze);
+      provenance.put("frozen_layers", frozenLayers);
       provenance.put("trained_at", Instant.now().toString());
       ModelExporter exporter =
           ModelExporter.of(encoder, tokenizer)

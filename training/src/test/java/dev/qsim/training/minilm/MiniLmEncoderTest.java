@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +277,57 @@ class MiniLmEncoderTest {
         assertThat(maxAbsDiff(djl, vectors)).as("DJL vs qsim-impl on the export").isLessThan(1e-4);
       }
     }
+  }
+
+  @Test
+  void frozenLayersStayFixedWhileTheLayersAboveTrain() throws Exception {
+    List<String> questions = devQuestions(4);
+    String[] frozen = {
+      "embeddings.position_embeddings.weight",
+      "embeddings.LayerNorm.weight",
+      "encoder.layer.0.attention.self.query.weight",
+      "encoder.layer.1.output.dense.weight"
+    };
+    String[] trained = {
+      "encoder.layer.2.attention.self.query.weight", "encoder.layer.5.output.LayerNorm.bias"
+    };
+    try (MiniLmEncoder partly = MiniLmEncoder.builder().optDropout(0f).optFrozenLayers(2).build();
+        NDManager m = manager.newSubManager();
+        Model model = Model.newInstance("minilm-frozen-test", Device.cpu(), "PyTorch")) {
+      Map<String, Parameter> params = partly.block().getParameters().toMap();
+      Map<String, float[]> before = new java.util.HashMap<>();
+      for (String name : params.keySet()) {
+        before.put(name, params.get(name).getArray().toFloatArray());
+      }
+      model.setBlock(partly.block());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+              .optDevices(new Device[] {Device.cpu()});
+      try (Trainer trainer = model.newTrainer(config);
+          GradientCollector collector = trainer.newGradientCollector()) {
+        NDList batch = tokenizer.encode(m, questions, false);
+        NDArray e = trainer.forward(batch).singletonOrThrow();
+        NDArray loss = e.get("0::2").mul(e.get("1::2")).sum(new int[] {1}).neg().mean();
+        collector.backward(loss);
+        trainer.step();
+      }
+      for (String name : frozen) {
+        assertThat(params.get(name).requiresGradient()).as(name).isFalse();
+        assertThat(params.get(name).getArray().toFloatArray()).as(name).isEqualTo(before.get(name));
+      }
+      for (String name : trained) {
+        assertThat(params.get(name).getArray().toFloatArray())
+            .as(name)
+            .isNotEqualTo(before.get(name));
+      }
+    }
+    assertThatThrownBy(() -> MiniLmEncoder.builder().optFrozenLayers(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
+    assertThatThrownBy(() -> MiniLmEncoder.builder().optFrozenLayers(7).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("7 but the encoder has 6");
   }
 
   @Test
