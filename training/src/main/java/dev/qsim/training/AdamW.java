@@ -3,6 +3,7 @@ package dev.qsim.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +143,16 @@ final class AdamW {
   static void zero(List<NDArray> grads) {
     for (NDArray g : grads) {
       g.subi(g);
+    }
+  }
+
+  /**
+   * Sets every gradient to zero even where it holds NaN or infinity ({@link #zero} computes {@code
+   * g - g}, which stays NaN there), so that a skipped step leaves nothing behind for the next one.
+   */
+  static void clear(List<NDArray> grads) {
+    for (NDArray g : grads) {
+      g.set(new NDIndex("..."), 0f);
     }
   }
 

@@ -29,12 +29,14 @@ import java.util.Random;
  * with the label, and AdamW updates the weights.
  *
  * <p>Each step: the batch's questions are padded per batch and embedded in one forward pass; the
- * loss is checked to be finite (a non-finite loss or gradient norm stops training with a {@link
- * TrainingException} naming the epoch, step and the batch's first source line); gradients are
- * clipped to a global L2 norm; AdamW updates the encoder (and the pair head at its own learning
- * rate) with linear warm-up and decay; every temporary array lives in a per-step sub-manager.
- * Shuffling uses {@code seed + epoch}, and the engine's generator is reseeded from {@code seed} and
- * the step, so a run resumed from a checkpoint replays the same batches and dropout masks.
+ * loss and the gradient norm are checked to be finite (a step where either is not is skipped
+ * without touching the weights, and reported with the epoch, step, the batch's first source line
+ * and the parameters whose gradients were non-finite; {@value #MAX_NON_FINITE_IN_A_ROW} such steps
+ * in a row stop training with a {@link TrainingException}); gradients are clipped to a global L2
+ * norm; AdamW updates the encoder (and the pair head at its own learning rate) with linear warm-up
+ * and decay; every temporary array lives in a per-step sub-manager. Shuffling uses {@code seed +
+ * epoch}, and the engine's generator is reseeded from {@code seed} and the step, so a run resumed
+ * from a checkpoint replays the same batches and dropout masks.
  *
  * <p>After each epoch the dev pairs are scored and the epoch with the best {@link
  * Evaluation#selectionScore()} is kept. At the end the kept parameters are restored and the
@@ -56,6 +58,10 @@ public final class SiameseTrainer implements AutoCloseable {
   private final ParameterStore store;
   private final PairHead head;
   private final AdamW optimizer;
+
+  /** Steps in a row with a non-finite loss or gradient after which training stops. */
+  static final int MAX_NON_FINITE_IN_A_ROW = 3;
+
   private PrintStream progress = System.err;
   private Checkpoints checkpoints;
   private boolean resume;
@@ -178,8 +184,8 @@ public final class SiameseTrainer implements AutoCloseable {
    * @param train the training pairs (at least {@code batchSize} usable ones)
    * @param dev pairs for model selection and the report; may be empty
    * @return the run's report
-   * @throws TrainingException if the loss or gradients become non-finite, or a checkpoint cannot be
-   *     used
+   * @throws TrainingException if the loss or gradients are non-finite in {@value
+   *     #MAX_NON_FINITE_IN_A_ROW} steps in a row, or a checkpoint cannot be used
    */
   public TrainingResult train(List<LabelledPair> train, List<LabelledPair> dev) {
     return train(train, dev, List.of());
@@ -195,8 +201,8 @@ public final class SiameseTrainer implements AutoCloseable {
    * @param dev pairs for model selection and the report; may be empty
    * @param calibration held-out pairs for the thresholds; empty to use {@code train}
    * @return the run's report
-   * @throws TrainingException if the loss or gradients become non-finite, or a checkpoint cannot be
-   *     used
+   * @throws TrainingException if the loss or gradients are non-finite in {@value
+   *     #MAX_NON_FINITE_IN_A_ROW} steps in a row, or a checkpoint cannot be used
    */
   public TrainingResult train(
       List<LabelledPair> train, List<LabelledPair> dev, List<LabelledPair> calibration) {
@@ -240,6 +246,7 @@ public final class SiameseTrainer implements AutoCloseable {
       }
     }
     List<TrainingResult.EpochReport> reports = new ArrayList<>(state.reports);
+    int nonFiniteInARow = 0;
     ProgressBar bar = new ProgressBar(progress, "train", state.step, totalSteps);
     for (int epoch = state.epoch; epoch < config.epochs(); epoch++) {
       int[] order = shuffled(usable.size(), config.seed() + epoch);
@@ -251,6 +258,22 @@ public final class SiameseTrainer implements AutoCloseable {
         double lr = learningRate(state.step, totalSteps);
         Double loss = step(rows, firstIds, secondIds, labels, usable, lr, epoch, state.step);
         state.step++;
+        if (loss != null && loss.isNaN()) {
+          if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
+            throw new TrainingException(
+                "Training stopped: "
+                    + nonFiniteInARow
+                    + " steps in a row with a non-finite loss or gradient, the last at epoch "
+                    + (epoch + 1)
+                    + ", step "
+                    + state.step
+                    + ". Lower --lr, keep gradient clipping on (--max-grad-norm), or resume from"
+                    + " the last checkpoint.");
+          }
+          loss = null;
+        } else {
+          nonFiniteInARow = 0;
+        }
         if (loss == null) {
           state.skipped++;
         } else {
@@ -418,14 +441,21 @@ public final class SiameseTrainer implements AutoCloseable {
         }
         lossValue = loss.getFloat();
         if (!Float.isFinite(lossValue)) {
-          throw nonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
+          warnNonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
+          return Double.NaN;
         }
         collector.backward(loss);
       }
       List<NDArray> grads = optimizer.gradients();
       double norm = AdamW.clipGlobalNorm(grads, config.maxGradNorm());
       if (!Double.isFinite(norm)) {
-        throw nonFinite("gradient norm is " + norm, epoch, step, pairs.get(rows[0]));
+        warnNonFinite(
+            "gradient norm is " + norm + " (non-finite in " + nonFiniteParameters(grads) + ")",
+            epoch,
+            step,
+            pairs.get(rows[0]));
+        AdamW.clear(grads);
+        return Double.NaN;
       }
       double headLr = config.headLearningRate() * lr / config.learningRate();
       optimizer.update(grads, new double[] {lr, headLr});
@@ -434,18 +464,29 @@ public final class SiameseTrainer implements AutoCloseable {
     }
   }
 
-  private static TrainingException nonFinite(
-      String what, int epoch, long step, LabelledPair first) {
-    return new TrainingException(
-        "Training stopped: "
-            + what
-            + " at epoch "
-            + (epoch + 1)
-            + ", step "
-            + (step + 1)
-            + " (batch starting with the pair at "
-            + first.location()
-            + "). Lower --lr, keep gradient clipping on (--max-grad-norm), or resume from the last checkpoint.");
+  private void warnNonFinite(String what, int epoch, long step, LabelledPair first) {
+    if (progress != null) {
+      progress.printf(
+          Locale.ROOT,
+          "%nwarning: %s at epoch %d, step %d (batch starting with the pair at %s); step skipped,"
+              + " weights unchanged%n",
+          what,
+          epoch + 1,
+          step + 1,
+          first.location());
+    }
+  }
+
+  private List<String> nonFiniteParameters(List<NDArray> grads) {
+    List<String> names = new ArrayList<>();
+    List<Parameter> params = optimizer.parameters();
+    for (int i = 0; i < grads.size(); i++) {
+      NDArray g = grads.get(i);
+      if (g.isInfinite().any().getBoolean() || g.isNaN().any().getBoolean()) {
+        names.add(params.get(i).getName());
+      }
+    }
+    return names;
   }
 
   /**

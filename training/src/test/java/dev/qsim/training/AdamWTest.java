@@ -46,6 +46,20 @@ class AdamWTest {
   }
 
   @Test
+  void clearZeroesNonFiniteGradientsWhereZeroCannot() {
+    try (NDManager m = NDManager.newBaseManager(SiameseTrainer.ENGINE)) {
+      NDArray a = m.create(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY, -2f});
+      NDArray b = m.create(new float[][] {{3f, Float.NEGATIVE_INFINITY}, {0.5f, 7f}});
+      AdamW.zero(List.of(a));
+      assertThat(a.toFloatArray()[0]).isNaN();
+      AdamW.clear(List.of(a, b));
+      assertThat(a.toFloatArray()).containsExactly(0f, 0f, 0f, 0f);
+      assertThat(b.toFloatArray()).containsExactly(0f, 0f, 0f, 0f);
+      assertThat(b.getShape()).isEqualTo(new Shape(2, 2));
+    }
+  }
+
+  @Test
   void decaysWeightMatricesButNotBiasesOrNorms() {
     try (NDManager m = NDManager.newBaseManager(SiameseTrainer.ENGINE)) {
       Linear linear = Linear.builder().setUnits(3).build();

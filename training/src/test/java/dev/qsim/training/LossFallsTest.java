@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import dev.qsim.data.LabelledPair;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,21 +71,77 @@ class LossFallsTest {
   }
 
   @Test
-  void nonFiniteLossStopsNamingEpochStepAndSourceLine() {
+  void nonFiniteStepsAreSkippedAndThreeInARowStopNamingEpochStepAndSourceLine() {
     List<LabelledPair> pairs = TestPairs.quoraTrain(50);
     TrainingConfig config =
         TrainingConfig.builder().loss(PairLoss.CONTRASTIVE).batchSize(10).maxLength(32).build();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 4);
-        SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, config).progressTo(null)) {
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(new PrintStream(log, true, StandardCharsets.UTF_8))) {
       NDArray table = encoder.block().getParameters().get("embedding").getArray();
       float[] nan = new float[(int) table.size()];
       Arrays.fill(nan, Float.NaN);
       table.set(nan);
       assertThatThrownBy(() -> trainer.train(pairs, List.of()))
           .isInstanceOf(TrainingException.class)
-          .hasMessageContaining("loss is NaN")
-          .hasMessageContaining("epoch 1, step 1")
-          .hasMessageContaining("train-extra.tsv:");
+          .hasMessageContaining("3 steps in a row with a non-finite loss or gradient")
+          .hasMessageContaining("epoch 1, step 3");
+      assertThat(log.toString(StandardCharsets.UTF_8))
+          .contains("warning: loss is NaN at epoch 1, step 1 (batch starting with the pair at")
+          .contains("train-extra.tsv:")
+          .contains("step skipped, weights unchanged");
+    }
+  }
+
+  @Test
+  void aBatchWithANonFiniteLossIsSkippedAndTrainingGoesOn() {
+    List<LabelledPair> pairs = TestPairs.quoraTrain(50);
+    // A word piece that occurs in exactly one of the 50 pairs; its embedding row becomes +inf.
+    Map<Long, Integer> pairsWithToken = new HashMap<>();
+    long[][] ids = new long[pairs.size()][];
+    for (int i = 0; i < pairs.size(); i++) {
+      long[][] both = tokenizer.encode(List.of(pairs.get(i).first(), pairs.get(i).second()));
+      Set<Long> seen = new HashSet<>();
+      for (long[] q : both) {
+        for (long id : q) {
+          seen.add(id);
+        }
+      }
+      seen.forEach(id -> pairsWithToken.merge(id, 1, Integer::sum));
+      ids[i] = both[0];
+    }
+    long rare = -1;
+    for (long id : ids[7]) {
+      if (pairsWithToken.get(id) == 1) {
+        rare = id;
+        break;
+      }
+    }
+    assertThat(rare).as("a word piece only pair 8 has").isPositive();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .loss(PairLoss.CONTRASTIVE)
+            .batchSize(10)
+            .epochs(1)
+            .maxLength(32)
+            .learningRate(0.05)
+            .build();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 4);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(new PrintStream(log, true, StandardCharsets.UTF_8))) {
+      NDArray table = encoder.block().getParameters().get("embedding").getArray();
+      table.set(new NDIndex(rare), Float.POSITIVE_INFINITY);
+      List<LabelledPair> calibration = new java.util.ArrayList<>(pairs);
+      calibration.remove(7); // its +inf row would give it a NaN score
+      TrainingResult result = trainer.train(pairs, List.of(), calibration);
+      assertThat(result.steps()).isEqualTo(5);
+      assertThat(result.skippedSteps()).isEqualTo(1);
+      assertThat(log.toString(StandardCharsets.UTF_8)).containsOnlyOnce("step skipped");
+      assertThat(result.epochs().get(0).meanLoss()).isFinite();
     }
   }
 

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -227,11 +228,23 @@ public final class FineTuneStepBenchmark {
       long t1 = System.nanoTime();
       collector.backward(loss);
       long t2 = System.nanoTime();
-      if (clip > 0) {
-        clipGlobalNorm(trainable, scope, clip);
-      }
+      double norm = clipGlobalNorm(trainable, scope, clip > 0 ? clip : Double.POSITIVE_INFINITY);
       long t3 = System.nanoTime();
-      trainer.step();
+      if (Double.isFinite(norm)) {
+        trainer.step();
+      } else {
+        // What SiameseTrainer does: skip the update, leave no non-finite gradient behind.
+        List<String> names = new ArrayList<>();
+        for (Parameter p : trainable) {
+          NDArray g = p.getArray().getGradient();
+          g.attach(scope);
+          if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+            names.add(p.getName());
+          }
+          g.set(new NDIndex("..."), 0f);
+        }
+        System.out.printf(Locale.ROOT, "gradient norm %s (in %s): update skipped%n", norm, names);
+      }
       long t4 = System.nanoTime();
       phases[0] = t1 - t0;
       phases[1] = t2 - t1;
