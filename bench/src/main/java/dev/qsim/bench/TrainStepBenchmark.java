@@ -43,6 +43,7 @@ final class TrainStepBenchmark {
   private final int length;
   private final int steps;
   private final int warmup;
+  private final int frozenLayers;
   private final boolean fork;
   private final String jvmArgs;
 
@@ -51,6 +52,7 @@ final class TrainStepBenchmark {
     this.length = options.integer("step-length", 32, 2);
     this.steps = options.integer("steps", 10, 1);
     this.warmup = options.integer("step-warmup", 2, 0);
+    this.frozenLayers = options.integer("step-frozen-layers", 0, 0);
     this.fork = !options.has("fork") || options.flag("fork");
     this.jvmArgs = options.string("jvm-args", "");
   }
@@ -73,10 +75,12 @@ final class TrainStepBenchmark {
             + " tokens, median of "
             + steps
             + " steps after "
-            + warmup);
+            + warmup
+            + (frozenLayers > 0 ? ", embeddings and " + frozenLayers + " layers frozen" : ""));
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("pairs", pairs);
     f.put("length", length);
+    f.put("frozen_layers", frozenLayers);
     if (!available()) {
       report.note("not run here: the training module (PyTorch engine) is not on this class path.");
       report.note(
@@ -97,7 +101,8 @@ final class TrainStepBenchmark {
               "--step-pairs=" + pairs,
               "--step-length=" + length,
               "--steps=" + steps,
-              "--step-warmup=" + warmup);
+              "--step-warmup=" + warmup,
+              "--step-frozen-layers=" + frozenLayers);
       ChildJvm.run(
           NAME,
           jvmArgs,
@@ -159,7 +164,8 @@ final class TrainStepBenchmark {
                 "--pairs", Integer.toString(pairs),
                 "--length", Integer.toString(length),
                 "--steps", Integer.toString(steps),
-                "--warmup", Integer.toString(warmup)
+                "--warmup", Integer.toString(warmup),
+                "--frozen-layers", Integer.toString(frozenLayers)
               });
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(ENTRY + " failed: " + e.getCause(), e.getCause());

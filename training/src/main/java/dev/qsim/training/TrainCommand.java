@@ -107,6 +107,20 @@ public final class TrainCommand implements Callable<Integer> {
   Path baseModel;
 
   @Option(
+      names = "--freeze-word-embeddings",
+      description = "minilm: keep the 30,522 x 384 word-embedding table fixed.")
+  boolean freezeWordEmbeddings;
+
+  @Option(
+      names = "--frozen-layers",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "minilm: keep the embeddings and the lowest N of the 6 layers fixed (2 makes a step about"
+              + " a third faster than training every weight).")
+  int frozenLayers;
+
+  @Option(
       names = "--loss",
       defaultValue = "online-contrastive",
       description =
@@ -324,6 +338,14 @@ public final class TrainCommand implements Callable<Integer> {
     if (baseModel != null && !encoder.equals("frozen-minilm")) {
       throw new IllegalArgumentException("--base-model applies to --encoder frozen-minilm only");
     }
+    if ((freezeWordEmbeddings || frozenLayers != 0) && !encoder.equals("minilm")) {
+      throw new IllegalArgumentException(
+          "--freeze-word-embeddings and --frozen-layers apply to --encoder minilm only");
+    }
+    if (encoder.equals("minilm")) {
+      provenance.put("freeze_word_embeddings", freezeWordEmbeddings);
+      provenance.put("frozen_layers", frozenLayers);
+    }
     if (encoder.equals("frozen-minilm")) {
       return frozen(
           config,
@@ -377,10 +399,13 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** The encoder named on the command line; {@code seed} sets the initial weights of new ones. */
-  static TrainableEncoder createEncoder(String id, QuestionTokenizer tokenizer, long seed) {
+  private TrainableEncoder createEncoder(String id, QuestionTokenizer tokenizer, long seed) {
     switch (id) {
       case "minilm":
-        return MiniLmEncoder.builder().build();
+        return MiniLmEncoder.builder()
+            .optFreezeWordEmbeddings(freezeWordEmbeddings)
+            .optFrozenLayers(frozenLayers)
+            .build();
       case "bilstm":
         return BiLstmEncoder.builder().optSeed(seed).build();
       case "cnn":

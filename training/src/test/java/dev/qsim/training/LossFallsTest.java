@@ -78,8 +78,7 @@ class LossFallsTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 4);
         SiameseTrainer trainer =
-            new SiameseTrainer(encoder, tokenizer, config)
-                .progressTo(new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            new SiameseTrainer(encoder, tokenizer, config).progressTo(to(log))) {
       NDArray table = encoder.block().getParameters().get("embedding").getArray();
       float[] nan = new float[(int) table.size()];
       Arrays.fill(nan, Float.NaN);
@@ -131,8 +130,7 @@ class LossFallsTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 4);
         SiameseTrainer trainer =
-            new SiameseTrainer(encoder, tokenizer, config)
-                .progressTo(new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            new SiameseTrainer(encoder, tokenizer, config).progressTo(to(log))) {
       NDArray table = encoder.block().getParameters().get("embedding").getArray();
       table.set(new NDIndex(rare), Float.POSITIVE_INFINITY);
       List<LabelledPair> calibration = new java.util.ArrayList<>(pairs);
@@ -143,6 +141,10 @@ class LossFallsTest {
       assertThat(log.toString(StandardCharsets.UTF_8)).containsOnlyOnce("step skipped");
       assertThat(result.epochs().get(0).meanLoss()).isFinite();
     }
+  }
+
+  private static PrintStream to(ByteArrayOutputStream log) {
+    return new PrintStream(log, true, StandardCharsets.UTF_8);
   }
 
   private static long pairsUsed(PairLoss loss, List<LabelledPair> pairs) {

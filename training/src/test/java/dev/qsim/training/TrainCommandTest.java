@@ -119,6 +119,19 @@ class TrainCommandTest {
                 temp.resolve("x").toString()))
         .isEqualTo(1);
     assertThat(stderr()).contains("--base-model applies to --encoder frozen-minilm only");
+    assertThat(
+            run(
+                "--train",
+                train,
+                "--encoder",
+                "bag",
+                "--frozen-layers",
+                "2",
+                "--out",
+                temp.resolve("x").toString()))
+        .isEqualTo(1);
+    assertThat(stderr()).contains("--frozen-layers apply to --encoder minilm only");
+    assertThat(temp.resolve("x")).doesNotExist();
 
     Path headed = temp.resolve("bag-with-head");
     status =
