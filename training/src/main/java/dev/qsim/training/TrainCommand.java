@@ -598,6 +598,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (baseModel != null) {
           provenance.put("base_model_provenance", base.provenance());
         }
+        Map<String, Object> settings = new LinkedHashMap<>(config.asMap());
+        // The frozen encoder embeds at its own maximum length, not --max-length.
+        settings.put("max_length", base.maxSequenceLength());
+        provenance.put("settings", settings);
         provenance.put("best_epoch", result.bestEpoch());
         provenance.put("training_seconds", Math.round((System.nanoTime() - started) / 1e9));
         Map<String, Object> metrics = new LinkedHashMap<>();

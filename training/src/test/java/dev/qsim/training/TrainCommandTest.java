@@ -161,6 +161,12 @@ class TrainCommandTest {
     assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
     assertThat(metadata.provenance().get("encoder").toString()).contains(base.toString());
     assertThat(metadata.provenance()).containsKey("base_model_provenance");
+    assertThat(metadata.maxSequenceLength()).isEqualTo(24);
+    Object settings = metadata.provenance().get("settings");
+    assertThat(settings).isInstanceOf(java.util.Map.class);
+    assertThat(((Number) ((java.util.Map<?, ?>) settings).get("max_length")).intValue())
+        .as("the base encoder's length, not the --max-length default")
+        .isEqualTo(24);
     List<String> questions = List.of("How do I learn Java?", "Why is the sky blue at noon?");
     try (OnnxQuestionSimilarity before =
             OnnxQuestionSimilarity.builder().setModelDirectory(base).build();
