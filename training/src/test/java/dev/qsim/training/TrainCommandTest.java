@@ -26,6 +26,11 @@ class TrainCommandTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  /** Runs a command line given as a format string; arguments must not contain spaces. */
+  private int runLine(String format, Object... args) {
+    return run(String.format(java.util.Locale.ROOT, format, args).split(" "));
+  }
+
   private String stderr() {
     return err.toString(StandardCharsets.UTF_8);
   }
@@ -89,72 +94,27 @@ class TrainCommandTest {
     String train = TestPairs.DATA.resolve("quora/train-extra.tsv").toString();
     String dev = TestPairs.DATA.resolve("quora/dev.tsv").toString();
     Path base = temp.resolve("bag-base");
+    String x = temp.resolve("x").toString();
     int status =
-        run(
-            "--train",
-            train,
-            "--limit",
-            "200",
-            "--encoder",
-            "bag",
-            "--loss",
-            "contrastive",
-            "--batch-size",
-            "25",
-            "--max-length",
-            "24",
-            "--out",
-            base.toString(),
-            "--quiet");
+        runLine(
+            "--train %s --limit 200 --encoder bag --loss contrastive --batch-size 25"
+                + " --max-length 24 --out %s --quiet",
+            train, base);
     assertThat(status).as(stderr()).isZero();
-    assertThat(
-            run(
-                "--train",
-                train,
-                "--encoder",
-                "bag",
-                "--base-model",
-                base.toString(),
-                "--out",
-                temp.resolve("x").toString()))
+    assertThat(runLine("--train %s --encoder bag --base-model %s --out %s", train, base, x))
         .isEqualTo(1);
     assertThat(stderr()).contains("--base-model applies to --encoder frozen-minilm only");
-    assertThat(
-            run(
-                "--train",
-                train,
-                "--encoder",
-                "bag",
-                "--frozen-layers",
-                "2",
-                "--out",
-                temp.resolve("x").toString()))
+    assertThat(runLine("--train %s --encoder bag --frozen-layers 2 --out %s", train, x))
         .isEqualTo(1);
     assertThat(stderr()).contains("--frozen-layers apply to --encoder minilm only");
     assertThat(temp.resolve("x")).doesNotExist();
 
     Path headed = temp.resolve("bag-with-head");
     status =
-        run(
-            "--train",
-            train,
-            "--limit",
-            "300",
-            "--dev",
-            dev,
-            "--dev-limit",
-            "100",
-            "--encoder",
-            "frozen-minilm",
-            "--base-model",
-            base.toString(),
-            "--head-hidden",
-            "8",
-            "--epochs",
-            "2",
-            "--out",
-            headed.toString(),
-            "--quiet");
+        runLine(
+            "--train %s --limit 300 --dev %s --dev-limit 100 --encoder frozen-minilm"
+                + " --base-model %s --head-hidden 8 --epochs 2 --out %s --quiet",
+            train, dev, base, headed);
     assertThat(status).as(stderr()).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Dev (100 pairs)");
     ModelMetadata metadata = ModelMetadata.read(headed.resolve("qsim-model.json"));
