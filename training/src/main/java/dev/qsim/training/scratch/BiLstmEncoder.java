@@ -90,36 +90,14 @@ public final class BiLstmEncoder extends ScratchEncoder {
   }
 
   /** Settings of a {@link BiLstmEncoder}. Not thread-safe. */
-  public static final class Builder {
-    private int vocabularySize = VOCABULARY_SIZE;
-    private int embeddingSize = 128;
+  public static final class Builder extends CommonBuilder<Builder> {
     private int hiddenSize = 128;
-    private int dimension = 256;
     private Pooling pooling = Pooling.MAX;
-    private float dropout = 0.1f;
-    private long seed = 42;
 
     private Builder() {}
 
-    /**
-     * Sets the vocabulary size (the largest token id plus one).
-     *
-     * @param vocabularySize at least 2; default 30,522
-     * @return this builder
-     */
-    public Builder optVocabularySize(int vocabularySize) {
-      this.vocabularySize = vocabularySize;
-      return this;
-    }
-
-    /**
-     * Sets the token embedding width.
-     *
-     * @param embeddingSize at least 1; default 128
-     * @return this builder
-     */
-    public Builder optEmbeddingSize(int embeddingSize) {
-      this.embeddingSize = embeddingSize;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -135,17 +113,6 @@ public final class BiLstmEncoder extends ScratchEncoder {
     }
 
     /**
-     * Sets the embedding dimension the projection outputs.
-     *
-     * @param dimension at least 1; default 256
-     * @return this builder
-     */
-    public Builder optDimension(int dimension) {
-      this.dimension = dimension;
-      return this;
-    }
-
-    /**
      * Sets the pooling.
      *
      * @param pooling max or mean; default max
@@ -157,28 +124,6 @@ public final class BiLstmEncoder extends ScratchEncoder {
     }
 
     /**
-     * Sets the training dropout on token embeddings and on the pooled vector.
-     *
-     * @param dropout in [0, 1); default 0.1
-     * @return this builder
-     */
-    public Builder optDropout(float dropout) {
-      this.dropout = dropout;
-      return this;
-    }
-
-    /**
-     * Sets the seed of the initial weights.
-     *
-     * @param seed any value; default 42
-     * @return this builder
-     */
-    public Builder optSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /**
      * Builds and initialises the encoder.
      *
      * @return a new encoder, to be closed by the caller
@@ -186,11 +131,8 @@ public final class BiLstmEncoder extends ScratchEncoder {
      * @throws dev.qsim.QsimException if the PyTorch engine is not available
      */
     public BiLstmEncoder build() {
-      Settings.atLeast("vocabularySize", vocabularySize, 2);
-      Settings.atLeast("embeddingSize", embeddingSize, 1);
+      checkCommon();
       Settings.atLeast("hiddenSize", hiddenSize, 1);
-      Settings.atLeast("dimension", dimension, 1);
-      Settings.dropout(dropout);
       return new BiLstmEncoder(this);
     }
   }

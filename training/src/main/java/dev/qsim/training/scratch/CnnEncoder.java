@@ -82,36 +82,14 @@ public final class CnnEncoder extends ScratchEncoder {
   }
 
   /** Settings of a {@link CnnEncoder}. Not thread-safe. */
-  public static final class Builder {
-    private int vocabularySize = VOCABULARY_SIZE;
-    private int embeddingSize = 128;
+  public static final class Builder extends CommonBuilder<Builder> {
     private int[] kernelWidths = {2, 3, 4};
     private int filters = 128;
-    private int dimension = 256;
-    private float dropout = 0.1f;
-    private long seed = 42;
 
     private Builder() {}
 
-    /**
-     * Sets the vocabulary size (the largest token id plus one).
-     *
-     * @param vocabularySize at least 2; default 30,522
-     * @return this builder
-     */
-    public Builder optVocabularySize(int vocabularySize) {
-      this.vocabularySize = vocabularySize;
-      return this;
-    }
-
-    /**
-     * Sets the token embedding width.
-     *
-     * @param embeddingSize at least 1; default 128
-     * @return this builder
-     */
-    public Builder optEmbeddingSize(int embeddingSize) {
-      this.embeddingSize = embeddingSize;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -138,39 +116,6 @@ public final class CnnEncoder extends ScratchEncoder {
     }
 
     /**
-     * Sets the embedding dimension the projection outputs.
-     *
-     * @param dimension at least 1; default 256
-     * @return this builder
-     */
-    public Builder optDimension(int dimension) {
-      this.dimension = dimension;
-      return this;
-    }
-
-    /**
-     * Sets the training dropout on token embeddings and on the pooled vector.
-     *
-     * @param dropout in [0, 1); default 0.1
-     * @return this builder
-     */
-    public Builder optDropout(float dropout) {
-      this.dropout = dropout;
-      return this;
-    }
-
-    /**
-     * Sets the seed of the initial weights.
-     *
-     * @param seed any value; default 42
-     * @return this builder
-     */
-    public Builder optSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /**
      * Builds and initialises the encoder.
      *
      * @return a new encoder, to be closed by the caller
@@ -178,11 +123,8 @@ public final class CnnEncoder extends ScratchEncoder {
      * @throws dev.qsim.QsimException if the PyTorch engine is not available
      */
     public CnnEncoder build() {
-      Settings.atLeast("vocabularySize", vocabularySize, 2);
-      Settings.atLeast("embeddingSize", embeddingSize, 1);
+      checkCommon();
       Settings.atLeast("filters", filters, 1);
-      Settings.atLeast("dimension", dimension, 1);
-      Settings.dropout(dropout);
       if (kernelWidths.length == 0) {
         throw new IllegalArgumentException("Invalid encoder setting kernelWidths: none given");
       }

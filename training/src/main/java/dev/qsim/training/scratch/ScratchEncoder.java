@@ -197,4 +197,86 @@ public abstract sealed class ScratchEncoder implements TrainableEncoder
       throw new IllegalStateException("This " + name + " encoder is closed.");
     }
   }
+
+  /**
+   * The settings every scratch encoder has: vocabulary, token embedding width, output dimension,
+   * dropout and seed. {@link BiLstmEncoder.Builder} and {@link CnnEncoder.Builder} add their own.
+   * Not thread-safe.
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  public abstract static class CommonBuilder<B extends CommonBuilder<B>> {
+    int vocabularySize = VOCABULARY_SIZE;
+    int embeddingSize = 128;
+    int dimension = 256;
+    float dropout = 0.1f;
+    long seed = 42;
+
+    CommonBuilder() {}
+
+    abstract B self();
+
+    /**
+     * Sets the vocabulary size (the largest token id plus one).
+     *
+     * @param vocabularySize at least 2; default 30,522
+     * @return this builder
+     */
+    public B optVocabularySize(int vocabularySize) {
+      this.vocabularySize = vocabularySize;
+      return self();
+    }
+
+    /**
+     * Sets the token embedding width.
+     *
+     * @param embeddingSize at least 1; default 128
+     * @return this builder
+     */
+    public B optEmbeddingSize(int embeddingSize) {
+      this.embeddingSize = embeddingSize;
+      return self();
+    }
+
+    /**
+     * Sets the embedding dimension the projection outputs.
+     *
+     * @param dimension at least 1; default 256
+     * @return this builder
+     */
+    public B optDimension(int dimension) {
+      this.dimension = dimension;
+      return self();
+    }
+
+    /**
+     * Sets the training dropout on token embeddings and on the pooled vector.
+     *
+     * @param dropout in [0, 1); default 0.1
+     * @return this builder
+     */
+    public B optDropout(float dropout) {
+      this.dropout = dropout;
+      return self();
+    }
+
+    /**
+     * Sets the seed of the initial weights.
+     *
+     * @param seed any value; default 42
+     * @return this builder
+     */
+    public B optSeed(long seed) {
+      this.seed = seed;
+      return self();
+    }
+
+    /** Checks the common settings; throws {@link IllegalArgumentException} naming the bad one. */
+    void checkCommon() {
+      Settings.atLeast("vocabularySize", vocabularySize, 2);
+      Settings.atLeast("embeddingSize", embeddingSize, 1);
+      Settings.atLeast("dimension", dimension, 1);
+      Settings.dropout(dropout);
+    }
+  }
 }
