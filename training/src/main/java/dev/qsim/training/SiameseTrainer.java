@@ -51,6 +51,9 @@ public final class SiameseTrainer implements AutoCloseable {
   private static final int EVAL_BATCH = 128;
   private static final int TOKENIZE_CHUNK = 2048;
 
+  /** Steps in a row with a non-finite loss or gradient after which training stops. */
+  static final int MAX_NON_FINITE_IN_A_ROW = 3;
+
   private final TrainableEncoder encoder;
   private final QuestionTokenizer tokenizer;
   private final TrainingConfig config;
@@ -58,10 +61,6 @@ public final class SiameseTrainer implements AutoCloseable {
   private final ParameterStore store;
   private final PairHead head;
   private final AdamW optimizer;
-
-  /** Steps in a row with a non-finite loss or gradient after which training stops. */
-  static final int MAX_NON_FINITE_IN_A_ROW = 3;
-
   private PrintStream progress = System.err;
   private Checkpoints checkpoints;
   private boolean resume;

@@ -11,7 +11,6 @@ import dev.qsim.eval.BinaryMetrics;
 import dev.qsim.eval.ThresholdMetrics;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
-import dev.qsim.model.Pooling;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import dev.qsim.training.minilm.MiniLmEncoder;
 import dev.qsim.training.scratch.BiLstmEncoder;
@@ -35,8 +34,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The training command line ({@code java -jar training/target/qsim-train.jar}): reads labelled
- * pairs, trains a siamese encoder (or a pair head over the frozen bundled encoder), prints a report
- * and writes the model directory that {@code qsim-impl} loads. Run it with {@code
+ * pairs, trains a siamese encoder (or a pair head over a frozen encoder), prints a report and
+ * writes the model directory that {@code qsim-impl} loads. Run it with {@code
  * OMP_WAIT_POLICY=PASSIVE} in the environment. Not thread-safe; one run per instance.
  */
 @Command(
@@ -568,20 +567,20 @@ public final class TrainCommand implements Callable<Integer> {
       cacheDir = target.resolveSibling(target.getFileName() + ".cache");
     }
     long started = System.nanoTime();
-    try (OnnxQuestionSimilarity bundled = openBase()) {
-      String baseKey = baseModelKey(bundled.metadata());
+    try (OnnxQuestionSimilarity frozenModel = openBase()) {
+      String baseKey = baseModelKey(frozenModel.metadata());
       List<LabelledPair> all = new ArrayList<>(trainPairs);
       all.addAll(devPairs);
       Map<String, float[]> vectors =
           new java.util.HashMap<>(
-              FrozenHeadTrainer.embed(bundled, baseKey, all, cacheDir, progress));
+              FrozenHeadTrainer.embed(frozenModel, baseKey, all, cacheDir, progress));
       if (!calibrationPairs.isEmpty()) {
         vectors.putAll(
-            FrozenHeadTrainer.embed(bundled, baseKey, calibrationPairs, cacheDir, progress));
+            FrozenHeadTrainer.embed(frozenModel, baseKey, calibrationPairs, cacheDir, progress));
       }
       List<LabelledPair> calibrationSource =
           calibrationPairs.isEmpty() ? trainPairs : calibrationPairs;
-      ModelMetadata base = bundled.metadata();
+      ModelMetadata base = frozenModel.metadata();
       try (FrozenHeadTrainer trainer = new FrozenHeadTrainer(base.dimension(), config, progress)) {
         FrozenHeadTrainer.Result result =
             trainer.train(trainPairs, devPairs, calibrationSource, vectors);
@@ -668,7 +667,7 @@ public final class TrainCommand implements Callable<Integer> {
                               "model.onnx",
                               "tokenizer.json",
                               base.output(),
-                              Pooling.MEAN,
+                              base.pooling(),
                               base.normalize(),
                               base.dimension(),
                               base.maxSequenceLength(),

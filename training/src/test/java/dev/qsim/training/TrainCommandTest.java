@@ -3,6 +3,7 @@ package dev.qsim.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -93,11 +94,12 @@ class TrainCommandTest {
   void trainsAPairHeadOverTheFrozenEncoderOfAnotherModelDirectory() {
     String train = TestPairs.DATA.resolve("quora/train-extra.tsv").toString();
     String dev = TestPairs.DATA.resolve("quora/dev.tsv").toString();
-    Path base = temp.resolve("bag-base");
+    Path base = temp.resolve("cnn-base");
     String x = temp.resolve("x").toString();
     int status =
         runLine(
-            "--train %s --limit 200 --encoder bag --loss contrastive --batch-size 25"
+            // A CNN base: its graph pools itself (pooling "none"), unlike the bundled model.
+            "--train %s --limit 200 --encoder cnn --loss contrastive --batch-size 25"
                 + " --max-length 24 --out %s --quiet",
             train, base);
     assertThat(status).as(stderr()).isZero();
@@ -109,7 +111,7 @@ class TrainCommandTest {
     assertThat(stderr()).contains("--frozen-layers apply to --encoder minilm only");
     assertThat(temp.resolve("x")).doesNotExist();
 
-    Path headed = temp.resolve("bag-with-head");
+    Path headed = temp.resolve("cnn-with-head");
     status =
         runLine(
             "--train %s --limit 300 --dev %s --dev-limit 100 --encoder frozen-minilm"
@@ -122,6 +124,9 @@ class TrainCommandTest {
     assertThat(metadata.provenance().get("encoder").toString()).contains(base.toString());
     assertThat(metadata.provenance()).containsKey("base_model_provenance");
     assertThat(metadata.maxSequenceLength()).isEqualTo(24);
+    assertThat(metadata.pooling())
+        .as("the base's own pooling, not the bundled model's mean")
+        .isEqualTo(Pooling.NONE);
     Object settings = metadata.provenance().get("settings");
     assertThat(settings).isInstanceOf(java.util.Map.class);
     assertThat(((Number) ((java.util.Map<?, ?>) settings).get("max_length")).intValue())
