@@ -197,10 +197,7 @@ final class HtmlReport {
             true,
             false,
             false);
-    XYPlot plot = chart.getXYPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYPlot plot = whitePlot(chart);
     plot.getDomainAxis().setRange(0, 1.0);
     plot.getRangeAxis().setRange(0, 1.02);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
@@ -213,7 +210,6 @@ final class HtmlReport {
     renderer.setSeriesPaint(1, DUPLICATES);
     renderer.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10));
     plot.setRenderer(renderer);
-    chart.setBackgroundPaint(Color.WHITE);
     return chart;
   }
 
@@ -259,10 +255,7 @@ final class HtmlReport {
             true,
             false,
             false);
-    XYPlot plot = chart.getXYPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYPlot plot = whitePlot(chart);
     plot.setForegroundAlpha(0.6f);
     XYBarRenderer renderer = (XYBarRenderer) plot.getRenderer();
     renderer.setBarPainter(new StandardXYBarPainter());
@@ -283,8 +276,17 @@ final class HtmlReport {
     marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
     marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
     plot.addDomainMarker(marker);
-    chart.setBackgroundPaint(Color.WHITE);
     return chart;
+  }
+
+  /** White chart and plot backgrounds with light grey grid lines; returns the plot. */
+  private static XYPlot whitePlot(JFreeChart chart) {
+    chart.setBackgroundPaint(Color.WHITE);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    return plot;
   }
 
   private static byte[] png(JFreeChart chart) {
