@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       DedupeCommand.class,
       EvalCommand.class,
       CalibrateCommand.class,
+      PairsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
