@@ -61,7 +61,9 @@ class ExamplesTest {
                 + " this\\]")
         .contains("== Duplicate groups in a list ==")
         .contains("Searching 300 questions")
-        .contains("Group 1 (best pair")
-        .containsPattern("[1-9][0-9]* duplicate pairs in [1-9][0-9]* groups at similarity >= ");
+        .contains("Group 1: ")
+        .containsPattern(
+            "[1-9][0-9]* duplicate pairs \\([1-9][0-9]* candidates at similarity >= 0\\.[0-9]{3},"
+                + " verified by the pair head\\) in [1-9][0-9]* groups");
   }
 }
