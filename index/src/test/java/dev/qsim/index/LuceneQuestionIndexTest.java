@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.qsim.IndexMatch;
 import dev.qsim.QsimException;
+import dev.qsim.QuestionPair;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,24 +46,40 @@ class LuceneQuestionIndexTest {
   void askedBeforeMakesTheModelsOwnDecisionOnEveryMatch(@TempDir Path dir) {
     try (LuceneQuestionIndex index = open(dir.resolve("idx"))) {
       addFirstQuestions(index);
-      int duplicatesFound = 0;
+      List<String> queries = new ArrayList<>();
       for (int r = 0; r < 30; r++) {
-        String query = rows.get(r).q2();
-        List<IndexMatch> matches = index.askedBefore(query, 3);
-        assertThat(matches).hasSize(3);
+        queries.add(rows.get(r).q2());
+      }
+      List<List<IndexMatch>> answers = index.askedBeforeAll(queries, 3);
+      // The model's own scores for every returned pair, computed by the model alone.
+      List<QuestionPair> pairs = new ArrayList<>();
+      for (int q = 0; q < queries.size(); q++) {
+        assertThat(answers.get(q)).hasSize(3);
+        for (IndexMatch m : answers.get(q)) {
+          pairs.add(new QuestionPair(queries.get(q), m.question()));
+        }
+      }
+      double[] scores = model.duplicateScores(pairs);
+      double[] similarities = model.similarities(pairs);
+      int p = 0;
+      int duplicatesFound = 0;
+      for (int q = 0; q < queries.size(); q++) {
+        List<IndexMatch> matches = answers.get(q);
         for (IndexMatch m : matches) {
           assertThat(m.verified()).isTrue();
-          assertThat(m.score()).isCloseTo(model.duplicateScore(query, m.question()), within(1e-5));
-          assertThat(m.duplicate()).isEqualTo(model.isDuplicate(query, m.question()));
-          assertThat(m.similarity()).isCloseTo(model.similarity(query, m.question()), within(1e-5));
+          assertThat(m.score()).isCloseTo(scores[p], within(1e-5));
+          // isDuplicate's rule: score >= duplicateThreshold().
+          assertThat(m.duplicate()).isEqualTo(scores[p] >= model.duplicateThreshold());
+          assertThat(m.similarity()).isCloseTo(similarities[p], within(1e-5));
+          p++;
         }
         // Verified duplicates first, each part by decision score.
         for (int i = 1; i < matches.size(); i++) {
           assertThat(matches.get(i - 1).score()).isGreaterThanOrEqualTo(matches.get(i).score());
         }
-        if (model.isDuplicate(query, rows.get(r).q1())) {
-          // Its partner is the most likely duplicate stored, or at least one of the verified.
-          String partner = "r" + r;
+        String partner = "r" + q;
+        if (model.isDuplicate(queries.get(q), rows.get(q).q1())) {
+          // Its labelled partner is among the verified duplicates returned.
           assertThat(matches).anyMatch(m -> m.id().equals(partner) && m.duplicate());
           duplicatesFound++;
         }
