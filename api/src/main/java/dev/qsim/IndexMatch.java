@@ -6,11 +6,13 @@ import java.util.Objects;
  * One question found in a {@link QuestionIndex}: the caller's id and text of the stored question,
  * its similarity to the query and, when it was verified, the model's duplicate decision.
  *
- * <p>{@link QuestionIndex#askedBefore} verifies its matches: {@link #score()} is the model's
- * decision score (the pair head's probability, or the similarity for a model without one) and
- * {@link #duplicate()} says whether it reaches the model's duplicate threshold, exactly as {@link
- * QuestionSimilarity#isDuplicate(String, String)} would decide. {@link QuestionIndex#nearest} does
- * not verify: its matches have {@code score} {@code NaN} and {@code duplicate} {@code false}.
+ * <p>{@link QuestionIndex#askedBefore} verifies each match whose similarity reaches the model's
+ * {@link QuestionSimilarity#candidateThreshold() candidate threshold}: {@link #score()} is the
+ * model's decision score (the pair head's probability, or the similarity for a model without one)
+ * and {@link #duplicate()} says whether it reaches the model's duplicate threshold, exactly as
+ * {@link QuestionSimilarity#isDuplicate(String, String)} decides. A match below the candidate
+ * threshold, and every match of {@link QuestionIndex#nearest}, is not verified: its {@code score}
+ * is {@code NaN} and {@code duplicate} is {@code false}.
  *
  * <p>Instances are immutable and thread-safe.
  *

@@ -69,10 +69,13 @@ public interface QuestionIndex extends AutoCloseable {
   void commit();
 
   /**
-   * For each query, the stored questions that may have asked the same thing: up to {@code k}
-   * nearest candidates by vector, each verified by the model's duplicate decision. Verified
-   * duplicates come first, then the other candidates; each part is ordered by decision score,
-   * highest first (ties by similarity).
+   * For each query, the stored questions that may have asked the same thing: the nearest candidates
+   * by vector (a few more than {@code k}), each at or above the model's {@link
+   * QuestionSimilarity#candidateThreshold() candidate threshold} verified by the model's duplicate
+   * decision, exactly the pairs and the decision of {@link
+   * QuestionSimilarity#findDuplicates(List)}. The best {@code k} come back: verified matches first
+   * by decision score, highest first (so duplicates lead), then unverified ones by similarity; ties
+   * by similarity, then id.
    *
    * @param queries the questions to look up; none null or blank
    * @param k the most matches per query, at least 1

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
       "Finds the stored questions that a question may duplicate: the nearest by vector, each",
       "verified by the model's duplicate decision; duplicates first, then by score.",
       "With --json the last line is one JSON array of",
-      "  {\"id\":...,\"text\":...,\"similarity\":...,\"score\":...,\"duplicate\":true|false}.",
+      "  {\"id\":...,\"text\":...,\"similarity\":...,\"score\":...,\"duplicate\":true|false}",
+      "(score null: below the model's candidate threshold, not verified).",
       "With --queries FILE each line of FILE is a question, answered in order (with --json one",
       "array per line, [] for a blank line). Opens the index read-only: an add may run meanwhile."
     })
@@ -134,9 +135,9 @@ final class IndexQueryCommand implements Callable<Integer> {
     for (IndexMatch m : matches) {
       out.printf(
           Locale.ROOT,
-          "  %-13s score %.4f  similarity %.4f  id %s: %s%n",
+          "  %-13s score %-6s  similarity %.4f  id %s: %s%n",
           m.duplicate() ? "DUPLICATE" : "not duplicate",
-          m.score(),
+          m.verified() ? String.format(Locale.ROOT, "%.4f", m.score()) : "-",
           m.similarity(),
           m.id(),
           m.question());
@@ -153,7 +154,11 @@ final class IndexQueryCommand implements Callable<Integer> {
         w.name("id").value(m.id());
         w.name("text").value(m.question());
         w.name("similarity").value(m.similarity());
-        w.name("score").value(m.score());
+        if (m.verified()) {
+          w.name("score").value(m.score());
+        } else {
+          w.name("score").nullValue();
+        }
         w.name("duplicate").value(m.duplicate());
         w.endObject();
       }

@@ -27,7 +27,10 @@ import org.apache.lucene.search.TopDocs;
 /**
  * The two stages of a lookup on one point-in-time searcher: candidates from Lucene's HNSW graph,
  * their stored ids, texts and vectors read back, then (for {@code askedBefore}) the model's
- * duplicate decision on each. Thread-safe: stateless apart from the model, which is.
+ * duplicate decision, through {@link QuestionSimilarity#duplicateScores(List, List, List)} on the
+ * stored vectors, for each candidate at or above the model's {@link
+ * QuestionSimilarity#candidateThreshold() candidate threshold} — the pairs {@code findDuplicates}
+ * would verify. Thread-safe: stateless apart from the model, which is.
  */
 final class VectorSearch {
   /** The graph search's default number of neighbours collected per query. */
@@ -35,6 +38,17 @@ final class VectorSearch {
 
   private static final Set<String> STORED =
       Set.of(LuceneQuestionIndex.ID, LuceneQuestionIndex.QUESTION);
+
+  /**
+   * Verified matches first, by decision score (so duplicates lead), then by similarity; then
+   * unverified matches by similarity; ties by id.
+   */
+  private static final Comparator<IndexMatch> BEST_FIRST =
+      Comparator.comparing(IndexMatch::verified)
+          .thenComparingDouble(m -> m.verified() ? m.score() : 0)
+          .thenComparingDouble(IndexMatch::similarity)
+          .reversed()
+          .thenComparing(IndexMatch::id);
 
   private final QuestionSimilarity model;
   private final int candidates;
@@ -68,6 +82,7 @@ final class VectorSearch {
   List<List<IndexMatch>> askedBefore(
       IndexSearcher searcher, List<String> queries, List<Embedding> embeddings, int k)
       throws IOException {
+    double candidateThreshold = model.candidateThreshold();
     List<List<Candidate>> found = new ArrayList<>(queries.size());
     List<QuestionPair> pairs = new ArrayList<>();
     List<Embedding> first = new ArrayList<>();
@@ -76,40 +91,32 @@ final class VectorSearch {
       List<Candidate> candidates = candidates(searcher, embeddings.get(q), verified(k));
       found.add(candidates);
       for (Candidate c : candidates) {
-        pairs.add(new QuestionPair(queries.get(q), c.question()));
-        first.add(embeddings.get(q));
-        second.add(Embedding.of(c.vector()));
+        if (c.similarity() >= candidateThreshold) {
+          pairs.add(new QuestionPair(queries.get(q), c.question()));
+          first.add(embeddings.get(q));
+          second.add(Embedding.of(c.vector()));
+        }
       }
     }
-    double[] scores = decisionScores(pairs, first, second);
+    double[] scores = pairs.isEmpty() ? new double[0] : model.duplicateScores(pairs, first, second);
     double threshold = model.duplicateThreshold();
-    Comparator<IndexMatch> best =
-        Comparator.comparingDouble(IndexMatch::score)
-            .thenComparingDouble(IndexMatch::similarity)
-            .reversed()
-            .thenComparing(IndexMatch::id);
     List<List<IndexMatch>> out = new ArrayList<>(queries.size());
     int p = 0;
     for (List<Candidate> candidates : found) {
       List<IndexMatch> matches = new ArrayList<>(candidates.size());
       for (Candidate c : candidates) {
-        double score = scores[p++];
-        matches.add(
-            new IndexMatch(c.id(), c.question(), c.similarity(), score, score >= threshold));
+        if (c.similarity() >= candidateThreshold) {
+          double score = scores[p++];
+          matches.add(
+              new IndexMatch(c.id(), c.question(), c.similarity(), score, score >= threshold));
+        } else {
+          matches.add(new IndexMatch(c.id(), c.question(), c.similarity(), Double.NaN, false));
+        }
       }
-      matches.sort(best);
+      matches.sort(BEST_FIRST);
       out.add(List.copyOf(matches.subList(0, Math.min(k, matches.size()))));
     }
     return out;
-  }
-
-  /** The model's decision score for pairs whose embeddings are at hand. */
-  private double[] decisionScores(
-      List<QuestionPair> pairs, List<Embedding> first, List<Embedding> second) {
-    if (pairs.isEmpty()) {
-      return new double[0];
-    }
-    return model.duplicateScores(pairs);
   }
 
   /**

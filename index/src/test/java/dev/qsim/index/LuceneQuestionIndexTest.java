@@ -59,6 +59,9 @@ class LuceneQuestionIndexTest {
           pairs.add(new QuestionPair(queries.get(q), m.question()));
         }
       }
+      double candidateThreshold = model.candidateThreshold();
+      int verified = 0;
+      int unverified = 0;
       double[] scores = model.duplicateScores(pairs);
       double[] similarities = model.similarities(pairs);
       int p = 0;
@@ -66,25 +69,46 @@ class LuceneQuestionIndexTest {
       for (int q = 0; q < queries.size(); q++) {
         List<IndexMatch> matches = answers.get(q);
         for (IndexMatch m : matches) {
-          assertThat(m.verified()).isTrue();
-          assertThat(m.score()).isCloseTo(scores[p], within(1e-5));
-          // isDuplicate's rule: score >= duplicateThreshold().
-          assertThat(m.duplicate()).isEqualTo(scores[p] >= model.duplicateThreshold());
           assertThat(m.similarity()).isCloseTo(similarities[p], within(1e-5));
+          // findDuplicates' pairs: only candidates at the candidate threshold are verified.
+          assertThat(m.verified()).isEqualTo(m.similarity() >= candidateThreshold);
+          if (m.verified()) {
+            assertThat(m.score()).isCloseTo(scores[p], within(1e-5));
+            // isDuplicate's rule: score >= duplicateThreshold().
+            assertThat(m.duplicate()).isEqualTo(scores[p] >= model.duplicateThreshold());
+            verified++;
+          } else {
+            assertThat(m.duplicate()).isFalse();
+            unverified++;
+          }
           p++;
         }
-        // Verified duplicates first, each part by decision score.
+        // Verified first by decision score (duplicates lead), then the rest by similarity.
         for (int i = 1; i < matches.size(); i++) {
-          assertThat(matches.get(i - 1).score()).isGreaterThanOrEqualTo(matches.get(i).score());
+          IndexMatch before = matches.get(i - 1);
+          IndexMatch after = matches.get(i);
+          assertThat(before.verified() || !after.verified()).isTrue();
+          if (after.verified()) {
+            assertThat(before.score()).isGreaterThanOrEqualTo(after.score());
+          } else if (!before.verified()) {
+            assertThat(before.similarity()).isGreaterThanOrEqualTo(after.similarity());
+          }
         }
         String partner = "r" + q;
-        if (model.isDuplicate(queries.get(q), rows.get(q).q1())) {
-          // Its labelled partner is among the verified duplicates returned.
+        if (model.isDuplicate(queries.get(q), rows.get(q).q1())
+            && model.similarity(queries.get(q), rows.get(q).q1()) >= candidateThreshold) {
+          // A partner that findDuplicates would verify and accept is a verified duplicate here.
+          // (Dev row 10's pair is accepted by the pair head at similarity 0.5998, below the
+          // bundled model's candidate threshold 0.6366: neither findDuplicates nor the index
+          // verify it.)
           assertThat(matches).anyMatch(m -> m.id().equals(partner) && m.duplicate());
           duplicatesFound++;
         }
       }
       assertThat(duplicatesFound).isGreaterThan(5);
+      // Both kinds occur in this slice, so both branches above were checked.
+      assertThat(verified).isPositive();
+      assertThat(unverified).isPositive();
     }
   }
 

@@ -35,22 +35,11 @@ class OtherModelTest {
           encoder.write(doc);
           Files.write(dir.resolve("encoder.onnx"), encoder.toByteArray());
           Files.write(dir.resolve("tokenizer.json"), resource(bundled.tokenizerFile()));
-          return new ModelMetadata(
-              bundled.formatVersion(),
-              bundled.name(),
-              "encoder.onnx",
-              "tokenizer.json",
-              bundled.output(),
-              bundled.pooling(),
-              bundled.normalize(),
-              bundled.dimension(),
-              bundled.maxSequenceLength(),
-              bundled.similarityFunction(),
-              bundled.similarityThreshold(),
-              null,
-              Double.NaN,
-              bundled.provenance(),
-              bundled.metrics());
+          return bundled.toBuilder()
+              .encoderFile("encoder.onnx")
+              .tokenizerFile("tokenizer.json")
+              .pairHead(null, Double.NaN)
+              .build();
         });
   }
 
