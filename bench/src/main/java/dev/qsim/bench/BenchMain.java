@@ -32,7 +32,7 @@ public final class BenchMain {
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | index | train-step | all"
+          "  NAME: throughput | latency | dedupe | index | train-step | grouping | all"
               + " (all = latency dedupe index train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
@@ -43,6 +43,8 @@ public final class BenchMain {
               + " --jvm-args \"-Xmx4g\"",
           "  index:      --index-size 20000 (100k allowed) --index-queries 300 --index-warmup 50"
               + " --index-k 5 --recall-queries 200 --index-dir DIR (kept and reused)",
+          "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"
+              + " (grouping quality on labelled Quora dev pairs; not part of all)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
               + " built with -Ptrain-step; --fork and --jvm-args apply too)");
 
@@ -100,6 +102,10 @@ public final class BenchMain {
             IndexBenchmark b = new IndexBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
+          case GroupingBenchmark.NAME -> {
+            GroupingBenchmark b = new GroupingBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
           case TrainStepBenchmark.NAME -> {
             TrainStepBenchmark b = new TrainStepBenchmark(options);
             runs.add(() -> b.run(report));
@@ -138,7 +144,7 @@ public final class BenchMain {
     for (String n : names) {
       List<String> add = n.equals("all") ? ALL : List.of(n);
       for (String a : add) {
-        if (!ALL.contains(a)) {
+        if (!ALL.contains(a) && !a.equals(GroupingBenchmark.NAME)) {
           throw new IllegalArgumentException("Unknown benchmark '" + n + "'");
         }
         if (!out.contains(a)) {
