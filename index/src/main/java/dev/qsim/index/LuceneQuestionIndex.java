@@ -9,7 +9,6 @@ import dev.qsim.SimilarityFunction;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -27,7 +25,6 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
@@ -72,12 +69,6 @@ public final class LuceneQuestionIndex implements QuestionIndex {
   static final String QUESTION = "question";
   static final String VECTOR = "vector";
 
-  static final String KEY_FORMAT = "qsim.index.format";
-  static final String FORMAT = "1";
-  static final String KEY_MODEL = "qsim.model.name";
-  static final String KEY_FINGERPRINT = "qsim.model.fingerprint";
-  static final String KEY_DIMENSION = "qsim.model.dimension";
-
   /** The longest id accepted, in UTF-8 bytes. */
   public static final int MAX_ID_BYTES = 1_000;
 
@@ -95,13 +86,13 @@ public final class LuceneQuestionIndex implements QuestionIndex {
     this.path = b.directory.toAbsolutePath().normalize();
     this.model = b.model;
     this.identity = b.identity;
-    boolean created = prepare(path, b.create && !b.readOnly);
+    boolean created = IndexFiles.prepare(path, b.create && !b.readOnly);
     Directory dir = FSDirectory.open(path);
     IndexWriter w = null;
     try {
       if (created) {
-        w = new IndexWriter(dir, config(IndexWriterConfig.OpenMode.CREATE));
-        w.setLiveCommitData(userData(identity).entrySet());
+        w = new IndexWriter(dir, IndexFiles.config(IndexWriterConfig.OpenMode.CREATE));
+        w.setLiveCommitData(IndexFiles.userData(identity).entrySet());
         w.commit();
       } else {
         if (!DirectoryReader.indexExists(dir)) {
@@ -111,10 +102,10 @@ public final class LuceneQuestionIndex implements QuestionIndex {
                   + (b.readOnly || !b.create ? "" : " (the directory is not empty)")
                   + "; create one with `qsim index add` or LuceneQuestionIndex.builder()");
         }
-        checkModel(path, readIdentity(dir, path), identity);
+        IndexFiles.checkModel(path, IndexFiles.readIdentity(dir, path), identity);
         if (!b.readOnly) {
-          w = new IndexWriter(dir, config(IndexWriterConfig.OpenMode.APPEND));
-          w.setLiveCommitData(userData(identity).entrySet());
+          w = new IndexWriter(dir, IndexFiles.config(IndexWriterConfig.OpenMode.APPEND));
+          w.setLiveCommitData(IndexFiles.userData(identity).entrySet());
         }
       }
       this.searchers = w != null ? new SearcherManager(w, null) : new SearcherManager(dir, null);
@@ -145,35 +136,7 @@ public final class LuceneQuestionIndex implements QuestionIndex {
    * @throws QsimException if the directory holds no question index or cannot be read
    */
   public static IndexStats stats(Path directory) {
-    Path dir = directory.toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir)) {
-      throw new QsimException(
-          "No question index at "
-              + dir
-              + (Files.exists(dir) ? " (it is a file)" : " (no such directory)"));
-    }
-    try (Directory d = FSDirectory.open(dir)) {
-      if (!DirectoryReader.indexExists(d)) {
-        throw new QsimException("No question index in " + dir);
-      }
-      ModelIdentity model = readIdentity(d, dir);
-      try (DirectoryReader reader = DirectoryReader.open(d)) {
-        long bytes = 0;
-        for (String file : d.listAll()) {
-          bytes += d.fileLength(file);
-        }
-        return new IndexStats(
-            dir,
-            model,
-            reader.numDocs(),
-            reader.numDeletedDocs(),
-            reader.leaves().size(),
-            bytes,
-            VectorSearch.vectorFormat(reader));
-      }
-    } catch (IOException e) {
-      throw new QsimException("Cannot read question index " + dir + ": " + e.getMessage(), e);
-    }
+    return IndexFiles.stats(directory);
   }
 
   /**
@@ -438,89 +401,6 @@ public final class LuceneQuestionIndex implements QuestionIndex {
     Objects.requireNonNull(queries, "queries");
     for (int i = 0; i < queries.size(); i++) {
       QuestionSimilarity.checkQuestion(queries.get(i), "queries[" + i + "]");
-    }
-  }
-
-  /**
-   * Makes sure the directory exists; returns whether a new index must be created in it (the
-   * directory is new or empty).
-   */
-  private static boolean prepare(Path path, boolean create) throws IOException {
-    if (Files.exists(path) && !Files.isDirectory(path)) {
-      throw new QsimException("Index path " + path + " is a file, not a directory");
-    }
-    if (!Files.exists(path)) {
-      if (!create) {
-        throw new QsimException("No question index at " + path + " (no such directory)");
-      }
-      Files.createDirectories(path);
-      return true;
-    }
-    if (!create) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(path)) {
-      return entries.findAny().isEmpty();
-    }
-  }
-
-  private static IndexWriterConfig config(IndexWriterConfig.OpenMode mode) {
-    IndexWriterConfig config = new IndexWriterConfig();
-    config.setOpenMode(mode);
-    config.setCommitOnClose(true);
-    return config;
-  }
-
-  private static Map<String, String> userData(ModelIdentity identity) {
-    return Map.of(
-        KEY_FORMAT,
-        FORMAT,
-        KEY_MODEL,
-        identity.name(),
-        KEY_FINGERPRINT,
-        identity.fingerprint(),
-        KEY_DIMENSION,
-        Integer.toString(identity.dimension()));
-  }
-
-  private static ModelIdentity readIdentity(Directory dir, Path path) throws IOException {
-    Map<String, String> data = SegmentInfos.readLatestCommit(dir).getUserData();
-    String format = data.get(KEY_FORMAT);
-    if (format == null) {
-      throw new QsimException(
-          path + " holds a Lucene index that is not a qsim question index (no " + KEY_FORMAT + ")");
-    }
-    if (!FORMAT.equals(format)) {
-      throw new QsimException(
-          "Question index "
-              + path
-              + " has format "
-              + format
-              + "; this version of qsim reads format "
-              + FORMAT);
-    }
-    try {
-      return new ModelIdentity(
-          data.get(KEY_MODEL),
-          data.get(KEY_FINGERPRINT),
-          Integer.parseInt(data.get(KEY_DIMENSION)));
-    } catch (NullPointerException | IllegalArgumentException e) {
-      throw new QsimException(
-          "Question index " + path + " records no valid model (" + data + ")", e);
-    }
-  }
-
-  private static void checkModel(Path path, ModelIdentity stored, ModelIdentity given) {
-    if (!stored.equals(given)) {
-      throw new QsimException(
-          "Question index "
-              + path
-              + " was built with model "
-              + stored.describe()
-              + " and cannot be used with model "
-              + given.describe()
-              + ": their vectors are not comparable; open it with the model it was built with,"
-              + " or build a new index");
     }
   }
 
