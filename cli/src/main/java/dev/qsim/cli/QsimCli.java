@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code qsim} command line: {@code similarity}, {@code dedupe}, {@code eval}, {@code
- * calibrate} and {@code pairs}, packaged as {@code cli/target/qsim.jar}.
+ * calibrate}, {@code index} and {@code pairs}, packaged as {@code cli/target/qsim.jar}.
  *
  * <p>Exit codes: {@code 0} success, {@code 1} an error (its message, naming the file or argument,
  * is printed on one line; {@code --verbose} adds the stack trace), {@code 2} a usage error.
@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       DedupeCommand.class,
       EvalCommand.class,
       CalibrateCommand.class,
+      IndexCommand.class,
       PairsCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -61,7 +62,7 @@ public final class QsimCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing command: similarity, dedupe, eval, calibrate or pairs");
+        spec.commandLine(), "Missing command: similarity, dedupe, eval, calibrate, index or pairs");
   }
 
   /**
