@@ -6,6 +6,7 @@ import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.SimilarityFunction;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -82,6 +83,7 @@ final class DedupeCommand implements Callable<Integer> {
   public Integer call() {
     DuplicateOptions options = options();
     PrintWriter err = spec.commandLine().getErr();
+    AtomicFiles.checkNotInput(output, input, "output");
     QuestionFile file = QuestionFile.read(input);
     AtomicFiles.checkWritable(output, "output");
     err.printf(
@@ -97,6 +99,7 @@ final class DedupeCommand implements Callable<Integer> {
     StageProgress progress =
         new StageProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
+      checkThresholdRange(sim.similarityFunction());
       if (file.questions().size() < 2) {
         double used = options.threshold().orElse(sim.similarityThreshold());
         found = new Duplicates(file.questions().size(), used, List.of(), List.of(), false);
@@ -146,6 +149,19 @@ final class DedupeCommand implements Callable<Integer> {
       options = options.withThreshold(threshold);
     }
     return options;
+  }
+
+  private void checkThresholdRange(SimilarityFunction function) {
+    if (threshold != null && !function.inRange(threshold)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--threshold "
+              + threshold
+              + " is outside the range of the model's "
+              + function.id()
+              + " similarity, "
+              + function.range());
+    }
   }
 
   /** One JSON object per group, in the order the model returned them (largest first). */
