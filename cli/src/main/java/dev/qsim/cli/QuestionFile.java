@@ -21,7 +21,8 @@ import java.util.Locale;
  * The questions of a text file with one question per line: UTF-8 (a byte-order mark is skipped), LF
  * or CRLF line ends. Blank lines ({@link QuestionSimilarity#isBlankQuestion(CharSequence)}: no
  * visible character, so also lines of no-break or zero-width spaces) are skipped and counted;
- * questions are stripped of surrounding white space and keep their 1-based line numbers.
+ * questions are stripped of the invisible characters around them and keep their 1-based line
+ * numbers.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -172,17 +173,38 @@ final class QuestionFile {
       if (QuestionSimilarity.isBlankQuestion(text)) {
         blank++;
       } else {
-        questions.add(text.strip());
+        questions.add(stripInvisible(text));
         lineNumbers.add((int) lineNumber);
       }
     }
+  }
+
+  /** The text without the invisible characters (by the blank rule) at its start and end. */
+  static String stripInvisible(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end) {
+      int n = Character.charCount(text.codePointAt(start));
+      if (!QuestionSimilarity.isBlankQuestion(text.subSequence(start, start + n))) {
+        break;
+      }
+      start += n;
+    }
+    while (end > start) {
+      int n = Character.charCount(text.codePointBefore(end));
+      if (!QuestionSimilarity.isBlankQuestion(text.subSequence(end - n, end))) {
+        break;
+      }
+      end -= n;
+    }
+    return text.substring(start, end);
   }
 
   Path path() {
     return path;
   }
 
-  /** The non-blank lines, stripped, in file order. */
+  /** The non-blank lines, stripped of invisible characters at both ends, in file order. */
   List<String> questions() {
     return questions;
   }

@@ -32,7 +32,9 @@ class CloseRaceTest {
                 "-Dai.djl.offline=true",
                 "-Xmx1g",
                 // A crash report goes to the temp folder, not into the checkout.
-                "-XX:ErrorFile=" + System.getProperty("java.io.tmpdir") + "/qsim-close-race-%p.log"),
+                "-XX:ErrorFile="
+                    + System.getProperty("java.io.tmpdir")
+                    + "/qsim-close-race-%p.log"),
             60L + 20L * rounds,
             Integer.toString(rounds),
             Long.toString(seed));
