@@ -27,20 +27,21 @@ public final class BenchMain {
           TrainStepBenchmark.NAME,
           ThroughputBenchmark.NAME);
 
-  /** Every benchmark name: {@link #ALL} and the soak test, which {@code all} leaves out. */
+  /** Every benchmark name: {@link #ALL} and those {@code all} leaves out (grouping, soak). */
   static final List<String> KNOWN =
       List.of(
           LatencyBenchmark.NAME,
           DedupeBenchmark.NAME,
           TrainStepBenchmark.NAME,
           ThroughputBenchmark.NAME,
+          GroupingBenchmark.NAME,
           SoakBenchmark.NAME);
 
   static final String USAGE =
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | train-step | soak | all"
+          "  NAME: throughput | latency | dedupe | train-step | grouping | soak | all"
               + " (all = latency dedupe train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
@@ -51,6 +52,8 @@ public final class BenchMain {
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
               + " --jvm-args \"-Xmx4g\"",
+          "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"
+              + " (grouping quality on labelled Quora dev pairs; not part of all)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
               + " built with -Ptrain-step; --fork and --jvm-args apply too)");
 
@@ -106,6 +109,10 @@ public final class BenchMain {
           }
           case SoakBenchmark.NAME -> {
             SoakBenchmark b = new SoakBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case GroupingBenchmark.NAME -> {
+            GroupingBenchmark b = new GroupingBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
           case TrainStepBenchmark.NAME -> {
