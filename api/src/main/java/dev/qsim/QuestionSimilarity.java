@@ -12,9 +12,11 @@ import java.util.List;
  * are conveniences built on the batch methods.
  *
  * <p><b>Inputs.</b> Questions must be non-null ({@link NullPointerException} naming the argument or
- * index) and not blank ({@link IllegalArgumentException} naming the argument or index). Questions
- * longer than {@link #maxSequenceLength()} tokens are truncated, never rejected. Any Unicode text
- * is accepted.
+ * index) and not blank ({@link IllegalArgumentException} naming the argument or index). Blank means
+ * no visible character ({@link #isBlankQuestion(CharSequence)}): white space, but also text made
+ * only of no-break spaces, zero-width characters, byte-order marks or control characters. Questions
+ * longer than {@link #maxSequenceLength()} tokens are truncated, never rejected. Any other Unicode
+ * text is accepted.
  *
  * <p><b>Thread safety.</b> Implementations are thread-safe: one instance should be shared by all
  * threads of an application. {@link #close()} releases native memory; calls after it throw {@link
@@ -286,10 +288,64 @@ public interface QuestionSimilarity extends AutoCloseable {
     if (question == null) {
       throw new NullPointerException(name);
     }
-    if (question.isBlank()) {
+    if (isBlankQuestion(question)) {
       throw new IllegalArgumentException(
-          name + " is blank: a question needs at least one non-space character");
+          name + " is blank: a question needs at least one visible character");
     }
     return question;
+  }
+
+  /**
+   * Whether a text has no visible character, so that it is no question at all: the one rule behind
+   * every blank check of qsim (the API's arguments, the command line's question files).
+   *
+   * <p>Invisible are: white space and every Unicode space separator ({@code U+00A0} no-break space
+   * included), line and paragraph separators, control characters ({@code Cc}, e.g. {@code U+0001}),
+   * format characters ({@code Cf}: zero-width space {@code U+200B}, joiners, bidirectional marks,
+   * soft hyphen, byte-order mark {@code U+FEFF}), unpaired surrogates, variation selectors, and the
+   * filler characters that render as blanks ({@code U+115F}, {@code U+1160}, {@code U+3164}, {@code
+   * U+FFA0}, {@code U+2800}, {@code U+034F}, {@code U+17B4}, {@code U+17B5}, {@code U+180B}–{@code
+   * U+180F}). Everything else, unassigned and private-use code points included, counts as visible.
+   *
+   * <p>Fast for ordinary text: it stops at the first visible character.
+   *
+   * @param text the text; not null
+   * @return {@code true} if {@code text} is empty or every code point in it is invisible
+   */
+  static boolean isBlankQuestion(CharSequence text) {
+    int n = text.length();
+    for (int i = 0; i < n; ) {
+      int cp = Character.codePointAt(text, i);
+      if (!isInvisible(cp)) {
+        return false;
+      }
+      i += Character.charCount(cp);
+    }
+    return true;
+  }
+
+  private static boolean isInvisible(int cp) {
+    if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+      return true;
+    }
+    switch (Character.getType(cp)) {
+      case Character.CONTROL:
+      case Character.FORMAT:
+      case Character.SURROGATE:
+        return true;
+      default:
+        break;
+    }
+    return cp == 0x034F
+        || cp == 0x115F
+        || cp == 0x1160
+        || cp == 0x17B4
+        || cp == 0x17B5
+        || (cp >= 0x180B && cp <= 0x180F)
+        || cp == 0x2800
+        || cp == 0x3164
+        || (cp >= 0xFE00 && cp <= 0xFE0F)
+        || cp == 0xFFA0
+        || (cp >= 0xE0100 && cp <= 0xE01EF);
   }
 }

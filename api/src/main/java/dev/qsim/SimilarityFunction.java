@@ -73,6 +73,47 @@ public enum SimilarityFunction {
   }
 
   /**
+   * Whether a value lies in this function's documented range, and so can be a threshold on it:
+   * {@code [-1, 1]} for cosine, any finite number for the dot product, {@code (0, 1]} for the
+   * Euclidean similarity. A threshold outside the range would call every pair, or no pair, a
+   * duplicate.
+   *
+   * @param value a similarity or threshold
+   * @return {@code true} if {@code value} is in {@link #range()}
+   */
+  public boolean inRange(double value) {
+    switch (this) {
+      case COSINE:
+        return value >= -1 && value <= 1;
+      case DOT_PRODUCT:
+        return Double.isFinite(value);
+      case EUCLIDEAN:
+        return value > 0 && value <= 1;
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /**
+   * This function's range in words, for messages: {@code [-1, 1]}, {@code any finite number} or
+   * {@code (0, 1]}.
+   *
+   * @return the range
+   */
+  public String range() {
+    switch (this) {
+      case COSINE:
+        return "[-1, 1]";
+      case DOT_PRODUCT:
+        return "any finite number";
+      case EUCLIDEAN:
+        return "(0, 1]";
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /**
    * Compares two vectors.
    *
    * @param a the first vector

@@ -79,6 +79,21 @@ public record BinaryEvaluation(
         scores);
   }
 
+  /**
+   * The balanced accuracy of {@link #fittedBestBalancedAccuracy()}, or {@link Double#NaN} when the
+   * pairs hold only one class: then the threshold that calls every pair that class trivially scores
+   * 1, and the value says nothing about the model (as {@link #averagePrecision()} and {@link
+   * #rocAuc()}, it is undefined).
+   *
+   * @return the best balanced accuracy a fitted threshold reaches, or NaN with one class
+   */
+  public double bestBalancedAccuracy() {
+    if (duplicates == 0 || duplicates == pairs) {
+      return Double.NaN;
+    }
+    return fittedBestBalancedAccuracy.balancedAccuracy();
+  }
+
   @Override
   public String toString() {
     return String.format(
@@ -102,7 +117,7 @@ public record BinaryEvaluation(
         fittedBestAccuracy.threshold(),
         fittedBestF1.f1(),
         fittedBestF1.threshold(),
-        fittedBestBalancedAccuracy.balancedAccuracy(),
+        bestBalancedAccuracy(),
         fittedBestBalancedAccuracy.threshold());
   }
 }

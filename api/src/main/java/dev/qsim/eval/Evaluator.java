@@ -242,7 +242,8 @@ public final class Evaluator {
       if (p == null) {
         throw new NullPointerException("pair at index " + i + " is null");
       }
-      if (p.first().isBlank() || p.second().isBlank()) {
+      if (QuestionSimilarity.isBlankQuestion(p.first())
+          || QuestionSimilarity.isBlankQuestion(p.second())) {
         throw new IllegalArgumentException(
             "pair " + i + " (" + p.location() + ") has a blank question");
       }

@@ -243,6 +243,25 @@ class BinaryMetricsTest {
   }
 
   @Test
+  void bestBalancedAccuracyIsUndefinedWithOneClass() {
+    BinaryEvaluation negatives =
+        BinaryEvaluation.of(
+            BinaryMetrics.of(new double[] {0.2, 0.9, 0.5}, new boolean[3]), 0.8, false);
+    // Before: 1.0, from the threshold that calls every pair a non-duplicate.
+    assertThat(negatives.fittedBestBalancedAccuracy().balancedAccuracy()).isEqualTo(1.0);
+    assertThat(negatives.bestBalancedAccuracy()).isNaN();
+    assertThat(negatives.toString()).contains("fittedBestBalancedAccuracy=NaN");
+    BinaryEvaluation positives =
+        BinaryEvaluation.of(
+            BinaryMetrics.of(new double[] {0.2, 0.9}, new boolean[] {true, true}), 0.8, false);
+    assertThat(positives.bestBalancedAccuracy()).isNaN();
+    BinaryEvaluation both =
+        BinaryEvaluation.of(
+            BinaryMetrics.of(new double[] {0.2, 0.9}, new boolean[] {false, true}), 0.8, false);
+    assertThat(both.bestBalancedAccuracy()).isEqualTo(1.0);
+  }
+
+  @Test
   void oneClassInputsHaveUndefinedRankingMetricsButFittableThresholds() {
     BinaryMetrics allDup = BinaryMetrics.of(new double[] {0.2, 0.8, 0.5}, new double[] {1, 1, 1});
     assertThat(allDup.averagePrecision()).isNaN();

@@ -12,10 +12,11 @@ import java.util.Locale;
 
 /**
  * qsim's benchmark harness: {@code java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]}, with
- * NAME among {@code throughput}, {@code latency}, {@code dedupe}, {@code index}, {@code train-step}
- * or {@code all}. Each benchmark prints a table, then machine-readable {@code RESULT} lines; the
- * throughput benchmark ends with {@code ratio qsim/langchain4j = R}, and {@code all} runs it last
- * so that this is the last line. See {@code docs/benchmarks.md}.
+ * NAME among {@code throughput}, {@code latency}, {@code dedupe}, {@code index}, {@code
+ * train-step}, {@code grouping}, {@code soak} or {@code all}. Each benchmark prints a table, then
+ * machine-readable {@code RESULT} lines; the throughput benchmark ends with {@code ratio
+ * qsim/langchain4j = R}, and {@code all} runs it last so that this is the last line. See {@code
+ * docs/benchmarks.md}.
  *
  * <p>A command-line program; not thread-safe.
  */
@@ -28,15 +29,28 @@ public final class BenchMain {
           TrainStepBenchmark.NAME,
           ThroughputBenchmark.NAME);
 
+  /** Every benchmark name: {@link #ALL} and those {@code all} leaves out (grouping, soak). */
+  static final List<String> KNOWN =
+      List.of(
+          LatencyBenchmark.NAME,
+          DedupeBenchmark.NAME,
+          IndexBenchmark.NAME,
+          TrainStepBenchmark.NAME,
+          ThroughputBenchmark.NAME,
+          GroupingBenchmark.NAME,
+          SoakBenchmark.NAME);
+
   static final String USAGE =
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | index | train-step | grouping | all"
+          "  NAME: throughput | latency | dedupe | index | train-step | grouping | soak | all"
               + " (all = latency dedupe index train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
           "  latency:    --pairs 500 --warmup 100",
+          "  soak:       --calls 1000000 --soak-threads 2 --soak-pairs 10000"
+              + " (RSS sampled every calls/10)",
           "  dedupe:     --sizes 1000,10000 (100000 or 100k allowed) --dedupe-reps 1"
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
@@ -102,6 +116,10 @@ public final class BenchMain {
             IndexBenchmark b = new IndexBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
+          case SoakBenchmark.NAME -> {
+            SoakBenchmark b = new SoakBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
           case GroupingBenchmark.NAME -> {
             GroupingBenchmark b = new GroupingBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
@@ -144,7 +162,7 @@ public final class BenchMain {
     for (String n : names) {
       List<String> add = n.equals("all") ? ALL : List.of(n);
       for (String a : add) {
-        if (!ALL.contains(a) && !a.equals(GroupingBenchmark.NAME)) {
+        if (!KNOWN.contains(a)) {
           throw new IllegalArgumentException("Unknown benchmark '" + n + "'");
         }
         if (!out.contains(a)) {

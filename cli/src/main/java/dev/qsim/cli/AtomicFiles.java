@@ -4,20 +4,46 @@ import dev.qsim.QsimException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Writes output files atomically: into a temporary file beside the target, then a rename, so a
- * reader never sees half a file. Stateless and thread-safe.
+ * Writes output files atomically: into a temporary file {@code .NAME.HEX.tmp} beside the target,
+ * then a rename, so a reader never sees half a file.
+ *
+ * <p>Temporaries do not outlive the run: a shutdown hook deletes the ones being written when the
+ * JVM stops on SIGINT or SIGTERM, and a temporary left by a run that could not clean up (SIGKILL,
+ * power loss) is deleted by the next write of the same target. A temporary is locked ({@link
+ * FileLock}) while it is written, so that clean-up never deletes one that another live process is
+ * still writing.
+ *
+ * <p>Thread-safe.
  */
 final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The temporaries being written by this JVM; guarded by itself. */
+  private static final Set<Path> PENDING = new HashSet<>();
+
+  private static boolean hookAdded; // guarded by PENDING
+  private static boolean shuttingDown; // guarded by PENDING
 
   private AtomicFiles() {}
 
@@ -25,6 +51,12 @@ final class AtomicFiles {
   @FunctionalInterface
   interface Body {
     void writeTo(Writer writer) throws IOException;
+  }
+
+  /** Writes a file's bytes to an open channel. */
+  @FunctionalInterface
+  private interface ChannelBody {
+    void writeTo(FileChannel channel) throws IOException;
   }
 
   /**
@@ -52,26 +84,47 @@ final class AtomicFiles {
   }
 
   /**
+   * Refuses an output that is the input file itself, however it is named ({@code ./../dir/F}, a
+   * symbolic or hard link): replacing it would destroy the input. Call it before reading anything.
+   *
+   * @throws QsimException naming both paths if they are the same file
+   */
+  static void checkNotInput(Path target, Path input, String what) {
+    boolean same = target.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize());
+    if (!same && Files.exists(target) && Files.exists(input)) {
+      try {
+        same = Files.isSameFile(target, input);
+      } catch (IOException e) {
+        // Unreadable: reading the input or writing the output reports it with its own message.
+      }
+    }
+    if (same) {
+      throw new QsimException(
+          "Cannot write "
+              + what
+              + " "
+              + target
+              + ": it is the input file "
+              + input
+              + "; writing it would replace the input. Choose another output file");
+    }
+  }
+
+  /**
    * Writes a UTF-8 text file atomically, replacing any file already there.
    *
    * @throws QsimException naming the path if writing fails; the target is then left untouched
    */
   static void writeText(Path target, String what, Body body) {
-    Path absolute = target.toAbsolutePath();
-    Path temp = null;
-    try {
-      temp = tempBeside(absolute);
-      try (BufferedWriter writer =
-          Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
-        body.writeTo(writer);
-      }
-      move(temp, absolute);
-      temp = null;
-    } catch (IOException e) {
-      throw new QsimException("Cannot write " + what + " " + target + ": " + e, e);
-    } finally {
-      deleteQuietly(temp);
-    }
+    write(
+        target,
+        what,
+        channel -> {
+          Writer writer =
+              new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16);
+          body.writeTo(writer);
+          writer.flush(); // not close(): that would close the channel and release the lock
+        });
   }
 
   /**
@@ -80,27 +133,145 @@ final class AtomicFiles {
    * @throws QsimException naming the path if writing fails
    */
   static void writeBytes(Path target, String what, byte[] bytes) {
+    write(
+        target,
+        what,
+        channel -> {
+          ByteBuffer buffer = ByteBuffer.wrap(bytes);
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+        });
+  }
+
+  private static void write(Path target, String what, ChannelBody body) {
     Path absolute = target.toAbsolutePath();
-    Path temp = null;
+    removeStaleTemporaries(absolute);
+    Temporary temp = null;
+    boolean moved = false;
     try {
-      temp = tempBeside(absolute);
-      Files.write(temp, bytes, StandardOpenOption.CREATE_NEW);
-      move(temp, absolute);
-      temp = null;
+      temp = createTemp(absolute);
+      try (FileChannel channel = temp.channel()) {
+        body.writeTo(channel);
+        channel.force(true);
+        // Renamed while still open and locked: no clean-up can take it in between.
+        move(temp.path(), absolute);
+        moved = true;
+      }
     } catch (IOException e) {
       throw new QsimException("Cannot write " + what + " " + target + ": " + e, e);
     } finally {
-      deleteQuietly(temp);
+      if (temp != null) {
+        forget(temp.path(), !moved);
+      }
     }
   }
 
+  /** A temporary file, open and locked for writing. */
+  private record Temporary(Path path, FileChannel channel) {}
+
   /**
-   * A fresh name beside the target. Not {@code Files.createTempFile}: that makes the file readable
-   * by its owner only, and the output should get the usual permissions.
+   * Creates, opens and locks a fresh temporary beside the target, registered for deletion at
+   * shutdown. Not {@code Files.createTempFile}: that makes the file readable by its owner only, and
+   * the output should get the usual permissions.
    */
-  private static Path tempBeside(Path target) {
-    return target.resolveSibling(
-        "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+  private static Temporary createTemp(Path target) throws IOException {
+    synchronized (PENDING) {
+      if (shuttingDown) {
+        throw new IOException("the JVM is shutting down");
+      }
+      if (!hookAdded) {
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(AtomicFiles::deletePending, "qsim-temporary-cleanup"));
+        hookAdded = true;
+      }
+      while (true) {
+        Path temp =
+            target.resolveSibling(
+                "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+          continue;
+        }
+        try {
+          channel.lock();
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          Files.deleteIfExists(temp);
+          throw e;
+        }
+        PENDING.add(temp);
+        return new Temporary(temp, channel);
+      }
+    }
+  }
+
+  /** Stops tracking a temporary, deleting it first if the write failed. */
+  private static void forget(Path temp, boolean delete) {
+    synchronized (PENDING) {
+      if (delete) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // The write already failed; that error is the one to report.
+        }
+      }
+      PENDING.remove(temp);
+    }
+  }
+
+  /** The shutdown hook: deletes every temporary still being written, and refuses new ones. */
+  private static void deletePending() {
+    synchronized (PENDING) {
+      shuttingDown = true;
+      for (Path temp : PENDING) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // Best effort while the JVM stops; the next write of the target removes it.
+        }
+      }
+      PENDING.clear();
+    }
+  }
+
+  /** The temporaries this class writes for {@code target}: {@code .NAME.HEX.tmp}. */
+  static Pattern temporaryName(Path target) {
+    return Pattern.compile(
+        "\\." + Pattern.quote(target.getFileName().toString()) + "\\.[0-9a-f]{1,16}\\.tmp");
+  }
+
+  /**
+   * Deletes temporaries of {@code target} that no live process is writing (their lock is free): the
+   * remains of a run that was killed. Best effort; failures are ignored.
+   */
+  static void removeStaleTemporaries(Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir == null || target.getFileName() == null) {
+      return;
+    }
+    Pattern name = temporaryName(target);
+    List<Path> candidates = new ArrayList<>();
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(dir, p -> name.matcher(p.getFileName().toString()).matches())) {
+      entries.forEach(candidates::add);
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    for (Path temp : candidates) {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        FileLock lock = channel.tryLock();
+        if (lock != null) {
+          Files.deleteIfExists(temp);
+        }
+      } catch (OverlappingFileLockException e) {
+        // Locked by this JVM: being written right now.
+      } catch (IOException e) {
+        // Gone already, or not ours to delete.
+      }
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {
@@ -108,16 +279,6 @@ final class AtomicFiles {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(Path temp) {
-    if (temp != null) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // The write already failed; that error is the one to report.
-      }
     }
   }
 }

@@ -109,6 +109,7 @@ final class DedupeCommand implements Callable<Integer> {
   public Integer call() {
     DuplicateOptions options = options();
     PrintWriter err = spec.commandLine().getErr();
+    AtomicFiles.checkNotInput(output, input, "output");
     QuestionFile file = QuestionFile.read(input);
     AtomicFiles.checkWritable(output, "output");
     err.printf(

@@ -163,11 +163,7 @@ final class EvalCommand implements Callable<Integer> {
     out.println("Thresholds fitted on this same data (optimistic, for reference only):");
     fitted(out, "best accuracy", r.fittedBestAccuracy().accuracy(), r.fittedBestAccuracy());
     fitted(out, "best F1", r.fittedBestF1().f1(), r.fittedBestF1());
-    fitted(
-        out,
-        "best balanced accuracy",
-        r.fittedBestBalancedAccuracy().balancedAccuracy(),
-        r.fittedBestBalancedAccuracy());
+    fitted(out, "best balanced accuracy", r.bestBalancedAccuracy(), r.fittedBestBalancedAccuracy());
   }
 
   private static void printGraded(PrintWriter out, String title, GradedEvaluation r) {
@@ -183,6 +179,10 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private static void fitted(PrintWriter out, String name, double value, ThresholdMetrics at) {
+    if (Double.isNaN(value)) {
+      row(out, name, value);
+      return;
+    }
     out.printf(Locale.ROOT, "  %-22s %s at threshold %.4f%n", name, format(value), at.threshold());
   }
 

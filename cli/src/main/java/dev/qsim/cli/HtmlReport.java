@@ -120,11 +120,7 @@ final class HtmlReport {
         .append("<tr><th>objective</th><th>value</th><th>threshold</th></tr>\n");
     fitted(b, "best accuracy", r.fittedBestAccuracy().accuracy(), r.fittedBestAccuracy());
     fitted(b, "best F1", r.fittedBestF1().f1(), r.fittedBestF1());
-    fitted(
-        b,
-        "best balanced accuracy",
-        r.fittedBestBalancedAccuracy().balancedAccuracy(),
-        r.fittedBestBalancedAccuracy());
+    fitted(b, "best balanced accuracy", r.bestBalancedAccuracy(), r.fittedBestBalancedAccuracy());
     b.append("</table>\n<h2>Precision&ndash;recall curve</h2>\n")
         .append("<img src=\"")
         .append(PR_CURVE)
@@ -154,7 +150,8 @@ final class HtmlReport {
 
   private static void fitted(StringBuilder b, String name, double value, ThresholdMetrics at) {
     b.append("<tr><td>").append(name).append("</td><td class=\"n\">").append(num(value));
-    b.append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%.4f", at.threshold()));
+    b.append("</td><td class=\"n\">")
+        .append(Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4f", at.threshold()));
     b.append("</td></tr>\n");
   }
 

@@ -1,7 +1,9 @@
 package dev.qsim.cli;
 
 import dev.qsim.QsimException;
+import dev.qsim.QuestionSimilarity;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -11,12 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The questions of a text file with one question per line: UTF-8 (a byte-order mark is skipped), LF
- * or CRLF line ends. Blank lines are skipped and counted; questions are stripped of surrounding
- * white space and keep their 1-based line numbers.
+ * or CRLF line ends. Blank lines ({@link QuestionSimilarity#isBlankQuestion(CharSequence)}: no
+ * visible character, so also lines of no-break or zero-width spaces) are skipped and counted;
+ * questions are stripped of the invisible characters around them and keep their 1-based line
+ * numbers.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -33,10 +39,15 @@ final class QuestionFile {
     this.blankLines = blankLines;
   }
 
+  /** The longest line read, in bytes: a question file's lines are questions, not documents. */
+  static final int MAX_LINE_BYTES = 16 << 20;
+
   /**
-   * Reads a question file.
+   * Reads a question file, streaming: files of any size (over 2 GB too) are read in 64 KiB chunks,
+   * and only the questions are kept in memory.
    *
-   * @throws QsimException naming the path if it is missing, a directory, unreadable or not UTF-8
+   * @throws QsimException naming the path if it is missing, a directory, unreadable, not UTF-8, has
+   *     a line over {@link #MAX_LINE_BYTES}, or its questions do not fit in the heap
    */
   static QuestionFile read(Path path) {
     if (Files.isDirectory(path)) {
@@ -45,62 +56,155 @@ final class QuestionFile {
     if (!Files.exists(path)) {
       throw new QsimException("Input file not found: " + path);
     }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
+    Reading reading = new Reading(path);
+    try (InputStream in = Files.newInputStream(path)) {
+      reading.readAll(in);
     } catch (NoSuchFileException e) {
       throw new QsimException("Input file not found: " + path, e);
     } catch (IOException e) {
       throw new QsimException("Cannot read input file " + path + ": " + e, e);
+    } catch (OutOfMemoryError e) {
+      long lines = reading.lineNumber;
+      reading = null; // let the questions go before building the message
+      throw new QsimException(
+          "Input file "
+              + path
+              + " does not fit in memory: ran out of heap at line "
+              + lines
+              + " of "
+              + size(path)
+              + " bytes; give Java more heap (java -Xmx...) or split the file",
+          e);
     }
+    return new QuestionFile(
+        path,
+        reading.questions,
+        reading.lineNumbers.stream().mapToInt(Integer::intValue).toArray(),
+        reading.blank);
+  }
+
+  private static String size(Path path) {
+    try {
+      return String.format(Locale.ROOT, "%,d", Files.size(path));
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** One pass over a file: splits lines on LF (a CR before it is dropped) and decodes each. */
+  private static final class Reading {
+    private final Path path;
     // Decoded line by line, so that a bad byte is reported on its own line.
-    CharsetDecoder utf8 =
+    private final CharsetDecoder utf8 =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    List<String> questions = new ArrayList<>();
-    List<Integer> lineNumbers = new ArrayList<>();
-    int blank = 0;
-    int lineNumber = 0;
-    int start = 0;
-    while (start < bytes.length) {
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
+    final List<String> questions = new ArrayList<>();
+    final List<Integer> lineNumbers = new ArrayList<>();
+    int blank;
+    long lineNumber;
+    private byte[] line = new byte[256];
+    private int length;
+
+    Reading(Path path) {
+      this.path = path;
+    }
+
+    void readAll(InputStream in) throws IOException {
+      byte[] chunk = new byte[1 << 16];
+      for (int r = in.read(chunk); r >= 0; r = in.read(chunk)) {
+        int from = 0;
+        for (int k = 0; k < r; k++) {
+          if (chunk[k] == '\n') {
+            append(chunk, from, k - from);
+            endLine();
+            from = k + 1;
+          }
+        }
+        append(chunk, from, r - from);
       }
-      int next = end + 1;
-      if (end > start && bytes[end - 1] == '\r') {
-        end--;
+      if (length > 0) {
+        endLine();
       }
+    }
+
+    private void append(byte[] bytes, int from, int count) {
+      if (count == 0) {
+        return;
+      }
+      if (length + count > MAX_LINE_BYTES) {
+        throw new QsimException(
+            "Input file "
+                + path
+                + ": line "
+                + (lineNumber + 1)
+                + " is longer than "
+                + (MAX_LINE_BYTES >> 20)
+                + " MiB; expected one question per line");
+      }
+      if (length + count > line.length) {
+        line =
+            Arrays.copyOf(
+                line, Math.min(MAX_LINE_BYTES, Math.max(2 * line.length, length + count)));
+      }
+      System.arraycopy(bytes, from, line, length, count);
+      length += count;
+    }
+
+    private void endLine() {
       lineNumber++;
-      String line;
+      if (lineNumber > Integer.MAX_VALUE) {
+        throw new QsimException(
+            "Input file " + path + " has more than " + Integer.MAX_VALUE + " lines");
+      }
+      int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+      length = 0;
+      String text;
       try {
-        line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+        text = utf8.decode(ByteBuffer.wrap(line, 0, end)).toString();
       } catch (CharacterCodingException e) {
         throw new QsimException(
             "Input file " + path + " is not UTF-8 text: bad bytes on line " + lineNumber, e);
       }
-      if (lineNumber == 1 && line.startsWith("\uFEFF")) {
-        line = line.substring(1);
+      if (lineNumber == 1 && text.startsWith("\uFEFF")) {
+        text = text.substring(1);
       }
-      if (line.isBlank()) {
+      if (QuestionSimilarity.isBlankQuestion(text)) {
         blank++;
       } else {
-        questions.add(line.strip());
-        lineNumbers.add(lineNumber);
+        questions.add(stripInvisible(text));
+        lineNumbers.add((int) lineNumber);
       }
-      start = next;
     }
-    return new QuestionFile(
-        path, questions, lineNumbers.stream().mapToInt(Integer::intValue).toArray(), blank);
+  }
+
+  /** The text without the invisible characters (by the blank rule) at its start and end. */
+  static String stripInvisible(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end) {
+      int n = Character.charCount(text.codePointAt(start));
+      if (!QuestionSimilarity.isBlankQuestion(text.subSequence(start, start + n))) {
+        break;
+      }
+      start += n;
+    }
+    while (end > start) {
+      int n = Character.charCount(text.codePointBefore(end));
+      if (!QuestionSimilarity.isBlankQuestion(text.subSequence(end - n, end))) {
+        break;
+      }
+      end -= n;
+    }
+    return text.substring(start, end);
   }
 
   Path path() {
     return path;
   }
 
-  /** The non-blank lines, stripped, in file order. */
+  /** The non-blank lines, stripped of invisible characters at both ends, in file order. */
   List<String> questions() {
     return questions;
   }
@@ -110,7 +214,7 @@ final class QuestionFile {
     return lines[index];
   }
 
-  /** How many blank (empty or white-space only) lines were skipped. */
+  /** How many blank lines (no visible character) were skipped. */
   int blankLines() {
     return blankLines;
   }

@@ -71,8 +71,9 @@ final class SimilarityCommand implements Callable<Integer> {
   }
 
   private void requireText(String question, String name) {
-    if (question.isBlank()) {
-      throw new ParameterException(spec.commandLine(), name + " is blank: give a question");
+    if (QuestionSimilarity.isBlankQuestion(question)) {
+      throw new ParameterException(
+          spec.commandLine(), name + " is blank (no visible character): give a question");
     }
   }
 

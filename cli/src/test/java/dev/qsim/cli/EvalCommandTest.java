@@ -301,6 +301,21 @@ class EvalCommandTest {
   }
 
   @Test
+  void evalOnOneClassSaysBestBalancedAccuracyIsUndefined(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("negatives.tsv");
+    Files.writeString(
+        file,
+        "0\tHow old is the moon ?\tWho painted the Mona Lisa ?\t1\n"
+            + "0\tHow do I cook rice ?\tWhat is the capital of Peru ?\t2\n");
+    CliRun run =
+        CliRun.run(SharedModel.FACTORY, "eval", "--data", file.toString(), "--format", "bimpm");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("best balanced accuracy +n/a \\(needs both classes\\)\\R")
+        .doesNotContain("best balanced accuracy   1.0000");
+  }
+
+  @Test
   void calibrateRejectsGradedData() {
     CliRun run =
         CliRun.run(

@@ -60,6 +60,19 @@ class SimilarityCommandTest {
   }
 
   @Test
+  void invisibleOnlyQuestionsAreBlankUsageErrors() {
+    // Before: exit 0, "Duplicate: yes" with similarity 1.0 for qsim similarity $'\u00a0' $'\u200b'.
+    CliRun run = CliRun.run(ModelFactoryFail.INSTANCE, "similarity", "\u00a0", "\u200b");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Q1 is blank (no visible character)");
+    for (String invisible : new String[] {"\ufeff", "\u0001", "\u2060\u3000"}) {
+      CliRun second = CliRun.run(ModelFactoryFail.INSTANCE, "similarity", "Why?", invisible);
+      assertThat(second.exitCode()).isEqualTo(2);
+      assertThat(second.err()).contains("Q2 is blank");
+    }
+  }
+
+  @Test
   void missingArgumentIsAUsageError() {
     CliRun run = CliRun.run(ModelFactoryFail.INSTANCE, "similarity", "only one");
     assertThat(run.exitCode()).isEqualTo(2);

@@ -103,9 +103,14 @@ public record ModelMetadata(
       throw new IllegalArgumentException(
           "max_sequence_length must be >= 2, was " + maxSequenceLength);
     }
-    if (!Double.isFinite(similarityThreshold)) {
+    if (!similarityFunction.inRange(similarityThreshold)) {
       throw new IllegalArgumentException(
-          "similarity_threshold must be a finite number, was " + similarityThreshold);
+          "similarity_threshold must be in the range of "
+              + similarityFunction.id()
+              + " similarity, "
+              + similarityFunction.range()
+              + ", was "
+              + similarityThreshold);
     }
     if (pairHeadFile != null && !(pairHeadThreshold >= 0 && pairHeadThreshold <= 1)) {
       throw new IllegalArgumentException(

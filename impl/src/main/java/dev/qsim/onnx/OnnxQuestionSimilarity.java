@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link QuestionSimilarity} served by an ONNX encoder through Deep Java Library's ONNX Runtime
@@ -38,8 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Thread safety:</b> thread-safe. Share one instance: the ONNX Runtime session and the
  * tokenizer are shared, and each call borrows one of a pool of DJL predictors (which are not
- * thread-safe themselves). {@link #close()} frees the native memory; do not call it while other
- * threads are still using the instance.
+ * thread-safe themselves). {@link #close()} may be called while other threads are inside calls:
+ * those calls finish normally (or, if they had not reached the encoder yet, throw {@link
+ * IllegalStateException}), every later call throws {@link IllegalStateException}, and the native
+ * memory is freed when the last call in flight returns (at once if there is none). {@code close()}
+ * itself does not wait.
  *
  * <p><b>Offline:</b> loading sets the system properties {@code ai.djl.offline=true} and {@code
  * OPT_OUT_TRACKING=true} unless they are already set, so DJL neither downloads nor reports usage.
@@ -59,7 +61,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   private final SentenceEncoder encoder;
   private final PairDecision decision;
   private final int threads;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CloseGuard guard;
 
   private OnnxQuestionSimilarity(Builder b) {
     ensureOffline();
@@ -98,6 +100,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       encoder.close();
       throw e;
     }
+    this.guard = new CloseGuard("This OnnxQuestionSimilarity", encoder::close);
   }
 
   private static PairDecision similarityDecision(ModelMetadata md, ModelSource source) {
@@ -174,12 +177,14 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    * @return the embeddings, in input order
    */
   public List<Embedding> embedAll(List<String> questions, ProgressListener progress) {
-    float[][] vectors = vectors(questions, "questions", progress);
-    List<Embedding> out = new ArrayList<>(vectors.length);
-    for (float[] v : vectors) {
-      out.add(Embedding.of(v));
+    try (CloseGuard.Permit call = guard.enter()) {
+      float[][] vectors = vectors(questions, "questions", progress);
+      List<Embedding> out = new ArrayList<>(vectors.length);
+      for (float[] v : vectors) {
+        out.add(Embedding.of(v));
+      }
+      return out;
     }
-    return out;
   }
 
   @Override
@@ -193,6 +198,12 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   }
 
   private double[] scorePairs(List<QuestionPair> pairs, boolean decide) {
+    try (CloseGuard.Permit call = guard.enter()) {
+      return scoreOpenPairs(pairs, decide);
+    }
+  }
+
+  private double[] scoreOpenPairs(List<QuestionPair> pairs, boolean decide) {
     Objects.requireNonNull(pairs, "pairs");
     Map<String, Integer> unique = new LinkedHashMap<>();
     int[][] index = new int[pairs.size()][2];
@@ -228,16 +239,25 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       checkText(pair.first(), "pairs", p, ".first");
       checkText(pair.second(), "pairs", p, ".second");
     }
-    ensureOpen();
-    double[] scores = new double[pairs.size()];
-    for (int p = 0; p < scores.length; p++) {
-      scores[p] = decision.score(first[p], second[p]);
+    try (CloseGuard.Permit call = guard.enter()) {
+      double[] scores = new double[pairs.size()];
+      for (int p = 0; p < scores.length; p++) {
+        scores[p] = decision.score(first[p], second[p]);
+      }
+      return scores;
     }
-    return scores;
   }
 
   @Override
   public Duplicates findDuplicates(
+      List<String> questions, DuplicateOptions options, ProgressListener progress) {
+    // Held over the search too: the search's ONNX Runtime session runs inside this call.
+    try (CloseGuard.Permit call = guard.enter()) {
+      return findOpenDuplicates(questions, options, progress);
+    }
+  }
+
+  private Duplicates findOpenDuplicates(
       List<String> questions, DuplicateOptions options, ProgressListener progress) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
@@ -253,8 +273,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     checkTexts(questions, "questions");
     float[][] vectors = checkEmbeddings(embeddings, "embeddings", questions.size());
     DuplicateSearch search = search(options);
-    ensureOpen();
-    return search.run(vectors, ProgressListener.NONE);
+    try (CloseGuard.Permit call = guard.enter()) {
+      return search.run(vectors, ProgressListener.NONE);
+    }
   }
 
   private DuplicateSearch search(DuplicateOptions options) {
@@ -291,6 +312,12 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   @Override
   public List<Match> mostSimilar(String query, List<String> candidates, int k) {
+    try (CloseGuard.Permit call = guard.enter()) {
+      return mostSimilarOpen(query, candidates, k);
+    }
+  }
+
+  private List<Match> mostSimilarOpen(String query, List<String> candidates, int k) {
     QuestionSimilarity.checkQuestion(query, "query");
     checkTexts(candidates, "candidates");
     checkK(k);
@@ -318,8 +345,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     float[][] vectors =
         checkEmbeddings(candidateEmbeddings, "candidateEmbeddings", candidates.size());
     checkK(k);
-    ensureOpen();
-    return bestMatches(q, candidates, java.util.Arrays.asList(vectors), k);
+    try (CloseGuard.Permit call = guard.enter()) {
+      return bestMatches(q, candidates, java.util.Arrays.asList(vectors), k);
+    }
   }
 
   private List<Match> bestMatches(
@@ -389,11 +417,18 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     return encoder.maxLength();
   }
 
+  /**
+   * Refuses new calls and frees the native memory once the calls in flight have returned (at once
+   * if there are none). Idempotent; does not wait.
+   */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      encoder.close();
-    }
+    guard.close();
+  }
+
+  /** Whether the native memory has been freed: closed, and no call in flight any more. */
+  boolean isReleased() {
+    return guard.isReleased();
   }
 
   @Override
@@ -407,7 +442,6 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   private float[][] vectors(List<String> questions, String argument, ProgressListener progress) {
     checkTexts(questions, argument);
-    ensureOpen();
     return encoder.encode(questions, progress);
   }
 
@@ -454,22 +488,20 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     if (text == null) {
       throw new NullPointerException(argument + "[" + index + "]" + suffix);
     }
-    if (text.isBlank()) {
+    if (QuestionSimilarity.isBlankQuestion(text)) {
       throw new IllegalArgumentException(
           argument
               + "["
               + index
               + "]"
               + suffix
-              + " is blank: a question needs at least one non-space character");
+              + " is blank: a question needs at least one visible character");
     }
     return text;
   }
 
   private void ensureOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("This OnnxQuestionSimilarity has been closed.");
-    }
+    guard.ensureOpen();
   }
 
   private static void ensureOffline() {

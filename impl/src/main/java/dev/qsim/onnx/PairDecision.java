@@ -56,19 +56,15 @@ final class PairDecision {
       throw new IllegalArgumentException(
           "threshold " + value + " is outside [0, 1], the range of the pair head's probability");
     }
-    if (kind == DuplicateDecision.SIMILARITY
-        && function == SimilarityFunction.COSINE
-        && (value < -1 || value > 1)) {
-      throw new IllegalArgumentException(
-          "threshold " + value + " is outside [-1, 1], the range of the cosine similarity");
-    }
-    if (kind == DuplicateDecision.SIMILARITY
-        && function == SimilarityFunction.EUCLIDEAN
-        && (value < 0 || value > 1)) {
+    if (kind == DuplicateDecision.SIMILARITY && !function.inRange(value)) {
       throw new IllegalArgumentException(
           "threshold "
               + value
-              + " is outside [0, 1], the range of the euclidean similarity 1 / (1 + distance)");
+              + " is outside "
+              + function.range()
+              + ", the range of the "
+              + function.id()
+              + " similarity");
     }
   }
 

@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * engine, the model's Hugging Face tokenizer, and pooling plus normalisation in Java.
  *
  * <p>Thread-safe: the ONNX Runtime session and the tokenizer are shared; DJL predictors are not
- * thread-safe, so each call borrows one from a pool and returns it.
+ * thread-safe, so each call borrows one from a pool and returns it. {@link #close()} may race with
+ * calls: a {@link CloseGuard} lets calls in flight finish and frees the native memory after the
+ * last one; later calls throw {@link IllegalStateException}.
  */
 final class SentenceEncoder implements AutoCloseable {
   static final String ENGINE = "OnnxRuntime";
@@ -65,6 +67,7 @@ final class SentenceEncoder implements AutoCloseable {
   private final ConcurrentLinkedDeque<Predictor<TokenBatch, float[][]>> predictors =
       new ConcurrentLinkedDeque<>();
   private final List<Predictor<TokenBatch, float[][]>> allPredictors = new ArrayList<>();
+  private final CloseGuard guard = new CloseGuard("This encoder", this::release);
 
   SentenceEncoder(
       ModelSource src,
@@ -209,6 +212,12 @@ final class SentenceEncoder implements AutoCloseable {
    * restores input order.
    */
   float[][] encode(List<String> texts, ProgressListener progress) {
+    try (CloseGuard.Permit call = guard.enter()) {
+      return encodeOpen(texts, progress);
+    }
+  }
+
+  private float[][] encodeOpen(List<String> texts, ProgressListener progress) {
     int n = texts.size();
     float[][] result = new float[n][];
     if (n == 0) {
@@ -361,8 +370,16 @@ final class SentenceEncoder implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Refuses new calls and frees the native memory once no call is in flight (now, if none is).
+   * Idempotent.
+   */
   @Override
   public void close() {
+    guard.close();
+  }
+
+  private void release() {
     synchronized (this) {
       if (pool != null) {
         pool.shutdownNow();

@@ -69,6 +69,36 @@ class ModelMetadataTest {
   }
 
   @Test
+  void similarityThresholdOutsideTheFunctionsRangeIsNamedWithTheRange() {
+    String json =
+        "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"mean\",\"normalize\":true,"
+            + "\"dimension\":8,\"max_sequence_length\":64,\"similarity_function\":\"cosine\","
+            + "\"similarity_threshold\":5}";
+    assertThatThrownBy(() -> ModelMetadata.parse(new StringReader(json), "x.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("x.json")
+        .hasMessageContaining("similarity_threshold must be in the range of cosine similarity")
+        .hasMessageContaining("[-1, 1], was 5.0");
+    String euclidean = json.replace("cosine", "euclidean");
+    assertThatThrownBy(
+            () -> ModelMetadata.parse(new StringReader(euclidean.replace(":5}", ":0}")), "e.json"))
+        .hasMessageContaining("(0, 1], was 0.0");
+    assertThat(
+            ModelMetadata.parse(new StringReader(euclidean.replace(":5}", ":1}")), "e.json")
+                .similarityThreshold())
+        .isEqualTo(1.0);
+    // The dot product is unbounded: any finite threshold is a threshold.
+    assertThat(
+            ModelMetadata.parse(new StringReader(json.replace("cosine", "dot")), "d.json")
+                .similarityThreshold())
+        .isEqualTo(5.0);
+    assertThatThrownBy(
+            () -> ModelMetadata.of("m", Pooling.MEAN, true, 8, 64, SimilarityFunction.COSINE, -1.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[-1, 1]");
+  }
+
+  @Test
   void directoryWriterIsAtomic(@TempDir Path tmp) throws IOException {
     Path target = tmp.resolve("model");
     ModelDirectoryWriter.write(

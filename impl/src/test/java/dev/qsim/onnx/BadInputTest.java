@@ -44,6 +44,39 @@ class BadInputTest {
   }
 
   @Test
+  void aNullPairIsNamedByItsIndex() {
+    QuestionPair p = QuestionPair.of("How do I learn Java?", "How can I learn Java?");
+    assertThatThrownBy(() -> qsim.similarities(Arrays.asList(p, null, p)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("pairs[1]");
+    assertThatThrownBy(() -> qsim.duplicateScores(Arrays.asList(null, p)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("pairs[0]");
+  }
+
+  @Test
+  void invisibleOnlyQuestionsAreBlank() {
+    // Before the one blank rule these embedded to the same vector and scored 1.0 together.
+    for (String invisible :
+        List.of("\u00a0", "\u200b", "\ufeff", "\u0001", "\u00a0\u200b\u2060 \u3000", "\u202e")) {
+      assertThatThrownBy(() -> qsim.similarity(invisible, "\u200b"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("q1 is blank");
+      assertThatThrownBy(() -> qsim.embedAll(List.of("fine", invisible)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("questions[1] is blank");
+      assertThatThrownBy(() -> qsim.findDuplicates(List.of(invisible, "a question?")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("questions[0] is blank");
+      assertThatThrownBy(() -> qsim.mostSimilar("q?", List.of("a", invisible), 1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("candidates[1] is blank");
+    }
+    // Visible text around invisible characters is a question.
+    assertThat(qsim.similarity("\u00a0Why?\u200b", "Why?")).isBetween(-1.0, 1.0);
+  }
+
+  @Test
   void blankQuestionsAreRejectedNamingTheIndex() {
     assertThatThrownBy(() -> qsim.similarity("", "a"))
         .isInstanceOf(IllegalArgumentException.class)
