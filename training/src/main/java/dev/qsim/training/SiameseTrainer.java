@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
 import dev.qsim.eval.Correlation;
+import dev.qsim.eval.ThresholdMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class SiameseTrainer implements AutoCloseable {
   private PrintStream progress = System.err;
   private Checkpoints checkpoints;
   private boolean resume;
+  private boolean ignoreDataChange;
   private boolean closed;
   private long stopAfterStep = Long.MAX_VALUE;
 
@@ -145,8 +147,24 @@ public final class SiameseTrainer implements AutoCloseable {
    * @return this trainer
    */
   public SiameseTrainer checkpointTo(Path directory, boolean resume) {
+    return checkpointTo(directory, resume, false);
+  }
+
+  /**
+   * As {@link #checkpointTo(Path, boolean)}; checkpoints also record the training data (source
+   * files, pair count and a SHA-256 of the pairs), and resuming from a checkpoint of other data is
+   * refused unless {@code ignoreDataChange}. Stale temporaries a killed run left in {@code
+   * directory} are removed when training starts.
+   *
+   * @param directory the checkpoint directory (created if missing)
+   * @param resume whether to continue from the latest checkpoint in it
+   * @param ignoreDataChange resume even if the checkpoint was trained on other data
+   * @return this trainer
+   */
+  public SiameseTrainer checkpointTo(Path directory, boolean resume, boolean ignoreDataChange) {
     this.checkpoints = new Checkpoints(directory);
     this.resume = resume;
+    this.ignoreDataChange = ignoreDataChange;
     return this;
   }
 
@@ -216,15 +234,14 @@ public final class SiameseTrainer implements AutoCloseable {
               + usable.size()
               + (config.loss() == PairLoss.MNRL ? " duplicate pairs" : ""));
     }
-    float[] labels = new float[usable.size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (float) usable.get(i).label();
+    requireBothClasses(calibration.isEmpty() ? train : calibration, calibration.isEmpty());
+    Batches data = prepare(usable);
+    int stepsPerEpoch = data.stepsPerEpoch;
+    long totalSteps = data.totalSteps;
+    if (checkpoints != null) {
+      checkpoints.trainingData(fingerprint(usable), ignoreDataChange);
+      checkpoints.removeStale();
     }
-    long[][] firstIds = tokenize(usable, true);
-    long[][] secondIds = tokenize(usable, false);
-    int batch = Math.min(config.batchSize(), usable.size());
-    int stepsPerEpoch = usable.size() / batch;
-    long totalSteps = (long) stepsPerEpoch * config.epochs();
 
     Checkpoints.State state = new Checkpoints.State();
     byte[][] best = null;
@@ -248,16 +265,16 @@ public final class SiameseTrainer implements AutoCloseable {
     int nonFiniteInARow = 0;
     ProgressBar bar = new ProgressBar(progress, "train", state.step, totalSteps);
     for (int epoch = state.epoch; epoch < config.epochs(); epoch++) {
-      int[] order = shuffled(usable.size(), config.seed() + epoch);
+      int[] order = data.order(epoch);
       int startBatch = epoch == state.epoch ? state.batchInEpoch : 0;
       double lossSum = epoch == state.epoch ? state.epochLossSum : 0;
       int lossCount = epoch == state.epoch ? state.epochLossCount : 0;
       for (int b = startBatch; b < stepsPerEpoch; b++) {
-        int[] rows = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-        double lr = learningRate(state.step, totalSteps);
-        Double loss = step(rows, firstIds, secondIds, labels, usable, lr, epoch, state.step);
+        int[] rows = data.rows(order, b);
+        double loss = trainStep(data, rows, epoch, state.step);
         state.step++;
-        if (loss != null && loss.isNaN()) {
+        boolean finite = !Double.isNaN(loss);
+        if (!finite) {
           if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
             throw new TrainingException(
                 "Training stopped: "
@@ -269,13 +286,9 @@ public final class SiameseTrainer implements AutoCloseable {
                     + ". Lower --lr, keep gradient clipping on (--max-grad-norm), or resume from"
                     + " the last checkpoint.");
           }
-          loss = null;
-        } else {
-          nonFiniteInARow = 0;
-        }
-        if (loss == null) {
           state.skipped++;
         } else {
+          nonFiniteInARow = 0;
           lossSum += loss;
           lossCount++;
         }
@@ -283,7 +296,7 @@ public final class SiameseTrainer implements AutoCloseable {
         state.epoch = epoch;
         state.epochLossSum = lossSum;
         state.epochLossCount = lossCount;
-        bar.update(state.step, rows.length, loss == null ? Double.NaN : loss);
+        bar.update(state.step, rows.length, loss);
         if (checkpoints != null
             && config.checkpointEvery() > 0
             && state.step % config.checkpointEvery() == 0
@@ -328,7 +341,153 @@ public final class SiameseTrainer implements AutoCloseable {
         thresholds[0],
         thresholds[1],
         devResult,
-        (System.nanoTime() - started) / 1e9);
+        (System.nanoTime() - started) / 1e9,
+        thresholds[2],
+        thresholds[3]);
+  }
+
+  /** The tokenised training pairs, their labels and the batch layout of every epoch. */
+  private final class Batches {
+    final List<LabelledPair> pairs;
+    final float[] labels;
+    final long[][] firstIds;
+    final long[][] secondIds;
+    final int batch;
+    final int stepsPerEpoch;
+    final long totalSteps;
+
+    Batches(List<LabelledPair> usable) {
+      this.pairs = usable;
+      this.labels = new float[usable.size()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = (float) usable.get(i).label();
+      }
+      this.firstIds = tokenize(usable, true);
+      this.secondIds = tokenize(usable, false);
+      this.batch = Math.min(config.batchSize(), usable.size());
+      this.stepsPerEpoch = usable.size() / batch;
+      this.totalSteps = (long) stepsPerEpoch * config.epochs();
+    }
+
+    /** The epoch's order of the pairs: a Fisher–Yates shuffle seeded with {@code seed + epoch}. */
+    int[] order(int epoch) {
+      return shuffled(pairs.size(), config.seed() + epoch);
+    }
+
+    /** The pairs of batch {@code b} in an epoch's order. */
+    int[] rows(int[] order, int b) {
+      return Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
+    }
+  }
+
+  private Batches prepare(List<LabelledPair> usable) {
+    return new Batches(usable);
+  }
+
+  /**
+   * Times the first {@code warmup + measured} steps that {@link #train} would take on {@code
+   * train} (same batches, learning rates, seeds and code), updating this trainer's weights as
+   * training does. For the step benchmark: what it times is the trainer's own step.
+   *
+   * @param train the training pairs
+   * @param warmup steps run first and not reported
+   * @param measured steps reported
+   * @return the measured steps' wall-clock and CPU seconds and losses
+   */
+  public StepTimes timeSteps(List<LabelledPair> train, int warmup, int measured) {
+    checkOpen();
+    if (warmup < 0 || measured < 1) {
+      throw new IllegalArgumentException(
+          "warmup must be >= 0 and measured >= 1, were " + warmup + " and " + measured);
+    }
+    List<LabelledPair> usable = usablePairs(train);
+    Batches data = prepare(usable);
+    if (data.stepsPerEpoch < 1) {
+      throw new IllegalArgumentException("Need at least one batch of training pairs");
+    }
+    double[] seconds = new double[measured];
+    double[] cpu = new double[measured];
+    double[] losses = new double[measured];
+    int nonFinite = 0;
+    int[] order = null;
+    for (int s = 0; s < warmup + measured; s++) {
+      int epoch = s / data.stepsPerEpoch;
+      if (s % data.stepsPerEpoch == 0) {
+        order = data.order(epoch);
+      }
+      int[] rows = data.rows(order, s % data.stepsPerEpoch);
+      long cpuStart = StepTimes.processCpuNanos();
+      long start = System.nanoTime();
+      double loss = trainStep(data, rows, epoch, s);
+      long wall = System.nanoTime() - start;
+      long cpuUsed = StepTimes.processCpuNanos() - cpuStart;
+      if (Double.isNaN(loss)) {
+        nonFinite++;
+      }
+      if (s >= warmup) {
+        seconds[s - warmup] = wall / 1e9;
+        cpu[s - warmup] = cpuUsed / 1e9;
+        losses[s - warmup] = loss;
+      }
+    }
+    return new StepTimes(data.batch, seconds, cpu, losses, nonFinite);
+  }
+
+  /**
+   * Refuses calibration pairs of one class: no threshold can be calibrated on them (the model would
+   * call every pair a duplicate, or almost none).
+   */
+  private void requireBothClasses(List<LabelledPair> pairs, boolean trainingPairs) {
+    int duplicates = 0;
+    for (LabelledPair p : pairs) {
+      if (config.isDuplicate(p.label())) {
+        duplicates++;
+      }
+    }
+    if (duplicates == 0 || duplicates == pairs.size()) {
+      String source = pairs.isEmpty() ? "" : " (" + sources(pairs) + ")";
+      throw new TrainingException(
+          "Cannot calibrate a duplicate threshold: all "
+              + pairs.size()
+              + (trainingPairs ? " training pairs" : " calibration pairs")
+              + source
+              + (duplicates == 0 ? " are non-duplicates" : " are duplicates")
+              + ". Use data with both classes (quora/train.csv is sorted by label: do not take"
+              + " its first rows), or name a labelled file with both classes in --calibrate.");
+    }
+  }
+
+  private static String sources(List<LabelledPair> pairs) {
+    java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+    for (LabelledPair p : pairs) {
+      files.add(p.source());
+    }
+    return String.join(", ", files);
+  }
+
+  /** The training data as checkpoints record it: source files, pair count, SHA-256 of the pairs. */
+  private static com.google.gson.JsonObject fingerprint(List<LabelledPair> pairs) {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+    com.google.gson.JsonArray files = new com.google.gson.JsonArray();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (LabelledPair p : pairs) {
+      if (seen.add(p.source())) {
+        files.add(p.source());
+      }
+      digest.update(
+          (p.first() + "\t" + p.second() + "\t" + p.label() + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    com.google.gson.JsonObject json = new com.google.gson.JsonObject();
+    json.add("files", files);
+    json.addProperty("pairs", pairs.size());
+    json.addProperty("sha256", java.util.HexFormat.of().formatHex(digest.digest()));
+    return json;
   }
 
   private static String epochLine(int epoch, double loss, Evaluation dev) {
@@ -356,10 +515,9 @@ public final class SiameseTrainer implements AutoCloseable {
     if (config.loss() != PairLoss.MNRL) {
       return train;
     }
-    double cut = config.labelMax() / 2;
     List<LabelledPair> positives = new ArrayList<>();
     for (LabelledPair p : train) {
-      if (p.label() >= cut) {
+      if (config.isDuplicate(p.label())) {
         positives.add(p);
       }
     }
@@ -374,7 +532,7 @@ public final class SiameseTrainer implements AutoCloseable {
       for (int i = start; i < end; i++) {
         texts.add(first ? pairs.get(i).first() : pairs.get(i).second());
       }
-      long[][] chunk = tokenizer.encode(texts);
+      long[][] chunk = encoder.encode(tokenizer, texts);
       System.arraycopy(chunk, 0, ids, start, chunk.length);
     }
     return ids;
@@ -406,7 +564,18 @@ public final class SiameseTrainer implements AutoCloseable {
     return config.learningRate() * Math.max(0.0, (double) (totalSteps - step) / remaining);
   }
 
-  private Double step(
+  /**
+   * One optimiser step of {@link #train} on the batch {@code rows} of {@code data}: the step that
+   * {@link #timeSteps} times.
+   *
+   * @return the loss, or NaN if the loss or gradient was non-finite (the step was skipped)
+   */
+  private double trainStep(Batches data, int[] rows, int epoch, long step) {
+    double lr = learningRate(step, data.totalSteps);
+    return step(rows, data.firstIds, data.secondIds, data.labels, data.pairs, lr, epoch, step);
+  }
+
+  private double step(
       int[] rows,
       long[][] firstIds,
       long[][] secondIds,
@@ -435,9 +604,6 @@ public final class SiameseTrainer implements AutoCloseable {
         NDArray v = embeddings.get(rows.length + ":");
         NDArray logits = head != null ? head.symmetricLogits(store, u, v, true) : null;
         NDArray loss = Losses.compute(config.loss(), u, v, batchLabels, config, logits);
-        if (loss == null) {
-          return null;
-        }
         lossValue = loss.getFloat();
         if (!Float.isFinite(lossValue)) {
           warnNonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
@@ -527,10 +693,8 @@ public final class SiameseTrainer implements AutoCloseable {
         NDArray v = embeddings.get(batch + ":");
         NDArray logits = head != null ? head.symmetricLogits(store, u, v, false) : null;
         NDArray loss = Losses.compute(config.loss(), u, v, labels, config, logits);
-        if (loss != null) {
-          sum += loss.getFloat();
-          count++;
-        }
+        sum += loss.getFloat();
+        count++;
       }
     }
     return count == 0 ? Double.NaN : sum / count;
@@ -544,7 +708,7 @@ public final class SiameseTrainer implements AutoCloseable {
    */
   public float[][] embed(List<String> questions) {
     checkOpen();
-    long[][] ids = tokenizer.encode(questions);
+    long[][] ids = encoder.encode(tokenizer, questions);
     Integer[] order = new Integer[ids.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -586,10 +750,9 @@ public final class SiameseTrainer implements AutoCloseable {
     double[][] scores = score(pairs);
     boolean[] duplicates = new boolean[pairs.size()];
     double[] labels = new double[pairs.size()];
-    double cut = config.labelMax() / 2;
     for (int i = 0; i < duplicates.length; i++) {
       labels[i] = pairs.get(i).label();
-      duplicates[i] = labels[i] >= cut;
+      duplicates[i] = config.isDuplicate(labels[i]);
     }
     BinaryMetrics similarity = BinaryMetrics.of(scores[0], duplicates);
     BinaryMetrics headMetrics = scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates);
@@ -669,7 +832,8 @@ public final class SiameseTrainer implements AutoCloseable {
   }
 
   /**
-   * {similarity threshold, head threshold or NaN}: best balanced accuracy on the training pairs.
+   * {similarity threshold, head threshold or NaN, their balanced accuracies}: best balanced accuracy
+   * on the calibration pairs.
    */
   private double[] calibrate(List<LabelledPair> train) {
     if (progress != null) {
@@ -677,9 +841,14 @@ public final class SiameseTrainer implements AutoCloseable {
           Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
     }
     Evaluation e = evaluate(train, Double.NaN, Double.NaN);
-    double sim = e.similarity().bestBalancedAccuracy().threshold();
-    double h = e.pairHead() == null ? Double.NaN : e.pairHead().bestBalancedAccuracy().threshold();
-    return new double[] {sim, h};
+    ThresholdMetrics sim = e.similarity().bestBalancedAccuracy();
+    ThresholdMetrics h = e.pairHead() == null ? null : e.pairHead().bestBalancedAccuracy();
+    return new double[] {
+      sim.threshold(),
+      h == null ? Double.NaN : h.threshold(),
+      sim.balancedAccuracy(),
+      h == null ? Double.NaN : h.balancedAccuracy()
+    };
   }
 
   /**
