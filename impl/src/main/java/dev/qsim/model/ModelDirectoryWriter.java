@@ -89,11 +89,12 @@ public final class ModelDirectoryWriter {
 
   /**
    * A new empty sibling {@code .<name>.tmp-<pid>-<random>}. Made with {@link
-   * Files#createDirectory}, so it gets the process's umask like any directory (a model written
-   * with {@link Files#createTempDirectory} would keep its mode 0700).
+   * Files#createDirectory}, so it gets the process's umask like any directory (a model written with
+   * {@link Files#createTempDirectory} would keep its mode 0700).
    */
   private static Path createTemporary(Path target) throws IOException {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; ; attempt++) {
       Path temp =
           target.resolveSibling(
@@ -128,8 +129,8 @@ public final class ModelDirectoryWriter {
 
   /**
    * Removes the temporary directories of writers of {@code target}: those of process {@code pid},
-   * or, with {@code pid < 0}, those of every process that no longer runs. Best effort; for
-   * shutdown hooks and for the next run after a kill.
+   * or, with {@code pid < 0}, those of every process that no longer runs. Best effort; for shutdown
+   * hooks and for the next run after a kill.
    *
    * @param target the model directory a writer was writing
    * @param pid the writer's process id, or -1 for all dead writers

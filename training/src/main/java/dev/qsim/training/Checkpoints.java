@@ -49,8 +49,8 @@ final class Checkpoints {
   }
 
   /**
-   * Records which training data the checkpoints belong to; {@link #loadLatest} refuses a
-   * checkpoint of other data unless {@code ignoreDataChange}.
+   * Records which training data the checkpoints belong to; {@link #loadLatest} refuses a checkpoint
+   * of other data unless {@code ignoreDataChange}.
    *
    * @param data {@code files}, {@code pairs} and {@code sha256} of the training pairs
    * @param ignoreDataChange resume even when the data differ

@@ -27,7 +27,10 @@ final class Losses {
     return x.div(x.square().sum(LAST, true).maximum(SQUARED_NORM_FLOOR).sqrt());
   }
 
-  /** A zero that depends on {@code x}: a loss with a zero gradient, for batches with nothing to learn. */
+  /**
+   * A zero that depends on {@code x}: a loss with a zero gradient, for batches with nothing to
+   * learn.
+   */
   private static NDArray zeroLoss(NDArray x) {
     return x.sum().mul(0f);
   }
@@ -147,8 +150,8 @@ final class Losses {
 
   /**
    * In-batch softmax over the duplicate pairs: cross-entropy of {@code scale cos(u_i, v_j)} with
-   * target {@code j = i}, averaged over both directions. 0 (with a zero gradient) with fewer than two
-   * duplicate pairs.
+   * target {@code j = i}, averaged over both directions. 0 (with a zero gradient) with fewer than
+   * two duplicate pairs.
    */
   static NDArray multipleNegativesRanking(NDArray u, NDArray v, float[] y, float scale) {
     int count = 0;

@@ -11,16 +11,11 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
-import dev.qsim.eval.Correlation;
-import dev.qsim.eval.ThresholdMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -62,6 +57,7 @@ public final class SiameseTrainer implements AutoCloseable {
   private final ParameterStore store;
   private final PairHead head;
   private final AdamW optimizer;
+  private final PairScoring scoring = new PairScoring(this);
   private PrintStream progress = System.err;
   private Checkpoints checkpoints;
   private boolean resume;
@@ -234,12 +230,13 @@ public final class SiameseTrainer implements AutoCloseable {
               + usable.size()
               + (config.loss() == PairLoss.MNRL ? " duplicate pairs" : ""));
     }
-    requireBothClasses(calibration.isEmpty() ? train : calibration, calibration.isEmpty());
-    Batches data = prepare(usable);
+    TrainingPairs.requireBothClasses(
+        config, calibration.isEmpty() ? train : calibration, calibration.isEmpty());
+    TrainingBatches data = prepare(usable);
     int stepsPerEpoch = data.stepsPerEpoch;
     long totalSteps = data.totalSteps;
     if (checkpoints != null) {
-      checkpoints.trainingData(fingerprint(usable), ignoreDataChange);
+      checkpoints.trainingData(TrainingPairs.fingerprint(usable), ignoreDataChange);
       checkpoints.removeStale();
     }
 
@@ -331,7 +328,7 @@ public final class SiameseTrainer implements AutoCloseable {
       Checkpoints.restore(this, best);
       requireGradients();
     }
-    double[] thresholds = calibrate(calibration.isEmpty() ? train : calibration);
+    double[] thresholds = scoring.calibrate(calibration.isEmpty() ? train : calibration);
     Evaluation devResult = dev.isEmpty() ? null : evaluate(dev, thresholds[0], thresholds[1]);
     return new TrainingResult(
         state.step,
@@ -346,48 +343,14 @@ public final class SiameseTrainer implements AutoCloseable {
         thresholds[3]);
   }
 
-  /** The tokenised training pairs, their labels and the batch layout of every epoch. */
-  private final class Batches {
-    final List<LabelledPair> pairs;
-    final float[] labels;
-    final long[][] firstIds;
-    final long[][] secondIds;
-    final int batch;
-    final int stepsPerEpoch;
-    final long totalSteps;
-
-    Batches(List<LabelledPair> usable) {
-      this.pairs = usable;
-      this.labels = new float[usable.size()];
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] = (float) usable.get(i).label();
-      }
-      this.firstIds = tokenize(usable, true);
-      this.secondIds = tokenize(usable, false);
-      this.batch = Math.min(config.batchSize(), usable.size());
-      this.stepsPerEpoch = usable.size() / batch;
-      this.totalSteps = (long) stepsPerEpoch * config.epochs();
-    }
-
-    /** The epoch's order of the pairs: a Fisher–Yates shuffle seeded with {@code seed + epoch}. */
-    int[] order(int epoch) {
-      return shuffled(pairs.size(), config.seed() + epoch);
-    }
-
-    /** The pairs of batch {@code b} in an epoch's order. */
-    int[] rows(int[] order, int b) {
-      return Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-    }
-  }
-
-  private Batches prepare(List<LabelledPair> usable) {
-    return new Batches(usable);
+  private TrainingBatches prepare(List<LabelledPair> usable) {
+    return new TrainingBatches(usable, tokenize(usable, true), tokenize(usable, false), config);
   }
 
   /**
-   * Times the first {@code warmup + measured} steps that {@link #train} would take on {@code
-   * train} (same batches, learning rates, seeds and code), updating this trainer's weights as
-   * training does. For the step benchmark: what it times is the trainer's own step.
+   * Times the first {@code warmup + measured} steps that {@link #train} would take on {@code train}
+   * (same batches, learning rates, seeds and code), updating this trainer's weights as training
+   * does. For the step benchmark: what it times is the trainer's own step.
    *
    * @param train the training pairs
    * @param warmup steps run first and not reported
@@ -400,94 +363,7 @@ public final class SiameseTrainer implements AutoCloseable {
       throw new IllegalArgumentException(
           "warmup must be >= 0 and measured >= 1, were " + warmup + " and " + measured);
     }
-    List<LabelledPair> usable = usablePairs(train);
-    Batches data = prepare(usable);
-    if (data.stepsPerEpoch < 1) {
-      throw new IllegalArgumentException("Need at least one batch of training pairs");
-    }
-    double[] seconds = new double[measured];
-    double[] cpu = new double[measured];
-    double[] losses = new double[measured];
-    int nonFinite = 0;
-    int[] order = null;
-    for (int s = 0; s < warmup + measured; s++) {
-      int epoch = s / data.stepsPerEpoch;
-      if (s % data.stepsPerEpoch == 0) {
-        order = data.order(epoch);
-      }
-      int[] rows = data.rows(order, s % data.stepsPerEpoch);
-      long cpuStart = StepTimes.processCpuNanos();
-      long start = System.nanoTime();
-      double loss = trainStep(data, rows, epoch, s);
-      long wall = System.nanoTime() - start;
-      long cpuUsed = StepTimes.processCpuNanos() - cpuStart;
-      if (Double.isNaN(loss)) {
-        nonFinite++;
-      }
-      if (s >= warmup) {
-        seconds[s - warmup] = wall / 1e9;
-        cpu[s - warmup] = cpuUsed / 1e9;
-        losses[s - warmup] = loss;
-      }
-    }
-    return new StepTimes(data.batch, seconds, cpu, losses, nonFinite);
-  }
-
-  /**
-   * Refuses calibration pairs of one class: no threshold can be calibrated on them (the model would
-   * call every pair a duplicate, or almost none).
-   */
-  private void requireBothClasses(List<LabelledPair> pairs, boolean trainingPairs) {
-    int duplicates = 0;
-    for (LabelledPair p : pairs) {
-      if (config.isDuplicate(p.label())) {
-        duplicates++;
-      }
-    }
-    if (duplicates == 0 || duplicates == pairs.size()) {
-      String source = pairs.isEmpty() ? "" : " (" + sources(pairs) + ")";
-      throw new TrainingException(
-          "Cannot calibrate a duplicate threshold: all "
-              + pairs.size()
-              + (trainingPairs ? " training pairs" : " calibration pairs")
-              + source
-              + (duplicates == 0 ? " are non-duplicates" : " are duplicates")
-              + ". Use data with both classes (quora/train.csv is sorted by label: do not take"
-              + " its first rows), or name a labelled file with both classes in --calibrate.");
-    }
-  }
-
-  private static String sources(List<LabelledPair> pairs) {
-    java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
-    for (LabelledPair p : pairs) {
-      files.add(p.source());
-    }
-    return String.join(", ", files);
-  }
-
-  /** The training data as checkpoints record it: source files, pair count, SHA-256 of the pairs. */
-  private static com.google.gson.JsonObject fingerprint(List<LabelledPair> pairs) {
-    java.security.MessageDigest digest;
-    try {
-      digest = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-    com.google.gson.JsonArray files = new com.google.gson.JsonArray();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (LabelledPair p : pairs) {
-      if (seen.add(p.source())) {
-        files.add(p.source());
-      }
-      digest.update(
-          (p.first() + "\t" + p.second() + "\t" + p.label() + "\n")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-    com.google.gson.JsonObject json = new com.google.gson.JsonObject();
-    json.add("files", files);
-    json.addProperty("pairs", pairs.size());
-    json.addProperty("sha256", java.util.HexFormat.of().formatHex(digest.digest()));
-    return json;
+    return prepare(usablePairs(train)).time(this::trainStep, warmup, measured);
   }
 
   private static String epochLine(int epoch, double loss, Evaluation dev) {
@@ -510,7 +386,7 @@ public final class SiameseTrainer implements AutoCloseable {
     return s.toString();
   }
 
-  private List<LabelledPair> usablePairs(List<LabelledPair> train) {
+  List<LabelledPair> usablePairs(List<LabelledPair> train) {
     Objects.requireNonNull(train, "train");
     if (config.loss() != PairLoss.MNRL) {
       return train;
@@ -524,7 +400,7 @@ public final class SiameseTrainer implements AutoCloseable {
     return positives;
   }
 
-  private long[][] tokenize(List<LabelledPair> pairs, boolean first) {
+  long[][] tokenize(List<LabelledPair> pairs, boolean first) {
     long[][] ids = new long[pairs.size()][];
     for (int start = 0; start < pairs.size(); start += TOKENIZE_CHUNK) {
       int end = Math.min(pairs.size(), start + TOKENIZE_CHUNK);
@@ -570,7 +446,7 @@ public final class SiameseTrainer implements AutoCloseable {
    *
    * @return the loss, or NaN if the loss or gradient was non-finite (the step was skipped)
    */
-  private double trainStep(Batches data, int[] rows, int epoch, long step) {
+  double trainStep(TrainingBatches data, int[] rows, int epoch, long step) {
     double lr = learningRate(step, data.totalSteps);
     return step(rows, data.firstIds, data.secondIds, data.labels, data.pairs, lr, epoch, step);
   }
@@ -656,48 +532,14 @@ public final class SiameseTrainer implements AutoCloseable {
 
   /**
    * The mean loss over consecutive batches of {@code pairs} with the current parameters, without
-   * updating them (batches the loss cannot use are left out; NaN if none can be used).
+   * updating them (NaN if no batch can be formed).
    *
    * @param pairs the pairs, in the order they are batched
    * @return the mean batch loss
    */
   public double meanLoss(List<LabelledPair> pairs) {
     checkOpen();
-    List<LabelledPair> usable = usablePairs(pairs);
-    long[][] firstIds = tokenize(usable, true);
-    long[][] secondIds = tokenize(usable, false);
-    int batch = Math.min(config.batchSize(), usable.size());
-    if (batch < 2) {
-      return Double.NaN;
-    }
-    double sum = 0;
-    int count = 0;
-    for (int start = 0; start + batch <= usable.size(); start += batch) {
-      List<long[]> sequences = new ArrayList<>(batch * 2);
-      float[] labels = new float[batch];
-      for (int i = 0; i < batch; i++) {
-        sequences.add(firstIds[start + i]);
-        labels[i] = (float) usable.get(start + i).label();
-      }
-      for (int i = 0; i < batch; i++) {
-        sequences.add(secondIds[start + i]);
-      }
-      try (NDManager scope = manager.newSubManager()) {
-        attachTo(scope);
-        NDArray embeddings =
-            encoder
-                .block()
-                .forward(store, QuestionTokenizer.toInputs(scope, sequences), false)
-                .head();
-        NDArray u = embeddings.get("0:" + batch);
-        NDArray v = embeddings.get(batch + ":");
-        NDArray logits = head != null ? head.symmetricLogits(store, u, v, false) : null;
-        NDArray loss = Losses.compute(config.loss(), u, v, labels, config, logits);
-        sum += loss.getFloat();
-        count++;
-      }
-    }
-    return count == 0 ? Double.NaN : sum / count;
+    return scoring.meanLoss(pairs);
   }
 
   /**
@@ -708,31 +550,7 @@ public final class SiameseTrainer implements AutoCloseable {
    */
   public float[][] embed(List<String> questions) {
     checkOpen();
-    long[][] ids = encoder.encode(tokenizer, questions);
-    Integer[] order = new Integer[ids.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
-    float[][] out = new float[ids.length][];
-    for (int start = 0; start < order.length; start += EVAL_BATCH) {
-      int end = Math.min(order.length, start + EVAL_BATCH);
-      List<long[]> batch = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        batch.add(ids[order[i]]);
-      }
-      try (NDManager scope = manager.newSubManager()) {
-        attachTo(scope);
-        NDArray emb =
-            encoder.block().forward(store, QuestionTokenizer.toInputs(scope, batch), false).head();
-        int dim = (int) emb.getShape().get(1);
-        float[] flat = emb.toFloatArray();
-        for (int i = start; i < end; i++) {
-          out[order[i]] = Arrays.copyOfRange(flat, (i - start) * dim, (i - start + 1) * dim);
-        }
-      }
-    }
-    return out;
+    return scoring.embed(questions);
   }
 
   /**
@@ -747,115 +565,31 @@ public final class SiameseTrainer implements AutoCloseable {
    */
   public Evaluation evaluate(
       List<LabelledPair> pairs, double similarityThreshold, double headThreshold) {
-    double[][] scores = score(pairs);
-    boolean[] duplicates = new boolean[pairs.size()];
-    double[] labels = new double[pairs.size()];
-    for (int i = 0; i < duplicates.length; i++) {
-      labels[i] = pairs.get(i).label();
-      duplicates[i] = config.isDuplicate(labels[i]);
-    }
-    BinaryMetrics similarity = BinaryMetrics.of(scores[0], duplicates);
-    BinaryMetrics headMetrics = scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates);
-    double pearson = Double.NaN;
-    double spearman = Double.NaN;
-    if (config.labelMax() > 1) {
-      pearson = Correlation.pearson(scores[0], labels);
-      spearman = Correlation.spearman(scores[0], labels);
-    }
-    double threshold = headMetrics != null ? headThreshold : similarityThreshold;
-    BinaryMetrics deciding = headMetrics != null ? headMetrics : similarity;
-    return new Evaluation(
-        pairs.size(),
-        similarity,
-        headMetrics,
-        pearson,
-        spearman,
-        Double.isNaN(threshold) ? null : deciding.at(threshold));
-  }
-
-  /** Cosine similarity per pair, and the head's probability per pair (or null). */
-  private double[][] score(List<LabelledPair> pairs) {
-    Map<String, Integer> index = new HashMap<>();
-    List<String> unique = new ArrayList<>();
-    int[] a = new int[pairs.size()];
-    int[] b = new int[pairs.size()];
-    for (int i = 0; i < pairs.size(); i++) {
-      a[i] = index.computeIfAbsent(pairs.get(i).first(), q -> add(unique, q));
-      b[i] = index.computeIfAbsent(pairs.get(i).second(), q -> add(unique, q));
-    }
-    float[][] emb = embed(unique);
-    double[] cos = new double[pairs.size()];
-    for (int i = 0; i < cos.length; i++) {
-      cos[i] = cosine(emb[a[i]], emb[b[i]]);
-    }
-    double[] prob = null;
-    if (head != null) {
-      prob = new double[pairs.size()];
-      int dim = encoder.dimension();
-      for (int start = 0; start < pairs.size(); start += 1024) {
-        int end = Math.min(pairs.size(), start + 1024);
-        float[] uf = new float[(end - start) * dim];
-        float[] vf = new float[uf.length];
-        for (int i = start; i < end; i++) {
-          System.arraycopy(emb[a[i]], 0, uf, (i - start) * dim, dim);
-          System.arraycopy(emb[b[i]], 0, vf, (i - start) * dim, dim);
-        }
-        try (NDManager scope = manager.newSubManager()) {
-          attachTo(scope);
-          Shape shape = new Shape(end - start, dim);
-          float[] p = head.probabilities(store, scope.create(uf, shape), scope.create(vf, shape));
-          for (int i = start; i < end; i++) {
-            prob[i] = p[i - start];
-          }
-        }
-      }
-    }
-    return new double[][] {cos, prob};
-  }
-
-  private static int add(List<String> unique, String question) {
-    unique.add(question);
-    return unique.size() - 1;
+    checkOpen();
+    return scoring.evaluate(pairs, similarityThreshold, headThreshold);
   }
 
   static double cosine(float[] x, float[] y) {
-    double dot = 0;
-    double nx = 0;
-    double ny = 0;
-    for (int i = 0; i < x.length; i++) {
-      dot += (double) x[i] * y[i];
-      nx += (double) x[i] * x[i];
-      ny += (double) y[i] * y[i];
-    }
-    double denominator = Math.sqrt(nx) * Math.sqrt(ny);
-    return denominator == 0 ? 0 : dot / denominator;
+    return PairScoring.cosine(x, y);
   }
 
-  /**
-   * {similarity threshold, head threshold or NaN, their balanced accuracies}: best balanced accuracy
-   * on the calibration pairs.
-   */
-  private double[] calibrate(List<LabelledPair> train) {
-    if (progress != null) {
-      progress.printf(
-          Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
-    }
-    Evaluation e = evaluate(train, Double.NaN, Double.NaN);
-    ThresholdMetrics sim = e.similarity().bestBalancedAccuracy();
-    ThresholdMetrics h = e.pairHead() == null ? null : e.pairHead().bestBalancedAccuracy();
-    return new double[] {
-      sim.threshold(),
-      h == null ? Double.NaN : h.threshold(),
-      sim.balancedAccuracy(),
-      h == null ? Double.NaN : h.balancedAccuracy()
-    };
+  ParameterStore store() {
+    return store;
+  }
+
+  QuestionTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  PrintStream progress() {
+    return progress;
   }
 
   /**
    * Makes every parameter (trainable or not) and optimiser moment belong to {@code scope} until it
    * closes, so that every array computed from them lands there and is freed with it.
    */
-  private void attachTo(NDManager scope) {
+  void attachTo(NDManager scope) {
     for (Parameter p : Checkpoints.parameters(this)) {
       p.getArray().tempAttach(scope);
     }

@@ -122,7 +122,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainer.head() != null && o.pairHeadFile != null) {
           writePairHeadFile(trainer.head(), result, provenance);
         }
-        TrainingReport.print(stdout, result, calibratedOn(), written);
+        TrainingReport.print(
+            stdout,
+            result,
+            o.calibrate == null ? "the training pairs" : "the " + o.calibrate.getFileName(),
+            written);
       }
     }
     return 0;
@@ -191,8 +195,7 @@ public final class TrainCommand implements Callable<Integer> {
       info.put("similarity_threshold_same_data", result.similarityThreshold());
       info.put("hidden_units", head.hidden());
       if (result.dev() != null) {
-        info.put(
-            "metrics", Map.of(TrainingInputs.datasetName(options.dev), result.dev().asMap()));
+        info.put("metrics", Map.of(TrainingInputs.datasetName(options.dev), result.dev().asMap()));
       }
       info.putAll(provenance);
       writeAtomically(

@@ -235,7 +235,7 @@ final class TrainOptions {
     if ((freezeWordEmbeddings || frozenLayers != 0 || initModel != null)
         && !encoder.equals("minilm")) {
       throw new IllegalArgumentException(
-          "--freeze-word-embeddings, --frozen-layers and --init-model apply to --encoder minilm"
+          "--freeze-word-embeddings, --init-model and --frozen-layers apply to --encoder minilm"
               + " only");
     }
     if (dropout != null && !List.of("minilm", "bilstm", "cnn").contains(encoder)) {

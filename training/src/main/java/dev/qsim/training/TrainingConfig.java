@@ -108,8 +108,8 @@ public record TrainingConfig(
 
   /**
    * The one rule of the training module for "is a duplicate": {@code label >= labelMax / 2}. For
-   * binary data (labelMax 1) that is label 1; for graded STS-B scores (labelMax 5) a score of 2.5 or
-   * more. Losses, model selection, calibration and the report all use it.
+   * binary data (labelMax 1) that is label 1; for graded STS-B scores (labelMax 5) a score of 2.5
+   * or more. Losses, model selection, calibration and the report all use it.
    *
    * @param label a pair's label
    * @return whether the pair counts as a duplicate

@@ -32,11 +32,12 @@ final class TrainingInputs {
   }
 
   /**
-   * Reads every file the options name, printing one line per file to {@code err} and a warning
-   * when a training file is sorted by label and {@code --limit} took only its first rows.
+   * Reads every file the options name, printing one line per file to {@code err} and a warning when
+   * a training file is sorted by label and {@code --limit} took only its first rows.
    */
   static TrainingInputs read(TrainOptions o, PrintStream err) {
-    PairDataset devSet = o.dev == null ? null : read(o, o.dev, format(o.dev, o.devFormat), o.devLimit, err);
+    PairDataset devSet =
+        o.dev == null ? null : read(o, o.dev, format(o.dev, o.devFormat), o.devLimit, err);
     PairDataset calibrationSet =
         o.calibrate == null
             ? null

@@ -55,7 +55,8 @@ final class TrainingReport {
     out.println("Wrote " + written);
   }
 
-  private static void decision(PrintStream out, String what, ThresholdMetrics at, BinaryMetrics all) {
+  private static void decision(
+      PrintStream out, String what, ThresholdMetrics at, BinaryMetrics all) {
     out.printf(
         Locale.ROOT,
         "  %-10s accuracy %.4f  F1 %.4f  precision %.4f  recall %.4f  AP %.4f  (threshold %.4f;"

@@ -29,7 +29,8 @@ class TrainStepTest {
     StepTimes times;
     try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(24);
         EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 16);
-        SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, config()).progressTo(null)) {
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config()).progressTo(null)) {
       // Steps 1..7 cross an epoch end (5 steps an epoch).
       trainer.stopAfterStep(7);
       assertThatThrownBy(() -> trainer.train(pairs, List.of()))
@@ -38,7 +39,8 @@ class TrainStepTest {
     }
     try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(24);
         EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 16);
-        SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, config()).progressTo(null)) {
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config()).progressTo(null)) {
       times = trainer.timeSteps(pairs, 3, 4);
       timed = Checkpoints.snapshot(trainer)[0];
     }
