@@ -1,13 +1,10 @@
 package dev.qsim.training;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
@@ -58,6 +55,7 @@ public final class SiameseTrainer implements AutoCloseable {
   private final PairHead head;
   private final AdamW optimizer;
   private final PairScoring scoring = new PairScoring(this);
+  private final TrainingStep stepper = new TrainingStep(this);
   private PrintStream progress = System.err;
   private Checkpoints checkpoints;
   private boolean resume;
@@ -268,7 +266,7 @@ public final class SiameseTrainer implements AutoCloseable {
       int lossCount = epoch == state.epoch ? state.epochLossCount : 0;
       for (int b = startBatch; b < stepsPerEpoch; b++) {
         int[] rows = data.rows(order, b);
-        double loss = trainStep(data, rows, epoch, state.step);
+        double loss = stepper.trainStep(data, rows, epoch, state.step);
         state.step++;
         boolean finite = !Double.isNaN(loss);
         if (!finite) {
@@ -363,7 +361,7 @@ public final class SiameseTrainer implements AutoCloseable {
       throw new IllegalArgumentException(
           "warmup must be >= 0 and measured >= 1, were " + warmup + " and " + measured);
     }
-    return prepare(usablePairs(train)).time(this::trainStep, warmup, measured);
+    return prepare(usablePairs(train)).time(stepper::trainStep, warmup, measured);
   }
 
   private static String epochLine(int epoch, double loss, Evaluation dev) {
@@ -430,106 +428,6 @@ public final class SiameseTrainer implements AutoCloseable {
     return order;
   }
 
-  /** Linear warm-up to the peak, then linear decay to zero. */
-  double learningRate(long step, long totalSteps) {
-    long warmup = (long) Math.floor(config.warmupFraction() * totalSteps);
-    if (step < warmup) {
-      return config.learningRate() * (step + 1) / warmup;
-    }
-    long remaining = Math.max(1, totalSteps - warmup);
-    return config.learningRate() * Math.max(0.0, (double) (totalSteps - step) / remaining);
-  }
-
-  /**
-   * One optimiser step of {@link #train} on the batch {@code rows} of {@code data}: the step that
-   * {@link #timeSteps} times.
-   *
-   * @return the loss, or NaN if the loss or gradient was non-finite (the step was skipped)
-   */
-  double trainStep(TrainingBatches data, int[] rows, int epoch, long step) {
-    double lr = learningRate(step, data.totalSteps);
-    return step(rows, data.firstIds, data.secondIds, data.labels, data.pairs, lr, epoch, step);
-  }
-
-  private double step(
-      int[] rows,
-      long[][] firstIds,
-      long[][] secondIds,
-      float[] labels,
-      List<LabelledPair> pairs,
-      double lr,
-      int epoch,
-      long step) {
-    Engine.getEngine(ENGINE).setRandomSeed((int) (config.seed() * 31 + step));
-    List<long[]> sequences = new ArrayList<>(rows.length * 2);
-    float[] batchLabels = new float[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      sequences.add(firstIds[rows[i]]);
-      batchLabels[i] = labels[rows[i]];
-    }
-    for (int row : rows) {
-      sequences.add(secondIds[row]);
-    }
-    try (NDManager scope = manager.newSubManager()) {
-      attachTo(scope);
-      NDList inputs = QuestionTokenizer.toInputs(scope, sequences);
-      float lossValue;
-      try (GradientCollector collector = Engine.getEngine(ENGINE).newGradientCollector()) {
-        NDArray embeddings = encoder.block().forward(store, inputs, true).head();
-        NDArray u = embeddings.get("0:" + rows.length);
-        NDArray v = embeddings.get(rows.length + ":");
-        NDArray logits = head != null ? head.symmetricLogits(store, u, v, true) : null;
-        NDArray loss = Losses.compute(config.loss(), u, v, batchLabels, config, logits);
-        lossValue = loss.getFloat();
-        if (!Float.isFinite(lossValue)) {
-          warnNonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
-          return Double.NaN;
-        }
-        collector.backward(loss);
-      }
-      List<NDArray> grads = optimizer.gradients();
-      double norm = AdamW.clipGlobalNorm(grads, config.maxGradNorm());
-      if (!Double.isFinite(norm)) {
-        warnNonFinite(
-            "gradient norm is " + norm + " (non-finite in " + nonFiniteParameters(grads) + ")",
-            epoch,
-            step,
-            pairs.get(rows[0]));
-        AdamW.clear(grads);
-        return Double.NaN;
-      }
-      double headLr = config.headLearningRate() * lr / config.learningRate();
-      optimizer.update(grads, new double[] {lr, headLr});
-      AdamW.zero(grads);
-      return (double) lossValue;
-    }
-  }
-
-  private void warnNonFinite(String what, int epoch, long step, LabelledPair first) {
-    if (progress != null) {
-      progress.printf(
-          Locale.ROOT,
-          "%nwarning: %s at epoch %d, step %d (batch starting with the pair at %s); step skipped,"
-              + " weights unchanged%n",
-          what,
-          epoch + 1,
-          step + 1,
-          first.location());
-    }
-  }
-
-  private List<String> nonFiniteParameters(List<NDArray> grads) {
-    List<String> names = new ArrayList<>();
-    List<Parameter> params = optimizer.parameters();
-    for (int i = 0; i < grads.size(); i++) {
-      NDArray g = grads.get(i);
-      if (g.isInfinite().any().getBoolean() || g.isNaN().any().getBoolean()) {
-        names.add(params.get(i).getName());
-      }
-    }
-    return names;
-  }
-
   /**
    * The mean loss over consecutive batches of {@code pairs} with the current parameters, without
    * updating them (NaN if no batch can be formed).
@@ -571,6 +469,11 @@ public final class SiameseTrainer implements AutoCloseable {
 
   static double cosine(float[] x, float[] y) {
     return PairScoring.cosine(x, y);
+  }
+
+  /** Linear warm-up to the peak, then linear decay to zero. */
+  double learningRate(long step, long totalSteps) {
+    return stepper.learningRate(step, totalSteps);
   }
 
   ParameterStore store() {
