@@ -156,6 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Map<String, Object> settings = new LinkedHashMap<>(config.asMap());
     settings.putAll(o.encoderSettings());
+    if (encoder instanceof FrozenEncoder frozen) {
+      // The frozen encoder embeds at its own maximum length, not --max-length.
+      settings.put("max_length", frozen.base().maxSequenceLength());
+    }
     p.put("settings", settings);
     List<Map<String, Object>> train = new ArrayList<>();
     for (PairDataset set : data.trainSets) {
