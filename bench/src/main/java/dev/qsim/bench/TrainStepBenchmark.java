@@ -1,43 +1,25 @@
 package dev.qsim.bench;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Seconds per fine-tune step (32 pairs, 32 tokens). The step itself is measured by the training
- * module's {@code dev.qsim.training.minilm.FineTuneStepBenchmark}; this entry runs it, in a fresh
- * JVM with {@code OMP_WAIT_POLICY=PASSIVE} unless {@code --fork false}, when that class is on the
- * class path (build the harness with {@code -Ptrain-step}), and otherwise says how to run it.
+ * Seconds per fine-tune step of {@code qsim-train} (MiniLM, 32 pairs, 32 tokens): calls the
+ * training module's {@code dev.qsim.training.StepBenchmark.run}, which times the trainer's own step
+ * and returns the numbers (a training-module test fails if that step differs from the one {@code
+ * qsim-train} takes). Runs in a fresh JVM with {@code OMP_WAIT_POLICY=PASSIVE} unless {@code --fork
+ * false}, whose result line is read back; needs the training module on the class path (build the
+ * harness with {@code -Ptrain-step}), and otherwise says how to get it.
  *
  * <p>Not thread-safe.
  */
 final class TrainStepBenchmark {
   static final String NAME = "train-step";
-  static final String ENTRY = "dev.qsim.training.minilm.FineTuneStepBenchmark";
-  static final String COMMAND =
-      "OMP_WAIT_POLICY=PASSIVE mvn -q -pl training compile exec:java"
-          + " -Dexec.mainClass="
-          + ENTRY
-          + " -Dexec.args=\"--pairs 32 --length 32\"";
-
-  /** The summary line the training module's benchmark ends with. */
-  static final Pattern SUMMARY =
-      Pattern.compile(
-          "median ([0-9.]+) s/step, mean ([0-9.]+) s/step, min ([0-9.]+) s, max ([0-9.]+) s"
-              + " over (\\d+) steps; ([0-9.]+) pairs/s");
-
-  /** The optional CPU-time line that follows it. */
-  static final Pattern CPU = Pattern.compile("median process CPU time ([0-9.]+) s/step");
+  static final String ENTRY = "dev.qsim.training.StepBenchmark";
+  static final String COMMAND = "mvn -q -pl bench -am -Ptrain-step package -DskipTests";
 
   private final int pairs;
   private final int length;
@@ -68,9 +50,9 @@ final class TrainStepBenchmark {
 
   void run(Report report) {
     report.title(
-        "train-step: seconds per MiniLM fine-tune step, "
+        "train-step: seconds per qsim-train MiniLM fine-tune step, "
             + pairs
-            + " pairs x "
+            + " pairs x up to "
             + length
             + " tokens, median of "
             + steps
@@ -83,16 +65,12 @@ final class TrainStepBenchmark {
     f.put("frozen_layers", frozenLayers);
     if (!available()) {
       report.note("not run here: the training module (PyTorch engine) is not on this class path.");
-      report.note(
-          "Build the harness with it (mvn -q -pl bench -am -Ptrain-step package -DskipTests),");
-      report.note("or run the training module's own command from the project root:");
-      report.note("  " + COMMAND);
+      report.note("Build the harness with it: " + COMMAND);
       f.put("status", "skipped");
       f.put("reason", "training-module-not-on-class-path");
       report.result(NAME, f);
       return;
     }
-    List<String> output = new ArrayList<>();
     if (fork) {
       List<String> args =
           List.of(
@@ -103,107 +81,58 @@ final class TrainStepBenchmark {
               "--steps=" + steps,
               "--step-warmup=" + warmup,
               "--step-frozen-layers=" + frozenLayers);
+      Map<String, String> child = new LinkedHashMap<>();
       ChildJvm.run(
           NAME,
           jvmArgs,
           args,
           Map.of("OMP_WAIT_POLICY", "PASSIVE"),
           line -> {
-            if (!line.startsWith(Report.PREFIX)
-                && !line.startsWith("# ")
-                && !line.startsWith("== ")
-                && !line.isBlank()) {
-              report.note(line);
-              output.add(line);
+            Map<String, String> fields = Report.parseResult(line, NAME);
+            if (fields != null) {
+              child.putAll(fields);
             }
           });
-    } else {
-      output.addAll(runEntry(report));
-    }
-    Matcher m = null;
-    String cpu = null;
-    for (String line : output) {
-      Matcher candidate = SUMMARY.matcher(line);
-      if (candidate.find()) {
-        m = candidate;
+      if (!"ran".equals(child.get("status"))) {
+        throw new IllegalStateException("The train-step JVM reported no result: " + child);
       }
-      Matcher c = CPU.matcher(line);
-      if (c.find()) {
-        cpu = c.group(1);
-      }
+      report.result(NAME, child);
+      return;
     }
-    if (m == null) {
-      throw new IllegalStateException(
-          ENTRY + " printed no line like 'median X s/step, ...'; its output is above");
-    }
+    Map<String, Double> measured = measure();
     f.put("status", "ran");
-    f.put("steps", Integer.parseInt(m.group(5)));
-    f.put("median_s_per_step", Double.parseDouble(m.group(1)));
-    f.put("mean_s_per_step", Double.parseDouble(m.group(2)));
-    f.put("min_s", Double.parseDouble(m.group(3)));
-    f.put("max_s", Double.parseDouble(m.group(4)));
-    f.put("pairs_per_s", Double.parseDouble(m.group(6)));
-    if (cpu != null) {
-      f.put("median_cpu_s_per_step", Double.parseDouble(cpu));
-    }
+    measured.forEach(
+        (k, v) -> {
+          if (!f.containsKey(k)) {
+            f.put(k, k.equals("steps") || k.equals("non_finite_steps") ? (Object) v.intValue() : v);
+          }
+        });
+    report.note(
+        String.format(
+            java.util.Locale.ROOT,
+            "median %.3f s/step (CPU %.3f s), %.1f pairs/s",
+            measured.get("median_s_per_step"),
+            measured.get("median_cpu_s_per_step"),
+            measured.get("pairs_per_s")));
     report.result(NAME, f);
   }
 
-  /** Runs the entry in this JVM, copying what it prints to the report and keeping its lines. */
-  private List<String> runEntry(Report report) {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    PrintStream tee = new PrintStream(new Tee(report.out, captured), true, StandardCharsets.UTF_8);
-    System.setOut(tee);
+  /** Calls the training module's step benchmark in this JVM. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Double> measure() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("pairs", Integer.toString(pairs));
+    settings.put("length", Integer.toString(length));
+    settings.put("steps", Integer.toString(steps));
+    settings.put("warmup", Integer.toString(warmup));
+    settings.put("frozen_layers", Integer.toString(frozenLayers));
     try {
-      Method main = Class.forName(ENTRY).getMethod("main", String[].class);
-      main.invoke(
-          null,
-          (Object)
-              new String[] {
-                "--pairs", Integer.toString(pairs),
-                "--length", Integer.toString(length),
-                "--steps", Integer.toString(steps),
-                "--warmup", Integer.toString(warmup),
-                "--frozen-layers", Integer.toString(frozenLayers)
-              });
+      Method run = Class.forName(ENTRY).getMethod("run", Map.class);
+      return (Map<String, Double>) run.invoke(null, settings);
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(ENTRY + " failed: " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(ENTRY + " has no public static main(String[])", e);
-    } finally {
-      System.setOut(original);
-      tee.flush();
-    }
-    return captured.toString(StandardCharsets.UTF_8).lines().toList();
-  }
-
-  /** Writes to two streams. */
-  private static final class Tee extends OutputStream {
-    private final OutputStream a;
-    private final OutputStream b;
-
-    Tee(OutputStream a, OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int c) throws java.io.IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public void write(byte[] buf, int off, int len) throws java.io.IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
-    }
-
-    @Override
-    public void flush() throws java.io.IOException {
-      a.flush();
-      b.flush();
+      throw new IllegalStateException(ENTRY + " has no public static run(Map)", e);
     }
   }
 }

@@ -58,7 +58,7 @@ public final class ModelDirectoryWriter {
     Path temp = null;
     try {
       Files.createDirectories(parent);
-      temp = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".tmp-");
+      temp = createTemporary(absolute);
       ModelMetadata metadata = contents.writeInto(temp);
       Objects.requireNonNull(metadata, "metadata returned by contents");
       requireFile(temp, metadata.encoderFile(), "encoder_file");
@@ -85,6 +85,89 @@ public final class ModelDirectoryWriter {
         deleteRecursively(temp);
       }
     }
+  }
+
+  /**
+   * A new empty sibling {@code .<name>.tmp-<pid>-<random>}. Made with {@link
+   * Files#createDirectory}, so it gets the process's umask like any directory (a model written with
+   * {@link Files#createTempDirectory} would keep its mode 0700).
+   */
+  private static Path createTemporary(Path target) throws IOException {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; ; attempt++) {
+      Path temp =
+          target.resolveSibling(
+              temporaryPrefix(target)
+                  + ProcessHandle.current().pid()
+                  + "-"
+                  + Long.toUnsignedString(random.nextLong(), 36));
+      try {
+        return Files.createDirectory(temp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String temporaryPrefix(Path target) {
+    return "." + target.getFileName() + ".tmp-";
+  }
+
+  /**
+   * Removes the temporary directories that a writer of {@code target} in a process that no longer
+   * runs left behind (killed before it could clean up). Best effort.
+   *
+   * @param target the model directory a writer was writing
+   * @return how many were removed
+   */
+  public static int removeStaleTemporaries(Path target) {
+    return removeTemporaries(target, -1);
+  }
+
+  /**
+   * Removes the temporary directories of writers of {@code target}: those of process {@code pid},
+   * or, with {@code pid < 0}, those of every process that no longer runs. Best effort; for shutdown
+   * hooks and for the next run after a kill.
+   *
+   * @param target the model directory a writer was writing
+   * @param pid the writer's process id, or -1 for all dead writers
+   * @return how many were removed
+   */
+  public static int removeTemporaries(Path target, long pid) {
+    Path absolute = target.toAbsolutePath().normalize();
+    Path parent = absolute.getParent();
+    String prefix = temporaryPrefix(absolute);
+    int removed = 0;
+    if (parent == null || !Files.isDirectory(parent)) {
+      return 0;
+    }
+    try (java.nio.file.DirectoryStream<Path> stream =
+        Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix))) {
+      for (Path p : stream) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long owner;
+        try {
+          owner = dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+          owner = -1;
+        }
+        boolean remove =
+            pid >= 0
+                ? owner == pid
+                : owner < 0 || ProcessHandle.of(owner).map(h -> !h.isAlive()).orElse(true);
+        if (remove && Files.isDirectory(p)) {
+          deleteRecursively(p);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      return removed;
+    }
+    return removed;
   }
 
   private static void requireFile(Path dir, String name, String key) {

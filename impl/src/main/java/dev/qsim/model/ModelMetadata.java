@@ -1,13 +1,5 @@
 package dev.qsim.model;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.reflect.TypeToken;
 import dev.qsim.ModelLoadException;
 import dev.qsim.SimilarityFunction;
 import java.io.IOException;
@@ -74,9 +66,6 @@ public record ModelMetadata(
 
   /** The metadata file's name inside a model directory. */
   public static final String FILE_NAME = "qsim-model.json";
-
-  private static final Gson GSON =
-      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
   /**
    * Validates the components.
@@ -306,51 +295,7 @@ public record ModelMetadata(
    * @throws ModelLoadException naming {@code source} and what is missing or invalid
    */
   public static ModelMetadata parse(Reader reader, String source) {
-    JsonObject json;
-    try {
-      JsonElement root = JsonParser.parseReader(reader);
-      if (!root.isJsonObject()) {
-        throw new ModelLoadException(source + ": expected a JSON object at the top level");
-      }
-      json = root.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new ModelLoadException(source + ": not valid JSON: " + e.getMessage(), e);
-    }
-    try {
-      String pairHead = optString(json, "pair_head_file", null);
-      Map<String, Object> provenance =
-          json.has("provenance")
-              ? GSON.fromJson(
-                  json.get("provenance"), new TypeToken<Map<String, Object>>() {}.getType())
-              : Map.of();
-      Map<String, Map<String, Double>> metrics =
-          json.has("metrics")
-              ? GSON.fromJson(
-                  json.get("metrics"),
-                  new TypeToken<Map<String, Map<String, Double>>>() {}.getType())
-              : Map.of();
-      return new ModelMetadata(
-          requireInt(json, "format_version"),
-          requireString(json, "name"),
-          optString(json, "encoder_file", "model.onnx"),
-          optString(json, "tokenizer_file", "tokenizer.json"),
-          optString(json, "output", null),
-          Pooling.fromId(requireString(json, "pooling")),
-          requireBoolean(json, "normalize"),
-          requireInt(json, "dimension"),
-          requireInt(json, "max_sequence_length"),
-          SimilarityFunction.fromId(requireString(json, "similarity_function")),
-          requireDouble(json, "similarity_threshold"),
-          pairHead,
-          pairHead == null ? Double.NaN : requireDouble(json, "pair_head_threshold"),
-          json.has("candidate_threshold") && !json.get("candidate_threshold").isJsonNull()
-              ? requireDouble(json, "candidate_threshold")
-              : Double.NaN,
-          provenance,
-          metrics);
-    } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {
-      throw new ModelLoadException(source + ": " + e.getMessage(), e);
-    }
+    return ModelMetadataJson.parse(reader, source);
   }
 
   /**
@@ -359,30 +304,7 @@ public record ModelMetadata(
    * @return the text of a {@code qsim-model.json} file
    */
   public String toJson() {
-    JsonObject json = new JsonObject();
-    json.addProperty("format_version", formatVersion);
-    json.addProperty("name", name);
-    json.addProperty("encoder_file", encoderFile);
-    json.addProperty("tokenizer_file", tokenizerFile);
-    if (output != null) {
-      json.addProperty("output", output);
-    }
-    json.addProperty("pooling", pooling.id());
-    json.addProperty("normalize", normalize);
-    json.addProperty("dimension", dimension);
-    json.addProperty("max_sequence_length", maxSequenceLength);
-    json.addProperty("similarity_function", similarityFunction.id());
-    json.addProperty("similarity_threshold", similarityThreshold);
-    if (pairHeadFile != null) {
-      json.addProperty("pair_head_file", pairHeadFile);
-      json.addProperty("pair_head_threshold", pairHeadThreshold);
-    }
-    if (!Double.isNaN(candidateThreshold)) {
-      json.addProperty("candidate_threshold", candidateThreshold);
-    }
-    json.add("provenance", GSON.toJsonTree(provenance));
-    json.add("metrics", GSON.toJsonTree(metrics));
-    return GSON.toJson(json) + "\n";
+    return ModelMetadataJson.toJson(this);
   }
 
   /**
@@ -398,53 +320,6 @@ public record ModelMetadata(
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write model metadata " + file.toAbsolutePath(), e);
     }
-  }
-
-  private static JsonPrimitive require(JsonObject json, String key) {
-    JsonElement e = json.get(key);
-    if (e == null || e.isJsonNull()) {
-      throw new IllegalArgumentException("missing required key '" + key + "'");
-    }
-    if (!e.isJsonPrimitive()) {
-      throw new IllegalArgumentException("key '" + key + "' must be a string, number or boolean");
-    }
-    return e.getAsJsonPrimitive();
-  }
-
-  private static String requireString(JsonObject json, String key) {
-    JsonPrimitive p = require(json, key);
-    if (!p.isString() || p.getAsString().isBlank()) {
-      throw new IllegalArgumentException("key '" + key + "' must be a non-empty string");
-    }
-    return p.getAsString();
-  }
-
-  private static String optString(JsonObject json, String key, String fallback) {
-    return json.has(key) && !json.get(key).isJsonNull() ? requireString(json, key) : fallback;
-  }
-
-  private static int requireInt(JsonObject json, String key) {
-    JsonPrimitive p = require(json, key);
-    if (!p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble())) {
-      throw new IllegalArgumentException("key '" + key + "' must be an integer, was " + p);
-    }
-    return p.getAsInt();
-  }
-
-  private static double requireDouble(JsonObject json, String key) {
-    JsonPrimitive p = require(json, key);
-    if (!p.isNumber()) {
-      throw new IllegalArgumentException("key '" + key + "' must be a number, was " + p);
-    }
-    return p.getAsDouble();
-  }
-
-  private static boolean requireBoolean(JsonObject json, String key) {
-    JsonPrimitive p = require(json, key);
-    if (!p.isBoolean()) {
-      throw new IllegalArgumentException("key '" + key + "' must be true or false, was " + p);
-    }
-    return p.getAsBoolean();
   }
 
   /**

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -36,10 +37,60 @@ final class Checkpoints {
   private static final int KEEP = 2;
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
+  private static final String TEMP_PREFIX = ".tmp-";
+  private static final String DELETING_PREFIX = ".del-";
+
   private final Path directory;
+  private JsonObject trainingData;
+  private boolean ignoreDataChange;
 
   Checkpoints(Path directory) {
     this.directory = directory;
+  }
+
+  /**
+   * Records which training data the checkpoints belong to; {@link #loadLatest} refuses a checkpoint
+   * of other data unless {@code ignoreDataChange}.
+   *
+   * @param data {@code files}, {@code pairs} and {@code sha256} of the training pairs
+   * @param ignoreDataChange resume even when the data differ
+   */
+  void trainingData(JsonObject data, boolean ignoreDataChange) {
+    this.trainingData = data;
+    this.ignoreDataChange = ignoreDataChange;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  /**
+   * Removes what a killed run leaves here: half-written checkpoints ({@code .tmp-*}), half-deleted
+   * ones ({@code .del-*}) and checkpoint directories without their {@code state.json}.
+   *
+   * @return how many were removed
+   */
+  int removeStale() {
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        boolean stale =
+            name.startsWith(TEMP_PREFIX)
+                || name.startsWith(DELETING_PREFIX)
+                || (name.startsWith(PREFIX) && !Files.isRegularFile(p.resolve("state.json")));
+        if (stale) {
+          ModelExporter.deleteRecursively(p);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new TrainingException("Cannot clean the checkpoint directory " + directory, e);
+    }
+    return removed;
   }
 
   /** Where a run is; mutated by the trainer as it goes. */
@@ -117,7 +168,7 @@ final class Checkpoints {
       List<TrainingResult.EpochReport> reports,
       byte[][] best) {
     Path target = directory.resolve(String.format("%s%09d", PREFIX, state.step));
-    Path temp = directory.resolve(".tmp-" + target.getFileName());
+    Path temp = directory.resolve(TEMP_PREFIX + target.getFileName());
     try {
       Files.createDirectories(directory);
       ModelExporter.deleteRecursively(temp);
@@ -131,7 +182,7 @@ final class Checkpoints {
       }
       Files.writeString(
           temp.resolve("state.json"),
-          GSON.toJson(stateJson(trainer, state, reports)),
+          GSON.toJson(stateJson(trainer, state, reports, trainingData)),
           StandardCharsets.UTF_8);
       ModelExporter.deleteRecursively(target);
       try {
@@ -145,8 +196,47 @@ final class Checkpoints {
     }
   }
 
+  private void checkSameData(Path dir, JsonObject json) {
+    JsonElement saved = json.get("training_data");
+    if (trainingData == null || saved == null || !saved.isJsonObject()) {
+      return;
+    }
+    String savedHash = saved.getAsJsonObject().get("sha256").getAsString();
+    String hash = trainingData.get("sha256").getAsString();
+    if (savedHash.equals(hash) || ignoreDataChange) {
+      return;
+    }
+    throw new TrainingException(
+        "Cannot resume from "
+            + dir
+            + ": it was trained on "
+            + describe(saved.getAsJsonObject())
+            + ", this run reads "
+            + describe(trainingData)
+            + ". Resume with the same --train files and --limit, or pass --force-resume to"
+            + " continue on the new data.");
+  }
+
+  private static String describe(JsonObject data) {
+    return data.get("files")
+        + " ("
+        + data.get("pairs").getAsLong()
+        + " pairs, sha256 "
+        + data.get("sha256").getAsString().substring(0, 12)
+        + ")";
+  }
+
+  /** A number that may be null or absent (Gson omits nulls), as NaN. */
+  static double optDouble(JsonObject json, String key) {
+    JsonElement e = json.get(key);
+    return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+  }
+
   private static JsonObject stateJson(
-      SiameseTrainer trainer, State state, List<TrainingResult.EpochReport> reports) {
+      SiameseTrainer trainer,
+      State state,
+      List<TrainingResult.EpochReport> reports,
+      JsonObject data) {
     JsonObject json = new JsonObject();
     json.addProperty("format_version", 1);
     json.addProperty("epoch", state.epoch);
@@ -171,6 +261,9 @@ final class Checkpoints {
       settings.addProperty(entry.getKey(), String.valueOf(entry.getValue()));
     }
     json.add("settings", settings);
+    if (data != null) {
+      json.add("training_data", data);
+    }
     return json;
   }
 
@@ -198,10 +291,18 @@ final class Checkpoints {
     return found;
   }
 
+  /**
+   * Deletes all but the newest {@value #KEEP}: each is first renamed to {@code .del-*} in one step,
+   * so that a run killed while deleting leaves no half checkpoint that looks complete, and {@link
+   * #removeStale} finishes the job.
+   */
   private void prune() throws IOException {
     List<Path> all = list();
     for (int i = 0; i < all.size() - KEEP; i++) {
-      ModelExporter.deleteRecursively(all.get(i));
+      Path doomed = all.get(i).resolveSibling(DELETING_PREFIX + all.get(i).getFileName());
+      ModelExporter.deleteRecursively(doomed);
+      Files.move(all.get(i), doomed, StandardCopyOption.ATOMIC_MOVE);
+      ModelExporter.deleteRecursively(doomed);
     }
   }
 
@@ -234,6 +335,7 @@ final class Checkpoints {
                   + now.get(key));
         }
       }
+      checkSameData(dir, json);
       restore(trainer, new byte[][] {Files.readAllBytes(dir.resolve("parameters.ndlist"))});
       try (NDManager scope = trainer.manager().newSubManager()) {
         trainer
@@ -250,15 +352,16 @@ final class Checkpoints {
       state.epochLossSum = json.get("epoch_loss_sum").getAsDouble();
       state.epochLossCount = json.get("epoch_loss_count").getAsInt();
       state.bestEpoch = json.get("best_epoch").getAsInt();
-      state.bestScore =
-          json.get("best_score").isJsonNull() ? Double.NaN : json.get("best_score").getAsDouble();
+      // Gson leaves out null members: a NaN best score (no dev pairs, or within the first epoch)
+      // is written as null and therefore absent.
+      state.bestScore = optDouble(json, "best_score");
       for (var element : json.getAsJsonArray("epochs")) {
         JsonObject e = element.getAsJsonObject();
         state.reports.add(
             new TrainingResult.EpochReport(
                 e.get("epoch").getAsInt(),
                 e.get("step").getAsLong(),
-                e.get("mean_loss").isJsonNull() ? Double.NaN : e.get("mean_loss").getAsDouble(),
+                optDouble(e, "mean_loss"),
                 null));
       }
       return new Loaded(dir, state, best);

@@ -14,9 +14,25 @@ final class Losses {
 
   private Losses() {}
 
-  /** Rows scaled to unit L2 norm (rows of zeros stay zero). */
+  /** The smallest squared norm a row is divided by: {@code (1e-12)²}. */
+  private static final float SQUARED_NORM_FLOOR = 1e-24f;
+
+  /**
+   * Rows scaled to unit L2 norm (rows of zeros stay zero). The floor is applied to the squared norm
+   * before the square root: {@code sqrt(max(sum(x²), eps²))}. Clamping after the root ({@code
+   * max(sqrt(sum(x²)), eps)}) gives the same values but a NaN gradient for a row of zeros, because
+   * the backward pass of {@code sqrt} at 0 is {@code 1 / 0} and {@code max} multiplies it by 0.
+   */
   static NDArray l2Normalize(NDArray x) {
-    return x.div(x.square().sum(LAST, true).sqrt().maximum(1e-12f));
+    return x.div(x.square().sum(LAST, true).maximum(SQUARED_NORM_FLOOR).sqrt());
+  }
+
+  /**
+   * A zero that depends on {@code x}: a loss with a zero gradient, for batches with nothing to
+   * learn.
+   */
+  private static NDArray zeroLoss(NDArray x) {
+    return x.sum().mul(0f);
   }
 
   /** Row-wise cosine similarity, shape [batch]. */
@@ -24,7 +40,11 @@ final class Losses {
     return l2Normalize(u).mul(l2Normalize(v)).sum(LAST);
   }
 
-  /** The loss of one batch, or {@code null} if the batch holds nothing this loss can learn from. */
+  /**
+   * The loss of one batch. A batch that holds nothing this loss can learn from (no hard pair, fewer
+   * than two duplicates for MNRL) gives a loss of 0 with a zero gradient: the step still counts and
+   * AdamW still applies weight decay, as sentence-transformers does; it is never skipped.
+   */
   static NDArray compute(
       PairLoss loss,
       NDArray u,
@@ -51,9 +71,8 @@ final class Losses {
 
   static float[] binaryValues(float[] labels, TrainingConfig config) {
     float[] y = new float[labels.length];
-    double cut = config.labelMax() / 2;
     for (int i = 0; i < y.length; i++) {
-      y[i] = labels[i] >= cut ? 1f : 0f;
+      y[i] = config.isDuplicate(labels[i]) ? 1f : 0f;
     }
     return y;
   }
@@ -82,7 +101,7 @@ final class Losses {
    * Sum over the hard pairs: duplicates with {@code d} above the smallest non-duplicate distance
    * contribute {@code d²}, non-duplicates with {@code d} below the largest duplicate distance
    * contribute {@code relu(margin - d)²}. With only one class in the batch, every pair of it is
-   * hard. {@code null} when no pair is hard.
+   * hard. 0 (with a zero gradient) when no pair is hard.
    */
   static NDArray onlineContrastive(NDArray u, NDArray v, float[] y, float margin) {
     NDArray d = cosine(u, v).neg().add(1f);
@@ -116,7 +135,7 @@ final class Losses {
       }
     }
     if (hard == 0) {
-      return null;
+      return zeroLoss(d);
     }
     NDManager m = u.getManager();
     NDArray pos = d.square().mul(m.create(hardPos));
@@ -131,8 +150,8 @@ final class Losses {
 
   /**
    * In-batch softmax over the duplicate pairs: cross-entropy of {@code scale cos(u_i, v_j)} with
-   * target {@code j = i}, averaged over both directions. {@code null} with fewer than two duplicate
-   * pairs.
+   * target {@code j = i}, averaged over both directions. 0 (with a zero gradient) with fewer than
+   * two duplicate pairs.
    */
   static NDArray multipleNegativesRanking(NDArray u, NDArray v, float[] y, float scale) {
     int count = 0;
@@ -142,7 +161,7 @@ final class Losses {
       }
     }
     if (count < 2) {
-      return null;
+      return zeroLoss(u).add(zeroLoss(v));
     }
     long[] keep = new long[count];
     for (int i = 0, k = 0; i < y.length; i++) {

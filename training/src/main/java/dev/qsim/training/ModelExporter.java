@@ -3,7 +3,6 @@ package dev.qsim.training;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
-import dev.qsim.model.Pooling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,26 +132,21 @@ public final class ModelExporter {
     return ModelDirectoryWriter.write(
         target,
         dir -> {
-          encoder.exportOnnx(dir.resolve("model.onnx"));
-          Files.write(dir.resolve("tokenizer.json"), tokenizer.json());
-          ModelMetadata metadata =
-              ModelMetadata.of(
-                      name,
-                      Pooling.fromId(encoder.exportedPooling()),
-                      encoder.normalize(),
-                      encoder.dimension(),
-                      tokenizer.maxLength(),
-                      SimilarityFunction.COSINE,
-                      similarityThreshold)
-                  .withProvenance(provenance);
+          ModelMetadata.Builder metadata =
+              encoder
+                  .exportInto(dir, tokenizer)
+                  .name(name)
+                  .similarityFunction(SimilarityFunction.COSINE)
+                  .similarityThreshold(similarityThreshold)
+                  .provenance(provenance);
           for (Map.Entry<String, Map<String, Double>> e : metrics.entrySet()) {
-            metadata = metadata.withMetrics(e.getKey(), e.getValue());
+            metadata.metrics(e.getKey(), e.getValue());
           }
           if (head != null) {
             head.write(dir.resolve(PAIR_HEAD_FILE));
-            metadata = metadata.withPairHead(PAIR_HEAD_FILE, headThreshold);
+            metadata.pairHead(PAIR_HEAD_FILE, headThreshold);
           }
-          return metadata;
+          return metadata.build();
         });
   }
 

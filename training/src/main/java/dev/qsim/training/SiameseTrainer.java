@@ -1,25 +1,18 @@
 package dev.qsim.training;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
-import dev.qsim.eval.Correlation;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -61,9 +54,12 @@ public final class SiameseTrainer implements AutoCloseable {
   private final ParameterStore store;
   private final PairHead head;
   private final AdamW optimizer;
+  private final PairScoring scoring = new PairScoring(this);
+  private final TrainingStep stepper = new TrainingStep(this);
   private PrintStream progress = System.err;
   private Checkpoints checkpoints;
   private boolean resume;
+  private boolean ignoreDataChange;
   private boolean closed;
   private long stopAfterStep = Long.MAX_VALUE;
 
@@ -145,8 +141,24 @@ public final class SiameseTrainer implements AutoCloseable {
    * @return this trainer
    */
   public SiameseTrainer checkpointTo(Path directory, boolean resume) {
+    return checkpointTo(directory, resume, false);
+  }
+
+  /**
+   * As {@link #checkpointTo(Path, boolean)}; checkpoints also record the training data (source
+   * files, pair count and a SHA-256 of the pairs), and resuming from a checkpoint of other data is
+   * refused unless {@code ignoreDataChange}. Stale temporaries a killed run left in {@code
+   * directory} are removed when training starts.
+   *
+   * @param directory the checkpoint directory (created if missing)
+   * @param resume whether to continue from the latest checkpoint in it
+   * @param ignoreDataChange resume even if the checkpoint was trained on other data
+   * @return this trainer
+   */
+  public SiameseTrainer checkpointTo(Path directory, boolean resume, boolean ignoreDataChange) {
     this.checkpoints = new Checkpoints(directory);
     this.resume = resume;
+    this.ignoreDataChange = ignoreDataChange;
     return this;
   }
 
@@ -216,15 +228,15 @@ public final class SiameseTrainer implements AutoCloseable {
               + usable.size()
               + (config.loss() == PairLoss.MNRL ? " duplicate pairs" : ""));
     }
-    float[] labels = new float[usable.size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (float) usable.get(i).label();
+    TrainingPairs.requireBothClasses(
+        config, calibration.isEmpty() ? train : calibration, calibration.isEmpty());
+    TrainingBatches data = prepare(usable);
+    int stepsPerEpoch = data.stepsPerEpoch;
+    long totalSteps = data.totalSteps;
+    if (checkpoints != null) {
+      checkpoints.trainingData(TrainingPairs.fingerprint(usable), ignoreDataChange);
+      checkpoints.removeStale();
     }
-    long[][] firstIds = tokenize(usable, true);
-    long[][] secondIds = tokenize(usable, false);
-    int batch = Math.min(config.batchSize(), usable.size());
-    int stepsPerEpoch = usable.size() / batch;
-    long totalSteps = (long) stepsPerEpoch * config.epochs();
 
     Checkpoints.State state = new Checkpoints.State();
     byte[][] best = null;
@@ -248,16 +260,16 @@ public final class SiameseTrainer implements AutoCloseable {
     int nonFiniteInARow = 0;
     ProgressBar bar = new ProgressBar(progress, "train", state.step, totalSteps);
     for (int epoch = state.epoch; epoch < config.epochs(); epoch++) {
-      int[] order = shuffled(usable.size(), config.seed() + epoch);
+      int[] order = data.order(epoch);
       int startBatch = epoch == state.epoch ? state.batchInEpoch : 0;
       double lossSum = epoch == state.epoch ? state.epochLossSum : 0;
       int lossCount = epoch == state.epoch ? state.epochLossCount : 0;
       for (int b = startBatch; b < stepsPerEpoch; b++) {
-        int[] rows = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-        double lr = learningRate(state.step, totalSteps);
-        Double loss = step(rows, firstIds, secondIds, labels, usable, lr, epoch, state.step);
+        int[] rows = data.rows(order, b);
+        double loss = stepper.trainStep(data, rows, epoch, state.step);
         state.step++;
-        if (loss != null && loss.isNaN()) {
+        boolean finite = !Double.isNaN(loss);
+        if (!finite) {
           if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
             throw new TrainingException(
                 "Training stopped: "
@@ -269,13 +281,9 @@ public final class SiameseTrainer implements AutoCloseable {
                     + ". Lower --lr, keep gradient clipping on (--max-grad-norm), or resume from"
                     + " the last checkpoint.");
           }
-          loss = null;
-        } else {
-          nonFiniteInARow = 0;
-        }
-        if (loss == null) {
           state.skipped++;
         } else {
+          nonFiniteInARow = 0;
           lossSum += loss;
           lossCount++;
         }
@@ -283,7 +291,7 @@ public final class SiameseTrainer implements AutoCloseable {
         state.epoch = epoch;
         state.epochLossSum = lossSum;
         state.epochLossCount = lossCount;
-        bar.update(state.step, rows.length, loss == null ? Double.NaN : loss);
+        bar.update(state.step, rows.length, loss);
         if (checkpoints != null
             && config.checkpointEvery() > 0
             && state.step % config.checkpointEvery() == 0
@@ -318,7 +326,7 @@ public final class SiameseTrainer implements AutoCloseable {
       Checkpoints.restore(this, best);
       requireGradients();
     }
-    double[] thresholds = calibrate(calibration.isEmpty() ? train : calibration);
+    double[] thresholds = scoring.calibrate(calibration.isEmpty() ? train : calibration);
     Evaluation devResult = dev.isEmpty() ? null : evaluate(dev, thresholds[0], thresholds[1]);
     return new TrainingResult(
         state.step,
@@ -328,7 +336,32 @@ public final class SiameseTrainer implements AutoCloseable {
         thresholds[0],
         thresholds[1],
         devResult,
-        (System.nanoTime() - started) / 1e9);
+        (System.nanoTime() - started) / 1e9,
+        thresholds[2],
+        thresholds[3]);
+  }
+
+  private TrainingBatches prepare(List<LabelledPair> usable) {
+    return new TrainingBatches(usable, tokenize(usable, true), tokenize(usable, false), config);
+  }
+
+  /**
+   * Times the first {@code warmup + measured} steps that {@link #train} would take on {@code train}
+   * (same batches, learning rates, seeds and code), updating this trainer's weights as training
+   * does. For the step benchmark: what it times is the trainer's own step.
+   *
+   * @param train the training pairs
+   * @param warmup steps run first and not reported
+   * @param measured steps reported
+   * @return the measured steps' wall-clock and CPU seconds and losses
+   */
+  public StepTimes timeSteps(List<LabelledPair> train, int warmup, int measured) {
+    checkOpen();
+    if (warmup < 0 || measured < 1) {
+      throw new IllegalArgumentException(
+          "warmup must be >= 0 and measured >= 1, were " + warmup + " and " + measured);
+    }
+    return prepare(usablePairs(train)).time(stepper::trainStep, warmup, measured);
   }
 
   private static String epochLine(int epoch, double loss, Evaluation dev) {
@@ -351,22 +384,21 @@ public final class SiameseTrainer implements AutoCloseable {
     return s.toString();
   }
 
-  private List<LabelledPair> usablePairs(List<LabelledPair> train) {
+  List<LabelledPair> usablePairs(List<LabelledPair> train) {
     Objects.requireNonNull(train, "train");
     if (config.loss() != PairLoss.MNRL) {
       return train;
     }
-    double cut = config.labelMax() / 2;
     List<LabelledPair> positives = new ArrayList<>();
     for (LabelledPair p : train) {
-      if (p.label() >= cut) {
+      if (config.isDuplicate(p.label())) {
         positives.add(p);
       }
     }
     return positives;
   }
 
-  private long[][] tokenize(List<LabelledPair> pairs, boolean first) {
+  long[][] tokenize(List<LabelledPair> pairs, boolean first) {
     long[][] ids = new long[pairs.size()][];
     for (int start = 0; start < pairs.size(); start += TOKENIZE_CHUNK) {
       int end = Math.min(pairs.size(), start + TOKENIZE_CHUNK);
@@ -374,7 +406,7 @@ public final class SiameseTrainer implements AutoCloseable {
       for (int i = start; i < end; i++) {
         texts.add(first ? pairs.get(i).first() : pairs.get(i).second());
       }
-      long[][] chunk = tokenizer.encode(texts);
+      long[][] chunk = encoder.encode(tokenizer, texts);
       System.arraycopy(chunk, 0, ids, start, chunk.length);
     }
     return ids;
@@ -396,144 +428,16 @@ public final class SiameseTrainer implements AutoCloseable {
     return order;
   }
 
-  /** Linear warm-up to the peak, then linear decay to zero. */
-  double learningRate(long step, long totalSteps) {
-    long warmup = (long) Math.floor(config.warmupFraction() * totalSteps);
-    if (step < warmup) {
-      return config.learningRate() * (step + 1) / warmup;
-    }
-    long remaining = Math.max(1, totalSteps - warmup);
-    return config.learningRate() * Math.max(0.0, (double) (totalSteps - step) / remaining);
-  }
-
-  private Double step(
-      int[] rows,
-      long[][] firstIds,
-      long[][] secondIds,
-      float[] labels,
-      List<LabelledPair> pairs,
-      double lr,
-      int epoch,
-      long step) {
-    Engine.getEngine(ENGINE).setRandomSeed((int) (config.seed() * 31 + step));
-    List<long[]> sequences = new ArrayList<>(rows.length * 2);
-    float[] batchLabels = new float[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      sequences.add(firstIds[rows[i]]);
-      batchLabels[i] = labels[rows[i]];
-    }
-    for (int row : rows) {
-      sequences.add(secondIds[row]);
-    }
-    try (NDManager scope = manager.newSubManager()) {
-      attachTo(scope);
-      NDList inputs = QuestionTokenizer.toInputs(scope, sequences);
-      float lossValue;
-      try (GradientCollector collector = Engine.getEngine(ENGINE).newGradientCollector()) {
-        NDArray embeddings = encoder.block().forward(store, inputs, true).head();
-        NDArray u = embeddings.get("0:" + rows.length);
-        NDArray v = embeddings.get(rows.length + ":");
-        NDArray logits = head != null ? head.symmetricLogits(store, u, v, true) : null;
-        NDArray loss = Losses.compute(config.loss(), u, v, batchLabels, config, logits);
-        if (loss == null) {
-          return null;
-        }
-        lossValue = loss.getFloat();
-        if (!Float.isFinite(lossValue)) {
-          warnNonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
-          return Double.NaN;
-        }
-        collector.backward(loss);
-      }
-      List<NDArray> grads = optimizer.gradients();
-      double norm = AdamW.clipGlobalNorm(grads, config.maxGradNorm());
-      if (!Double.isFinite(norm)) {
-        warnNonFinite(
-            "gradient norm is " + norm + " (non-finite in " + nonFiniteParameters(grads) + ")",
-            epoch,
-            step,
-            pairs.get(rows[0]));
-        AdamW.clear(grads);
-        return Double.NaN;
-      }
-      double headLr = config.headLearningRate() * lr / config.learningRate();
-      optimizer.update(grads, new double[] {lr, headLr});
-      AdamW.zero(grads);
-      return (double) lossValue;
-    }
-  }
-
-  private void warnNonFinite(String what, int epoch, long step, LabelledPair first) {
-    if (progress != null) {
-      progress.printf(
-          Locale.ROOT,
-          "%nwarning: %s at epoch %d, step %d (batch starting with the pair at %s); step skipped,"
-              + " weights unchanged%n",
-          what,
-          epoch + 1,
-          step + 1,
-          first.location());
-    }
-  }
-
-  private List<String> nonFiniteParameters(List<NDArray> grads) {
-    List<String> names = new ArrayList<>();
-    List<Parameter> params = optimizer.parameters();
-    for (int i = 0; i < grads.size(); i++) {
-      NDArray g = grads.get(i);
-      if (g.isInfinite().any().getBoolean() || g.isNaN().any().getBoolean()) {
-        names.add(params.get(i).getName());
-      }
-    }
-    return names;
-  }
-
   /**
    * The mean loss over consecutive batches of {@code pairs} with the current parameters, without
-   * updating them (batches the loss cannot use are left out; NaN if none can be used).
+   * updating them (NaN if no batch can be formed).
    *
    * @param pairs the pairs, in the order they are batched
    * @return the mean batch loss
    */
   public double meanLoss(List<LabelledPair> pairs) {
     checkOpen();
-    List<LabelledPair> usable = usablePairs(pairs);
-    long[][] firstIds = tokenize(usable, true);
-    long[][] secondIds = tokenize(usable, false);
-    int batch = Math.min(config.batchSize(), usable.size());
-    if (batch < 2) {
-      return Double.NaN;
-    }
-    double sum = 0;
-    int count = 0;
-    for (int start = 0; start + batch <= usable.size(); start += batch) {
-      List<long[]> sequences = new ArrayList<>(batch * 2);
-      float[] labels = new float[batch];
-      for (int i = 0; i < batch; i++) {
-        sequences.add(firstIds[start + i]);
-        labels[i] = (float) usable.get(start + i).label();
-      }
-      for (int i = 0; i < batch; i++) {
-        sequences.add(secondIds[start + i]);
-      }
-      try (NDManager scope = manager.newSubManager()) {
-        attachTo(scope);
-        NDArray embeddings =
-            encoder
-                .block()
-                .forward(store, QuestionTokenizer.toInputs(scope, sequences), false)
-                .head();
-        NDArray u = embeddings.get("0:" + batch);
-        NDArray v = embeddings.get(batch + ":");
-        NDArray logits = head != null ? head.symmetricLogits(store, u, v, false) : null;
-        NDArray loss = Losses.compute(config.loss(), u, v, labels, config, logits);
-        if (loss != null) {
-          sum += loss.getFloat();
-          count++;
-        }
-      }
-    }
-    return count == 0 ? Double.NaN : sum / count;
+    return scoring.meanLoss(pairs);
   }
 
   /**
@@ -544,31 +448,7 @@ public final class SiameseTrainer implements AutoCloseable {
    */
   public float[][] embed(List<String> questions) {
     checkOpen();
-    long[][] ids = tokenizer.encode(questions);
-    Integer[] order = new Integer[ids.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
-    float[][] out = new float[ids.length][];
-    for (int start = 0; start < order.length; start += EVAL_BATCH) {
-      int end = Math.min(order.length, start + EVAL_BATCH);
-      List<long[]> batch = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        batch.add(ids[order[i]]);
-      }
-      try (NDManager scope = manager.newSubManager()) {
-        attachTo(scope);
-        NDArray emb =
-            encoder.block().forward(store, QuestionTokenizer.toInputs(scope, batch), false).head();
-        int dim = (int) emb.getShape().get(1);
-        float[] flat = emb.toFloatArray();
-        for (int i = start; i < end; i++) {
-          out[order[i]] = Arrays.copyOfRange(flat, (i - start) * dim, (i - start + 1) * dim);
-        }
-      }
-    }
-    return out;
+    return scoring.embed(questions);
   }
 
   /**
@@ -583,110 +463,36 @@ public final class SiameseTrainer implements AutoCloseable {
    */
   public Evaluation evaluate(
       List<LabelledPair> pairs, double similarityThreshold, double headThreshold) {
-    double[][] scores = score(pairs);
-    boolean[] duplicates = new boolean[pairs.size()];
-    double[] labels = new double[pairs.size()];
-    double cut = config.labelMax() / 2;
-    for (int i = 0; i < duplicates.length; i++) {
-      labels[i] = pairs.get(i).label();
-      duplicates[i] = labels[i] >= cut;
-    }
-    BinaryMetrics similarity = BinaryMetrics.of(scores[0], duplicates);
-    BinaryMetrics headMetrics = scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates);
-    double pearson = Double.NaN;
-    double spearman = Double.NaN;
-    if (config.labelMax() > 1) {
-      pearson = Correlation.pearson(scores[0], labels);
-      spearman = Correlation.spearman(scores[0], labels);
-    }
-    double threshold = headMetrics != null ? headThreshold : similarityThreshold;
-    BinaryMetrics deciding = headMetrics != null ? headMetrics : similarity;
-    return new Evaluation(
-        pairs.size(),
-        similarity,
-        headMetrics,
-        pearson,
-        spearman,
-        Double.isNaN(threshold) ? null : deciding.at(threshold));
-  }
-
-  /** Cosine similarity per pair, and the head's probability per pair (or null). */
-  private double[][] score(List<LabelledPair> pairs) {
-    Map<String, Integer> index = new HashMap<>();
-    List<String> unique = new ArrayList<>();
-    int[] a = new int[pairs.size()];
-    int[] b = new int[pairs.size()];
-    for (int i = 0; i < pairs.size(); i++) {
-      a[i] = index.computeIfAbsent(pairs.get(i).first(), q -> add(unique, q));
-      b[i] = index.computeIfAbsent(pairs.get(i).second(), q -> add(unique, q));
-    }
-    float[][] emb = embed(unique);
-    double[] cos = new double[pairs.size()];
-    for (int i = 0; i < cos.length; i++) {
-      cos[i] = cosine(emb[a[i]], emb[b[i]]);
-    }
-    double[] prob = null;
-    if (head != null) {
-      prob = new double[pairs.size()];
-      int dim = encoder.dimension();
-      for (int start = 0; start < pairs.size(); start += 1024) {
-        int end = Math.min(pairs.size(), start + 1024);
-        float[] uf = new float[(end - start) * dim];
-        float[] vf = new float[uf.length];
-        for (int i = start; i < end; i++) {
-          System.arraycopy(emb[a[i]], 0, uf, (i - start) * dim, dim);
-          System.arraycopy(emb[b[i]], 0, vf, (i - start) * dim, dim);
-        }
-        try (NDManager scope = manager.newSubManager()) {
-          attachTo(scope);
-          Shape shape = new Shape(end - start, dim);
-          float[] p = head.probabilities(store, scope.create(uf, shape), scope.create(vf, shape));
-          for (int i = start; i < end; i++) {
-            prob[i] = p[i - start];
-          }
-        }
-      }
-    }
-    return new double[][] {cos, prob};
-  }
-
-  private static int add(List<String> unique, String question) {
-    unique.add(question);
-    return unique.size() - 1;
+    checkOpen();
+    return scoring.evaluate(pairs, similarityThreshold, headThreshold);
   }
 
   static double cosine(float[] x, float[] y) {
-    double dot = 0;
-    double nx = 0;
-    double ny = 0;
-    for (int i = 0; i < x.length; i++) {
-      dot += (double) x[i] * y[i];
-      nx += (double) x[i] * x[i];
-      ny += (double) y[i] * y[i];
-    }
-    double denominator = Math.sqrt(nx) * Math.sqrt(ny);
-    return denominator == 0 ? 0 : dot / denominator;
+    return PairScoring.cosine(x, y);
   }
 
-  /**
-   * {similarity threshold, head threshold or NaN}: best balanced accuracy on the training pairs.
-   */
-  private double[] calibrate(List<LabelledPair> train) {
-    if (progress != null) {
-      progress.printf(
-          Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
-    }
-    Evaluation e = evaluate(train, Double.NaN, Double.NaN);
-    double sim = e.similarity().bestBalancedAccuracy().threshold();
-    double h = e.pairHead() == null ? Double.NaN : e.pairHead().bestBalancedAccuracy().threshold();
-    return new double[] {sim, h};
+  /** Linear warm-up to the peak, then linear decay to zero. */
+  double learningRate(long step, long totalSteps) {
+    return stepper.learningRate(step, totalSteps);
+  }
+
+  ParameterStore store() {
+    return store;
+  }
+
+  QuestionTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  PrintStream progress() {
+    return progress;
   }
 
   /**
    * Makes every parameter (trainable or not) and optimiser moment belong to {@code scope} until it
    * closes, so that every array computed from them lands there and is freed with it.
    */
-  private void attachTo(NDManager scope) {
+  void attachTo(NDManager scope) {
     for (Parameter p : Checkpoints.parameters(this)) {
       p.getArray().tempAttach(scope);
     }

@@ -1,7 +1,12 @@
 package dev.qsim.training;
 
 import ai.djl.nn.Block;
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A siamese encoder that DJL can train: ONE block applied to both questions of a pair, whose
@@ -56,6 +61,40 @@ public interface TrainableEncoder extends AutoCloseable {
    * @return {@code none}, {@code mean} or {@code cls}
    */
   String exportedPooling();
+
+  /**
+   * Turns questions into the token ids this encoder's block reads (padding and the attention mask
+   * are added per batch). By default the tokenizer's ids; an encoder over precomputed vectors
+   * returns one id per question.
+   *
+   * @param tokenizer the trainer's tokenizer
+   * @param questions the questions
+   * @return one id sequence per question
+   */
+  default long[][] encode(QuestionTokenizer tokenizer, List<String> questions) {
+    return tokenizer.encode(questions);
+  }
+
+  /**
+   * Writes the model directory's files other than the metadata: the ONNX encoder and the tokenizer
+   * (by default {@link #exportOnnx} and the trainer's tokenizer), and returns the metadata
+   * builder's encoder facts (pooling, normalisation, dimension, max length, output).
+   *
+   * @param directory the temporary model directory
+   * @param tokenizer the trainer's tokenizer
+   * @return a builder holding the encoder's facts
+   * @throws IOException if a file cannot be written
+   */
+  default ModelMetadata.Builder exportInto(Path directory, QuestionTokenizer tokenizer)
+      throws IOException {
+    exportOnnx(directory.resolve("model.onnx"));
+    Files.write(directory.resolve("tokenizer.json"), tokenizer.json());
+    return ModelMetadata.builder()
+        .pooling(Pooling.fromId(exportedPooling()))
+        .normalize(normalize())
+        .dimension(dimension())
+        .maxSequenceLength(tokenizer.maxLength());
+  }
 
   @Override
   void close();

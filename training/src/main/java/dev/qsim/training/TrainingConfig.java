@@ -107,6 +107,18 @@ public record TrainingConfig(
   }
 
   /**
+   * The one rule of the training module for "is a duplicate": {@code label >= labelMax / 2}. For
+   * binary data (labelMax 1) that is label 1; for graded STS-B scores (labelMax 5) a score of 2.5
+   * or more. Losses, model selection, calibration and the report all use it.
+   *
+   * @param label a pair's label
+   * @return whether the pair counts as a duplicate
+   */
+  public boolean isDuplicate(double label) {
+    return label >= labelMax / 2;
+  }
+
+  /**
    * The settings as an ordered map of JSON-friendly values (recorded as provenance in the exported
    * model).
    *

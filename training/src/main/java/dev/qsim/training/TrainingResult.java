@@ -6,7 +6,8 @@ import java.util.List;
  * What a {@link SiameseTrainer#train} run produced. Immutable and thread-safe.
  *
  * @param steps optimiser steps taken in all (including those before a resume)
- * @param skippedSteps batches that held nothing the loss could learn from (e.g. no hard pair)
+ * @param skippedSteps steps skipped because the loss or the gradient was non-finite (weights
+ *     unchanged); a batch with nothing to learn from is a step with a zero loss, not a skipped one
  * @param epochs per-epoch reports, in order
  * @param bestEpoch the 1-based epoch whose parameters were kept (by dev selection score), or the
  *     last epoch without dev
@@ -17,6 +18,9 @@ import java.util.List;
  * @param dev the kept model on the dev pairs at the calibrated thresholds, or {@code null} without
  *     dev pairs
  * @param seconds wall-clock seconds of this call
+ * @param calibrationBalancedAccuracy the balanced accuracy of the similarity threshold on the
+ *     calibration pairs (0.5 for a decision that separates nothing)
+ * @param headCalibrationBalancedAccuracy likewise for the pair head, or NaN without a head
  */
 public record TrainingResult(
     long steps,
@@ -26,7 +30,9 @@ public record TrainingResult(
     double similarityThreshold,
     double headThreshold,
     Evaluation dev,
-    double seconds) {
+    double seconds,
+    double calibrationBalancedAccuracy,
+    double headCalibrationBalancedAccuracy) {
 
   /** Copies the list. */
   public TrainingResult {

@@ -233,4 +233,67 @@ class ExportAndResumeTest {
           .hasMessageContaining("checkpoint-000000008");
     }
   }
+
+  @Test
+  void resumesFromACheckpointOfTheFirstEpochWhoseBestScoreIsNull() throws Exception {
+    // Without dev pairs and within the first epoch there is no best score yet: Gson leaves the
+    // null out of state.json, and resuming used to fail on the missing key.
+    TrainingConfig config = config(PairLoss.ONLINE_CONTRASTIVE).checkpointEvery(3).build();
+    Path checkpoints = temp.resolve("checkpoints");
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 16);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(null)
+                .checkpointTo(checkpoints, false)) {
+      trainer.stopAfterStep(4);
+      assertThatThrownBy(() -> trainer.train(pairs, List.of()))
+          .hasMessageContaining("after step 4");
+    }
+    String state = Files.readString(checkpoints.resolve("checkpoint-000000003/state.json"));
+    assertThat(state).doesNotContain("best_score").contains("\"sha256\"");
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 16);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(null)
+                .checkpointTo(checkpoints, true)) {
+      TrainingResult resumed = trainer.train(pairs, List.of());
+      assertThat(resumed.steps()).isEqualTo(16);
+      assertThat(resumed.epochs()).hasSize(2);
+    }
+  }
+
+  @Test
+  void resumeRefusesOtherTrainingDataUnlessForced() {
+    TrainingConfig config = config(PairLoss.CONTRASTIVE).epochs(2).checkpointEvery(3).build();
+    Path checkpoints = temp.resolve("checkpoints");
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 8);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(null)
+                .checkpointTo(checkpoints, false)) {
+      trainer.stopAfterStep(4);
+      assertThatThrownBy(() -> trainer.train(pairs, List.of())).hasMessageContaining("step 4");
+    }
+    List<LabelledPair> other = TestPairs.quoraDev(200);
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 8);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(null)
+                .checkpointTo(checkpoints, true)) {
+      assertThatThrownBy(() -> trainer.train(other, List.of()))
+          .isInstanceOf(TrainingException.class)
+          .hasMessageContaining("it was trained on")
+          .hasMessageContaining("train-extra.tsv")
+          .hasMessageContaining("this run reads")
+          .hasMessageContaining("dev.tsv")
+          .hasMessageContaining("--force-resume");
+    }
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 8);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config)
+                .progressTo(null)
+                .checkpointTo(checkpoints, true, true)) {
+      assertThat(trainer.train(other, List.of()).steps()).isEqualTo(16);
+    }
+  }
 }

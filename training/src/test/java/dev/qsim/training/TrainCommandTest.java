@@ -76,7 +76,19 @@ class TrainCommandTest {
     ModelMetadata metadata = ModelMetadata.read(model.resolve("qsim-model.json"));
     assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
     assertThat(metadata.metrics()).containsKey("quora-dev");
-    assertThat(metadata.provenance()).containsKeys("command", "date", "settings", "training_data");
+    // The one provenance schema (docs/training.md).
+    assertThat(metadata.provenance())
+        .containsKeys(
+            "trained_by",
+            "command",
+            "trained_at",
+            "encoder",
+            "settings",
+            "training_data",
+            "duplicate_rule",
+            "steps",
+            "skipped_non_finite_steps",
+            "best_epoch");
     assertThat(model.resolveSibling("bag-model.checkpoints")).isDirectory();
     try (OnnxQuestionSimilarity loaded =
         OnnxQuestionSimilarity.builder().setModelDirectory(model).build()) {
@@ -115,14 +127,16 @@ class TrainCommandTest {
     status =
         runLine(
             "--train %s --limit 300 --dev %s --dev-limit 100 --encoder frozen-minilm"
-                + " --base-model %s --head-hidden 8 --epochs 2 --out %s --quiet",
-            train, dev, base, headed);
+                + " --base-model %s --head-hidden 8 --epochs 2 --cache-dir %s --out %s --quiet",
+            train, dev, base, temp.resolve("cache"), headed);
     assertThat(status).as(stderr()).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Dev (100 pairs)");
     ModelMetadata metadata = ModelMetadata.read(headed.resolve("qsim-model.json"));
     assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
-    assertThat(metadata.provenance().get("encoder").toString()).contains(base.toString());
+    assertThat(metadata.provenance().get("encoder")).isEqualTo("frozen-minilm");
+    assertThat(metadata.provenance().get("settings").toString()).contains(base.toString());
     assertThat(metadata.provenance()).containsKey("base_model_provenance");
+    assertThat(temp.resolve("cache")).isDirectoryContaining("glob:**embeddings-*.f32");
     assertThat(metadata.maxSequenceLength()).isEqualTo(24);
     assertThat(metadata.pooling())
         .as("the base's own pooling, not the bundled model's mean")

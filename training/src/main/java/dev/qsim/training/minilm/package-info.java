@@ -6,6 +6,6 @@
  * ONNX file into a DJL block that mirrors Hugging Face BERT, mean pooling and L2 normalisation
  * (equal to ONNX Runtime's output within about 2e-7 on real questions), and after training writes
  * them back into a copy of the same graph, which {@code qsim-impl} then serves with pooling {@code
- * mean}. {@link dev.qsim.training.minilm.FineTuneStepBenchmark} times one training step.
+ * mean}. {@link dev.qsim.training.StepBenchmark} times one training step of {@code qsim-train}.
  */
 package dev.qsim.training.minilm;

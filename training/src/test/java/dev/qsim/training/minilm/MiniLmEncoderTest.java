@@ -268,7 +268,15 @@ class MiniLmEncoderTest {
           getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
         Files.copy(in, modelDir.resolve("tokenizer.json"));
       }
-      ModelMetadata.of("minilm-test", Pooling.MEAN, true, 384, 128, SimilarityFunction.COSINE, 0.8)
+      ModelMetadata.builder()
+          .name("minilm-test")
+          .pooling(Pooling.MEAN)
+          .normalize(true)
+          .dimension(384)
+          .maxSequenceLength(128)
+          .similarityFunction(SimilarityFunction.COSINE)
+          .similarityThreshold(0.8)
+          .build()
           .write(modelDir.resolve(ModelMetadata.FILE_NAME));
       try (OnnxQuestionSimilarity sdk =
           OnnxQuestionSimilarity.builder().setModelDirectory(modelDir).build()) {

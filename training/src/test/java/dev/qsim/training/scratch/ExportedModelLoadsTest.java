@@ -51,14 +51,15 @@ class ExportedModelLoadsTest {
     Path model = dir.resolve(encoder.getClass().getSimpleName());
     Files.createDirectories(model);
     encoder.exportOnnx(model.resolve("model.onnx"));
-    ModelMetadata.of(
-            "test-" + encoder.getClass().getSimpleName(),
-            Pooling.fromId(encoder.exportedPooling()),
-            encoder.normalize(),
-            encoder.dimension(),
-            MAX_LENGTH,
-            SimilarityFunction.COSINE,
-            0.5)
+    ModelMetadata.builder()
+        .name("test-" + encoder.getClass().getSimpleName())
+        .pooling(Pooling.fromId(encoder.exportedPooling()))
+        .normalize(encoder.normalize())
+        .dimension(encoder.dimension())
+        .maxSequenceLength(MAX_LENGTH)
+        .similarityFunction(SimilarityFunction.COSINE)
+        .similarityThreshold(0.5)
+        .build()
         .write(model.resolve(ModelMetadata.FILE_NAME));
 
     float[][] expected;

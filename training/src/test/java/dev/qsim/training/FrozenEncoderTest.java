@@ -10,15 +10,16 @@ import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.data.LabelledPair;
+import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Pooling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FrozenHeadTrainerTest {
+class FrozenEncoderTest {
   private static final int DIM = 8;
 
   @TempDir Path temp;
@@ -148,32 +149,47 @@ class FrozenHeadTrainerTest {
     return out;
   }
 
+  private static List<String> questions(List<LabelledPair> pairs) {
+    java.util.LinkedHashSet<String> unique = new java.util.LinkedHashSet<>();
+    for (LabelledPair p : pairs) {
+      unique.add(p.first());
+      unique.add(p.second());
+    }
+    return new ArrayList<>(unique);
+  }
+
   @Test
   void embeddingsAreCachedByQuestionList() {
     FakeModel model = new FakeModel();
-    List<LabelledPair> data = pairs(0, 40);
-    Map<String, float[]> first = FrozenHeadTrainer.embed(model, "m1", data, temp, null);
-    Map<String, float[]> second = FrozenHeadTrainer.embed(model, "m1", data, temp, null);
+    List<String> data = questions(pairs(0, 40));
+    float[][] first = EmbeddingCache.embed(model, "m1", data, temp, null);
+    float[][] second = EmbeddingCache.embed(model, "m1", data, temp, null);
     assertThat(model.calls).isEqualTo(1);
-    assertThat(second).hasSize(80);
-    for (String q : first.keySet()) {
-      assertThat(second.get(q)).containsExactly(first.get(q));
+    assertThat(second).hasNumberOfRows(80);
+    for (int i = 0; i < first.length; i++) {
+      assertThat(second[i]).containsExactly(first[i]);
     }
-    FrozenHeadTrainer.embed(model, "m1", pairs(0, 41), temp, null);
+    EmbeddingCache.embed(model, "m1", questions(pairs(0, 41)), temp, null);
     assertThat(model.calls).isEqualTo(2);
     // Same questions, another encoder: never served from the first encoder's cache file.
-    FrozenHeadTrainer.embed(model, "m2", data, temp, null);
+    EmbeddingCache.embed(model, "m2", data, temp, null);
     assertThat(model.calls).isEqualTo(3);
   }
 
   @Test
-  void headLearnsToSeparateDuplicatesAndCalibratesOnTrain() {
+  void theTrainersLoopLearnsAPairHeadOverTheFrozenEncoder() {
     FakeModel model = new FakeModel();
     List<LabelledPair> train = pairs(0, 400);
     List<LabelledPair> dev = pairs(1000, 200);
-    List<LabelledPair> all = new ArrayList<>(train);
-    all.addAll(dev);
-    Map<String, float[]> vectors = FrozenHeadTrainer.embed(model, "m1", all, null, null);
+    ModelMetadata base =
+        ModelMetadata.builder()
+            .name("fake")
+            .pooling(Pooling.MEAN)
+            .dimension(DIM)
+            .maxSequenceLength(16)
+            .similarityFunction(SimilarityFunction.COSINE)
+            .similarityThreshold(0.5)
+            .build();
     TrainingConfig config =
         TrainingConfig.builder()
             .loss(PairLoss.SOFTMAX_HEAD)
@@ -183,21 +199,32 @@ class FrozenHeadTrainerTest {
             .headHidden(16)
             .seed(3)
             .build();
-    try (FrozenHeadTrainer trainer = new FrozenHeadTrainer(DIM, config, null)) {
-      FrozenHeadTrainer.Result result = trainer.train(train, dev, vectors);
-      assertThat(result.epochLosses()).hasSize(6);
-      assertThat(result.epochLosses().get(5)).isLessThan(result.epochLosses().get(0));
-      assertThat(result.threshold()).isBetween(0.0, 1.0);
+    try (FrozenEncoder encoder = new FrozenEncoder(model, "m1", base, null, temp, null);
+        QuestionTokenizer tokenizer = QuestionTokenizer.bundled(16);
+        SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, config).progressTo(null)) {
+      List<LabelledPair> all = new ArrayList<>(train);
+      all.addAll(dev);
+      encoder.prepare(all);
+      assertThat(model.calls).isEqualTo(1);
+      TrainingResult result = trainer.train(train, dev);
+      // Every question was embedded once, up front: the loop only looks vectors up.
+      assertThat(model.calls).isEqualTo(1);
+      assertThat(encoder.block().getParameters().isEmpty()).isTrue();
+      assertThat(result.epochs()).hasSize(6);
+      assertThat(result.epochs().get(5).meanLoss()).isLessThan(result.epochs().get(0).meanLoss());
+      assertThat(result.skippedSteps()).isZero();
+      assertThat(result.headThreshold()).isBetween(0.0, 1.0);
       assertThat(result.dev().decision().accuracy()).isGreaterThan(0.95);
-      assertThat(result.dev().decision().threshold()).isEqualTo(result.threshold());
-      // Symmetric: swapping the questions of every pair gives the same probabilities.
+      assertThat(result.dev().decision().threshold()).isEqualTo(result.headThreshold());
+      // Symmetric: swapping the questions of every pair gives the same decisions.
       List<LabelledPair> swapped =
           dev.stream().map(p -> LabelledPair.of(p.second(), p.first(), p.label())).toList();
-      double[] a = trainer.probabilities(dev, vectors);
-      double[] b = trainer.probabilities(swapped, vectors);
-      for (int i = 0; i < a.length; i++) {
-        assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-6));
-      }
+      Evaluation a = trainer.evaluate(dev, result.similarityThreshold(), result.headThreshold());
+      Evaluation b =
+          trainer.evaluate(swapped, result.similarityThreshold(), result.headThreshold());
+      assertThat(b.decision().accuracy()).isEqualTo(a.decision().accuracy());
+      assertThat(b.pairHead().averagePrecision())
+          .isCloseTo(a.pairHead().averagePrecision(), org.assertj.core.data.Offset.offset(1e-9));
     }
   }
 }

@@ -1,0 +1,153 @@
+package dev.qsim.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.reflect.TypeToken;
+import dev.qsim.ModelLoadException;
+import dev.qsim.SimilarityFunction;
+import java.io.Reader;
+import java.util.Map;
+
+/**
+ * The JSON codec of {@link ModelMetadata} ({@code qsim-model.json}, docs/model-format.md): parses
+ * and validates, naming the source and the key that is wrong, and writes pretty-printed JSON.
+ * {@link ModelMetadata#parse}, {@link ModelMetadata#read} and {@link ModelMetadata#toJson} delegate
+ * here.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ModelMetadataJson {
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  private ModelMetadataJson() {}
+
+  /** See {@link ModelMetadata#parse}. */
+  static ModelMetadata parse(Reader reader, String source) {
+    JsonObject json;
+    try {
+      JsonElement root = JsonParser.parseReader(reader);
+      if (!root.isJsonObject()) {
+        throw new ModelLoadException(source + ": expected a JSON object at the top level");
+      }
+      json = root.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new ModelLoadException(source + ": not valid JSON: " + e.getMessage(), e);
+    }
+    try {
+      String pairHead = optString(json, "pair_head_file", null);
+      Map<String, Object> provenance =
+          json.has("provenance")
+              ? GSON.fromJson(
+                  json.get("provenance"), new TypeToken<Map<String, Object>>() {}.getType())
+              : Map.of();
+      Map<String, Map<String, Double>> metrics =
+          json.has("metrics")
+              ? GSON.fromJson(
+                  json.get("metrics"),
+                  new TypeToken<Map<String, Map<String, Double>>>() {}.getType())
+              : Map.of();
+      return new ModelMetadata(
+          requireInt(json, "format_version"),
+          requireString(json, "name"),
+          optString(json, "encoder_file", "model.onnx"),
+          optString(json, "tokenizer_file", "tokenizer.json"),
+          optString(json, "output", null),
+          Pooling.fromId(requireString(json, "pooling")),
+          requireBoolean(json, "normalize"),
+          requireInt(json, "dimension"),
+          requireInt(json, "max_sequence_length"),
+          SimilarityFunction.fromId(requireString(json, "similarity_function")),
+          requireDouble(json, "similarity_threshold"),
+          pairHead,
+          pairHead == null ? Double.NaN : requireDouble(json, "pair_head_threshold"),
+          json.has("candidate_threshold") && !json.get("candidate_threshold").isJsonNull()
+              ? requireDouble(json, "candidate_threshold")
+              : Double.NaN,
+          provenance,
+          metrics);
+    } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {
+      throw new ModelLoadException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** See {@link ModelMetadata#toJson}. */
+  static String toJson(ModelMetadata m) {
+    JsonObject json = new JsonObject();
+    json.addProperty("format_version", m.formatVersion());
+    json.addProperty("name", m.name());
+    json.addProperty("encoder_file", m.encoderFile());
+    json.addProperty("tokenizer_file", m.tokenizerFile());
+    if (m.output() != null) {
+      json.addProperty("output", m.output());
+    }
+    json.addProperty("pooling", m.pooling().id());
+    json.addProperty("normalize", m.normalize());
+    json.addProperty("dimension", m.dimension());
+    json.addProperty("max_sequence_length", m.maxSequenceLength());
+    json.addProperty("similarity_function", m.similarityFunction().id());
+    json.addProperty("similarity_threshold", m.similarityThreshold());
+    if (m.pairHeadFile() != null) {
+      json.addProperty("pair_head_file", m.pairHeadFile());
+      json.addProperty("pair_head_threshold", m.pairHeadThreshold());
+    }
+    if (!Double.isNaN(m.candidateThreshold())) {
+      json.addProperty("candidate_threshold", m.candidateThreshold());
+    }
+    json.add("provenance", GSON.toJsonTree(m.provenance()));
+    json.add("metrics", GSON.toJsonTree(m.metrics()));
+    return GSON.toJson(json) + "\n";
+  }
+
+  private static JsonPrimitive require(JsonObject json, String key) {
+    JsonElement e = json.get(key);
+    if (e == null || e.isJsonNull()) {
+      throw new IllegalArgumentException("missing required key '" + key + "'");
+    }
+    if (!e.isJsonPrimitive()) {
+      throw new IllegalArgumentException("key '" + key + "' must be a string, number or boolean");
+    }
+    return e.getAsJsonPrimitive();
+  }
+
+  private static String requireString(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isString() || p.getAsString().isBlank()) {
+      throw new IllegalArgumentException("key '" + key + "' must be a non-empty string");
+    }
+    return p.getAsString();
+  }
+
+  private static String optString(JsonObject json, String key, String fallback) {
+    return json.has(key) && !json.get(key).isJsonNull() ? requireString(json, key) : fallback;
+  }
+
+  private static int requireInt(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble())) {
+      throw new IllegalArgumentException("key '" + key + "' must be an integer, was " + p);
+    }
+    return p.getAsInt();
+  }
+
+  private static double requireDouble(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isNumber()) {
+      throw new IllegalArgumentException("key '" + key + "' must be a number, was " + p);
+    }
+    return p.getAsDouble();
+  }
+
+  private static boolean requireBoolean(JsonObject json, String key) {
+    JsonPrimitive p = require(json, key);
+    if (!p.isBoolean()) {
+      throw new IllegalArgumentException("key '" + key + "' must be true or false, was " + p);
+    }
+    return p.getAsBoolean();
+  }
+}

@@ -1,0 +1,229 @@
+package dev.qsim.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.qsim.data.LabelledPair;
+import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.Correlation;
+import dev.qsim.eval.ThresholdMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a {@link SiameseTrainer} computes without training: embeddings, mean losses, the scores of
+ * labelled pairs, their evaluation and the calibrated thresholds. Not thread-safe: it uses the
+ * trainer's parameters and managers, on the trainer's thread.
+ */
+final class PairScoring {
+  private static final int EVAL_BATCH = 128;
+
+  private final SiameseTrainer t;
+
+  PairScoring(SiameseTrainer trainer) {
+    this.t = trainer;
+  }
+
+  /**
+   * The mean loss over consecutive batches of {@code pairs} with the current parameters, without
+   * updating them (batches the loss cannot use are left out; NaN if none can be used).
+   *
+   * @param pairs the pairs, in the order they are batched
+   * @return the mean batch loss
+   */
+  double meanLoss(List<LabelledPair> pairs) {
+    List<LabelledPair> usable = t.usablePairs(pairs);
+    long[][] firstIds = t.tokenize(usable, true);
+    long[][] secondIds = t.tokenize(usable, false);
+    int batch = Math.min(t.config().batchSize(), usable.size());
+    if (batch < 2) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int count = 0;
+    for (int start = 0; start + batch <= usable.size(); start += batch) {
+      List<long[]> sequences = new ArrayList<>(batch * 2);
+      float[] labels = new float[batch];
+      for (int i = 0; i < batch; i++) {
+        sequences.add(firstIds[start + i]);
+        labels[i] = (float) usable.get(start + i).label();
+      }
+      for (int i = 0; i < batch; i++) {
+        sequences.add(secondIds[start + i]);
+      }
+      try (NDManager scope = t.manager().newSubManager()) {
+        t.attachTo(scope);
+        NDArray embeddings =
+            t.encoder()
+                .block()
+                .forward(t.store(), QuestionTokenizer.toInputs(scope, sequences), false)
+                .head();
+        NDArray u = embeddings.get("0:" + batch);
+        NDArray v = embeddings.get(batch + ":");
+        NDArray logits = t.head() != null ? t.head().symmetricLogits(t.store(), u, v, false) : null;
+        NDArray loss = Losses.compute(t.config().loss(), u, v, labels, t.config(), logits);
+        sum += loss.getFloat();
+        count++;
+      }
+    }
+    return count == 0 ? Double.NaN : sum / count;
+  }
+
+  /**
+   * Embeds questions with the t.encoder() in inference mode, in length-sorted batches.
+   *
+   * @param questions the questions
+   * @return one embedding per question, as the t.encoder() outputs it
+   */
+  float[][] embed(List<String> questions) {
+    long[][] ids = t.encoder().encode(t.tokenizer(), questions);
+    Integer[] order = new Integer[ids.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
+    float[][] out = new float[ids.length][];
+    for (int start = 0; start < order.length; start += EVAL_BATCH) {
+      int end = Math.min(order.length, start + EVAL_BATCH);
+      List<long[]> batch = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        batch.add(ids[order[i]]);
+      }
+      try (NDManager scope = t.manager().newSubManager()) {
+        t.attachTo(scope);
+        NDArray emb =
+            t.encoder()
+                .block()
+                .forward(t.store(), QuestionTokenizer.toInputs(scope, batch), false)
+                .head();
+        int dim = (int) emb.getShape().get(1);
+        float[] flat = emb.toFloatArray();
+        for (int i = start; i < end; i++) {
+          out[order[i]] = Arrays.copyOfRange(flat, (i - start) * dim, (i - start + 1) * dim);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Scores labelled pairs with the current parameters: similarity, pair-t.head() probability (if
+   * any), correlations.
+   *
+   * @param pairs the pairs
+   * @param similarityThreshold the calibrated similarity threshold for {@link
+   *     Evaluation#decision()}, or NaN for none
+   * @param headThreshold the calibrated t.head() threshold, or NaN for none (ignored without a
+   *     t.head())
+   * @return the evaluation
+   */
+  Evaluation evaluate(List<LabelledPair> pairs, double similarityThreshold, double headThreshold) {
+    double[][] scores = score(pairs);
+    boolean[] duplicates = new boolean[pairs.size()];
+    double[] labels = new double[pairs.size()];
+    for (int i = 0; i < duplicates.length; i++) {
+      labels[i] = pairs.get(i).label();
+      duplicates[i] = t.config().isDuplicate(labels[i]);
+    }
+    BinaryMetrics similarity = BinaryMetrics.of(scores[0], duplicates);
+    BinaryMetrics headMetrics = scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates);
+    double pearson = Double.NaN;
+    double spearman = Double.NaN;
+    if (t.config().labelMax() > 1) {
+      pearson = Correlation.pearson(scores[0], labels);
+      spearman = Correlation.spearman(scores[0], labels);
+    }
+    double threshold = headMetrics != null ? headThreshold : similarityThreshold;
+    BinaryMetrics deciding = headMetrics != null ? headMetrics : similarity;
+    return new Evaluation(
+        pairs.size(),
+        similarity,
+        headMetrics,
+        pearson,
+        spearman,
+        Double.isNaN(threshold) ? null : deciding.at(threshold));
+  }
+
+  /** Cosine similarity per pair, and the t.head()'s probability per pair (or null). */
+  private double[][] score(List<LabelledPair> pairs) {
+    Map<String, Integer> index = new HashMap<>();
+    List<String> unique = new ArrayList<>();
+    int[] a = new int[pairs.size()];
+    int[] b = new int[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      a[i] = index.computeIfAbsent(pairs.get(i).first(), q -> add(unique, q));
+      b[i] = index.computeIfAbsent(pairs.get(i).second(), q -> add(unique, q));
+    }
+    float[][] emb = embed(unique);
+    double[] cos = new double[pairs.size()];
+    for (int i = 0; i < cos.length; i++) {
+      cos[i] = cosine(emb[a[i]], emb[b[i]]);
+    }
+    double[] prob = null;
+    if (t.head() != null) {
+      prob = new double[pairs.size()];
+      int dim = t.encoder().dimension();
+      for (int start = 0; start < pairs.size(); start += 1024) {
+        int end = Math.min(pairs.size(), start + 1024);
+        float[] uf = new float[(end - start) * dim];
+        float[] vf = new float[uf.length];
+        for (int i = start; i < end; i++) {
+          System.arraycopy(emb[a[i]], 0, uf, (i - start) * dim, dim);
+          System.arraycopy(emb[b[i]], 0, vf, (i - start) * dim, dim);
+        }
+        try (NDManager scope = t.manager().newSubManager()) {
+          t.attachTo(scope);
+          Shape shape = new Shape(end - start, dim);
+          float[] p =
+              t.head().probabilities(t.store(), scope.create(uf, shape), scope.create(vf, shape));
+          for (int i = start; i < end; i++) {
+            prob[i] = p[i - start];
+          }
+        }
+      }
+    }
+    return new double[][] {cos, prob};
+  }
+
+  private static int add(List<String> unique, String question) {
+    unique.add(question);
+    return unique.size() - 1;
+  }
+
+  static double cosine(float[] x, float[] y) {
+    double dot = 0;
+    double nx = 0;
+    double ny = 0;
+    for (int i = 0; i < x.length; i++) {
+      dot += (double) x[i] * y[i];
+      nx += (double) x[i] * x[i];
+      ny += (double) y[i] * y[i];
+    }
+    double denominator = Math.sqrt(nx) * Math.sqrt(ny);
+    return denominator == 0 ? 0 : dot / denominator;
+  }
+
+  /**
+   * {similarity threshold, t.head() threshold or NaN, their balanced accuracies}: best balanced
+   * accuracy on the calibration pairs.
+   */
+  double[] calibrate(List<LabelledPair> train) {
+    if (t.progress() != null) {
+      t.progress()
+          .printf(Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
+    }
+    Evaluation e = evaluate(train, Double.NaN, Double.NaN);
+    ThresholdMetrics sim = e.similarity().bestBalancedAccuracy();
+    ThresholdMetrics h = e.pairHead() == null ? null : e.pairHead().bestBalancedAccuracy();
+    return new double[] {
+      sim.threshold(),
+      h == null ? Double.NaN : h.threshold(),
+      sim.balancedAccuracy(),
+      h == null ? Double.NaN : h.balancedAccuracy()
+    };
+  }
+}
