@@ -2,6 +2,7 @@ package dev.qsim.cli;
 
 import dev.qsim.ModelLoadException;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.model.Precision;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,32 +15,32 @@ interface ModelFactory {
    *
    * @param directory a qsim model directory, or {@code null} for the bundled model
    * @param pairHead whether to use the model's pair head, if it has one
+   * @param precision the precision to run in, or {@code null} for the model's own
    * @return the model; the caller closes it
    */
-  QuestionSimilarity open(Path directory, boolean pairHead);
+  QuestionSimilarity open(Path directory, boolean pairHead, Precision precision);
 
   /**
    * The real loader: a model directory through the ONNX Runtime implementation, or the bundled one.
    */
   ModelFactory ONNX =
-      (directory, pairHead) -> {
+      (directory, pairHead, precision) -> {
+        OnnxQuestionSimilarity.Builder builder = OnnxQuestionSimilarity.builder();
         if (directory == null) {
-          return OnnxQuestionSimilarity.builder()
-              .setModelResource(
-                  OnnxQuestionSimilarity.class.getClassLoader(),
-                  OnnxQuestionSimilarity.BUNDLED_MODEL)
-              .optPairHead(pairHead)
-              .build();
+          builder.setModelResource(
+              OnnxQuestionSimilarity.class.getClassLoader(), OnnxQuestionSimilarity.BUNDLED_MODEL);
+        } else {
+          if (!Files.isDirectory(directory)) {
+            throw new ModelLoadException(
+                "Model directory not found: "
+                    + directory
+                    + (Files.exists(directory) ? " (it is a file)" : ""));
+          }
+          builder.setModelDirectory(directory);
         }
-        if (!Files.isDirectory(directory)) {
-          throw new ModelLoadException(
-              "Model directory not found: "
-                  + directory
-                  + (Files.exists(directory) ? " (it is a file)" : ""));
+        if (precision != null) {
+          builder.optPrecision(precision);
         }
-        return OnnxQuestionSimilarity.builder()
-            .setModelDirectory(directory)
-            .optPairHead(pairHead)
-            .build();
+        return builder.optPairHead(pairHead).build();
       };
 }

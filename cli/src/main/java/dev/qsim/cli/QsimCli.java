@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       DedupeCommand.class,
       EvalCommand.class,
       CalibrateCommand.class,
+      QuantizeCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -60,7 +61,7 @@ public final class QsimCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing command: similarity, dedupe, eval or calibrate");
+        spec.commandLine(), "Missing command: similarity, dedupe, eval, calibrate or quantize");
   }
 
   /**

@@ -22,10 +22,10 @@ final class SharedModel implements QuestionSimilarity {
    * A factory that serves the shared bundled model (and rejects {@code --model}, --no-pair-head).
    */
   static final ModelFactory FACTORY =
-      (directory, pairHead) -> {
-        if (directory != null || !pairHead) {
+      (directory, pairHead, precision) -> {
+        if (directory != null || !pairHead || precision != null) {
           throw new AssertionError(
-              "tests using the shared model give no --model or --no-pair-head");
+              "tests using the shared model give no --model, --no-pair-head or --precision");
         }
         return new SharedModel();
       };

@@ -177,6 +177,19 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     return out;
   }
 
+  /**
+   * The number of tokens the encoder reads for each question, special tokens included, after
+   * truncation to {@link #maxSequenceLength()}.
+   *
+   * @param questions the questions; none null or blank
+   * @return the token counts, in input order
+   */
+  public int[] tokenCounts(List<String> questions) {
+    checkTexts(questions, "questions");
+    ensureOpen();
+    return encoder.tokenCounts(questions);
+  }
+
   @Override
   public double[] similarities(List<QuestionPair> pairs) {
     return scorePairs(pairs, false);

@@ -204,6 +204,16 @@ final class SentenceEncoder implements AutoCloseable {
     return maxLength;
   }
 
+  /** Tokens per text after truncation, special tokens included. */
+  int[] tokenCounts(List<String> texts) {
+    Encoding[] encodings = tokenizer.batchEncode(texts.toArray(new String[0]));
+    int[] counts = new int[encodings.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = encodings[i].getIds().length;
+    }
+    return counts;
+  }
+
   /**
    * Embeds texts: tokenises all, orders them by token count, runs batches of similar length, and
    * restores input order.
