@@ -3,11 +3,13 @@ package dev.qsim.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qsim.Embedding;
+import dev.qsim.QuestionPair;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +115,24 @@ class Int8EncoderTest {
     try (Stream<Path> s = Files.list(cache.resolve("int8"))) {
       assertThat(s.toList()).hasSize(1);
     }
+  }
+
+  @Test
+  void int8AndFp32AgreeOnTheDuplicateDecisionForAtLeast97PercentOf1000DevPairs() {
+    List<QuestionPair> pairs = new ArrayList<>();
+    for (TestData.Row r : TestData.quoraDev(1000)) {
+      pairs.add(new QuestionPair(r.q1(), r.q2()));
+    }
+    double[] fp32 = SharedModel.get().duplicateScores(pairs);
+    double[] quantised = int8.duplicateScores(pairs);
+    assertThat(int8.duplicateThreshold()).isEqualTo(SharedModel.get().duplicateThreshold());
+    double threshold = int8.duplicateThreshold();
+    int same = 0;
+    for (int i = 0; i < pairs.size(); i++) {
+      same += (fp32[i] >= threshold) == (quantised[i] >= threshold) ? 1 : 0;
+    }
+    System.out.printf("int8 and fp32 decide alike on %d of %d dev pairs%n", same, pairs.size());
+    assertThat(same).as("pairs decided alike, of %d", pairs.size()).isGreaterThanOrEqualTo(970);
   }
 
   static double cosine(float[] a, float[] b) {
