@@ -31,7 +31,7 @@ public final class BenchMain {
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | train-step | all"
+          "  NAME: throughput | latency | dedupe | train-step | grouping | all"
               + " (all = latency dedupe train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
@@ -40,6 +40,8 @@ public final class BenchMain {
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
               + " --jvm-args \"-Xmx4g\"",
+          "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"
+              + " (grouping quality on labelled Quora dev pairs; not part of all)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
               + " built with -Ptrain-step; --fork and --jvm-args apply too)");
 
@@ -93,6 +95,10 @@ public final class BenchMain {
             DedupeBenchmark b = new DedupeBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
+          case GroupingBenchmark.NAME -> {
+            GroupingBenchmark b = new GroupingBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
           case TrainStepBenchmark.NAME -> {
             TrainStepBenchmark b = new TrainStepBenchmark(options);
             runs.add(() -> b.run(report));
@@ -131,7 +137,7 @@ public final class BenchMain {
     for (String n : names) {
       List<String> add = n.equals("all") ? ALL : List.of(n);
       for (String a : add) {
-        if (!ALL.contains(a)) {
+        if (!ALL.contains(a) && !a.equals(GroupingBenchmark.NAME)) {
           throw new IllegalArgumentException("Unknown benchmark '" + n + "'");
         }
         if (!out.contains(a)) {
