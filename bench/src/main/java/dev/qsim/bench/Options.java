@@ -107,6 +107,23 @@ final class Options {
     return List.copyOf(out);
   }
 
+  /** A comma-separated list of precisions, e.g. {@code --precision fp32,int8}. */
+  List<dev.qsim.model.Precision> precisions(String key, String fallback) {
+    used.add(key);
+    List<dev.qsim.model.Precision> out = new ArrayList<>();
+    for (String part : values.getOrDefault(key, fallback).split(",")) {
+      try {
+        dev.qsim.model.Precision p = dev.qsim.model.Precision.fromId(part);
+        if (!out.contains(p)) {
+          out.add(p);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + key + ": " + e.getMessage(), e);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   boolean flag(String key) {
     used.add(key);
     String v = values.get(key);

@@ -75,7 +75,7 @@ class HarnessSmokeTest {
             "--step-warmup",
             "0");
     List<String> lines = io[0].lines().toList();
-    assertThat(lines.get(lines.size() - 1)).matches("ratio qsim/langchain4j = \\d+\\.\\d\\d");
+    assertThat(lines.get(lines.size() - 1)).matches("ratio qsim-fp32/langchain4j = \\d+\\.\\d\\d");
 
     Map<String, String> qsim = result(lines, "throughput", "impl", "qsim");
     assertThat(qsim.get("questions")).isEqualTo("20");

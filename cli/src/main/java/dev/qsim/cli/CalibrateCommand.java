@@ -74,7 +74,7 @@ final class CalibrateCommand implements Callable<Integer> {
     StageProgress progress =
         new StageProgress(err, !noProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
-      modelName = EvalCommand.describe(sim);
+      modelName = ModelOptions.describe(sim);
       current = sim.similarityThreshold();
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       similarities = evaluator.similarities(dataset.pairs());

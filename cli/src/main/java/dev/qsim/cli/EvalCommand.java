@@ -8,7 +8,6 @@ import dev.qsim.eval.EvaluationResult;
 import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.GradedEvaluation;
 import dev.qsim.eval.ThresholdMetrics;
-import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -78,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
     StageProgress progress =
         new StageProgress(err, !noProgress && dataset.size() >= PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
-      modelName = describe(sim);
+      modelName = ModelOptions.describe(sim);
       pairHead = sim.hasPairHead();
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       result =
@@ -119,13 +118,6 @@ final class EvalCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  static String describe(QuestionSimilarity sim) {
-    if (sim instanceof OnnxQuestionSimilarity) {
-      return ((OnnxQuestionSimilarity) sim).metadata().name();
-    }
-    return sim.getClass().getSimpleName();
   }
 
   private static void printBinary(

@@ -4,6 +4,7 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.index.ModelIdentity;
+import dev.qsim.model.Precision;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +17,16 @@ interface ModelFactory {
    *
    * @param directory a qsim model directory, or {@code null} for the bundled model
    * @param pairHead whether to use the model's pair head, if it has one
+   * @param precision the precision to run in, or {@code null} for the model's own
    * @return the model; the caller closes it
    */
-  QuestionSimilarity open(Path directory, boolean pairHead);
+  QuestionSimilarity open(Path directory, boolean pairHead, Precision precision);
 
   /**
    * What a question index records of a model this factory opened: its name, encoder fingerprint and
    * dimension.
    *
-   * @param model a model from {@link #open(Path, boolean)}
+   * @param model a model from {@link #open(Path, boolean, Precision)}
    * @return its identity
    * @throws QsimException if the model cannot be fingerprinted
    */
@@ -40,24 +42,23 @@ interface ModelFactory {
    * The real loader: a model directory through the ONNX Runtime implementation, or the bundled one.
    */
   ModelFactory ONNX =
-      (directory, pairHead) -> {
+      (directory, pairHead, precision) -> {
+        OnnxQuestionSimilarity.Builder builder = OnnxQuestionSimilarity.builder();
         if (directory == null) {
-          return OnnxQuestionSimilarity.builder()
-              .setModelResource(
-                  OnnxQuestionSimilarity.class.getClassLoader(),
-                  OnnxQuestionSimilarity.BUNDLED_MODEL)
-              .optPairHead(pairHead)
-              .build();
+          builder.setModelResource(
+              OnnxQuestionSimilarity.class.getClassLoader(), OnnxQuestionSimilarity.BUNDLED_MODEL);
+        } else {
+          if (!Files.isDirectory(directory)) {
+            throw new ModelLoadException(
+                "Model directory not found: "
+                    + directory
+                    + (Files.exists(directory) ? " (it is a file)" : ""));
+          }
+          builder.setModelDirectory(directory);
         }
-        if (!Files.isDirectory(directory)) {
-          throw new ModelLoadException(
-              "Model directory not found: "
-                  + directory
-                  + (Files.exists(directory) ? " (it is a file)" : ""));
+        if (precision != null) {
+          builder.optPrecision(precision);
         }
-        return OnnxQuestionSimilarity.builder()
-            .setModelDirectory(directory)
-            .optPairHead(pairHead)
-            .build();
+        return builder.optPairHead(pairHead).build();
       };
 }

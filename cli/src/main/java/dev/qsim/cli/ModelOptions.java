@@ -1,10 +1,13 @@
 package dev.qsim.cli;
 
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.model.Precision;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Path;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-/** The options every command shares: the model and verbosity. Not thread-safe. */
+/** The options every command shares: the model, its precision and verbosity. Not thread-safe. */
 final class ModelOptions {
   @Option(
       names = "--model",
@@ -22,15 +25,42 @@ final class ModelOptions {
   boolean noPairHead;
 
   @Option(
+      names = "--precision",
+      paramLabel = "fp32|int8",
+      converter = PrecisionConverter.class,
+      description =
+          "Run the encoder in fp32 or int8. Default: the model's own (fp32 for the bundled"
+              + " model). int8 of an fp32 model is made once into the cache"
+              + " (~/.cache/qsim, or -Dqsim.cache.dir / QSIM_CACHE_DIR); see docs/performance.md.")
+  Precision precision;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print the stack trace of an error.")
   boolean verbose;
 
   QuestionSimilarity open(ModelFactory factory) {
-    return factory.open(modelDirectory, !noPairHead);
+    return factory.open(modelDirectory, !noPairHead, precision);
   }
 
   String describe() {
     return modelDirectory == null ? "bundled all-MiniLM-L6-v2" : modelDirectory.toString();
+  }
+
+  /** The loaded model's name and precision, e.g. {@code all-MiniLM-L6-v2 (int8)}. */
+  static String describe(QuestionSimilarity sim) {
+    if (sim instanceof OnnxQuestionSimilarity) {
+      OnnxQuestionSimilarity onnx = (OnnxQuestionSimilarity) sim;
+      return onnx.metadata().name() + " (" + onnx.metadata().precision().id() + ")";
+    }
+    return sim.getClass().getSimpleName();
+  }
+
+  /** Parses {@code fp32} or {@code int8}. Stateless. */
+  static final class PrecisionConverter implements ITypeConverter<Precision> {
+    @Override
+    public Precision convert(String value) {
+      return Precision.fromId(value);
+    }
   }
 }

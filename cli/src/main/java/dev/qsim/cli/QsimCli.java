@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code qsim} command line: {@code similarity}, {@code dedupe}, {@code eval}, {@code
- * calibrate}, {@code index} and {@code pairs}, packaged as {@code cli/target/qsim.jar}.
+ * calibrate}, {@code index}, {@code pairs} and {@code quantize}, packaged as {@code
+ * cli/target/qsim.jar}.
  *
  * <p>Exit codes: {@code 0} success, {@code 1} an error (its message, naming the file or argument,
  * is printed on one line; {@code --verbose} adds the stack trace), {@code 2} a usage error.
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
       CalibrateCommand.class,
       IndexCommand.class,
       PairsCommand.class,
+      QuantizeCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -62,7 +64,8 @@ public final class QsimCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing command: similarity, dedupe, eval, calibrate, index or pairs");
+        spec.commandLine(),
+        "Missing command: similarity, dedupe, eval, calibrate, index, pairs or quantize");
   }
 
   /**

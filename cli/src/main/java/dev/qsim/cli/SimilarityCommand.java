@@ -41,6 +41,7 @@ final class SimilarityCommand implements Callable<Integer> {
     try (QuestionSimilarity sim = model.open(parent.models())) {
       double similarity = sim.similarity(first, second);
       boolean duplicate = sim.isDuplicate(first, second);
+      out.println("Model:      " + ModelOptions.describe(sim));
       out.printf(
           Locale.ROOT,
           "Similarity: %.4f (%s; %s)%n",

@@ -1,6 +1,7 @@
 package dev.qsim.cli;
 
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.model.Precision;
 import java.nio.file.Path;
 
 /** A model factory for tests that must fail before any model is needed. */
@@ -8,7 +9,7 @@ enum ModelFactoryFail implements ModelFactory {
   INSTANCE;
 
   @Override
-  public QuestionSimilarity open(Path directory, boolean pairHead) {
+  public QuestionSimilarity open(Path directory, boolean pairHead, Precision precision) {
     throw new AssertionError("no model should be opened in this test");
   }
 }

@@ -9,6 +9,7 @@ import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.index.ModelIdentity;
+import dev.qsim.model.Precision;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +27,10 @@ final class SharedModel implements QuestionSimilarity {
   static final ModelFactory FACTORY =
       new ModelFactory() {
         @Override
-        public QuestionSimilarity open(Path directory, boolean pairHead) {
-          if (directory != null || !pairHead) {
+        public QuestionSimilarity open(Path directory, boolean pairHead, Precision precision) {
+          if (directory != null || !pairHead || precision != null) {
             throw new AssertionError(
-                "tests using the shared model give no --model or --no-pair-head");
+                "tests using the shared model give no --model, --no-pair-head or --precision");
           }
           return new SharedModel();
         }

@@ -27,7 +27,8 @@ class SimilarityCommandTest {
       String decision = sim.isDuplicate(q1, q2) ? "Duplicate:  yes" : "Duplicate:  no";
       assertThat(run.out()).contains(decision).contains("cosine");
     }
-    assertThat(run.outLines()).hasSize(3);
+    assertThat(run.outLines()).hasSize(4);
+    assertThat(run.outLines().get(0)).isEqualTo("Model:      all-MiniLM-L6-v2 (fp32)");
   }
 
   @Test

@@ -40,6 +40,8 @@ import java.util.OptionalDouble;
  * @param candidateThreshold the recall-oriented similarity threshold for candidate retrieval, at
  *     most {@code similarityThreshold}; {@code NaN} when the model directory does not record one
  *     (then {@link #effectiveCandidateThreshold()} falls back to the similarity threshold)
+ * @param precision the number format of the encoder's matrix products; {@link Precision#FP32} when
+ *     the file does not say
  * @param provenance free-form facts about where the model came from
  * @param metrics evaluation results by data set name, each a map from metric name to value
  */
@@ -58,6 +60,7 @@ public record ModelMetadata(
     String pairHeadFile,
     double pairHeadThreshold,
     double candidateThreshold,
+    Precision precision,
     Map<String, Object> provenance,
     Map<String, Map<String, Double>> metrics) {
 
@@ -78,6 +81,9 @@ public record ModelMetadata(
     Objects.requireNonNull(tokenizerFile, "tokenizer_file");
     Objects.requireNonNull(pooling, "pooling");
     Objects.requireNonNull(similarityFunction, "similarity_function");
+    if (precision == null) {
+      precision = Precision.FP32;
+    }
     if (formatVersion != FORMAT_VERSION) {
       throw new IllegalArgumentException(
           "format_version "
@@ -190,6 +196,7 @@ public record ModelMetadata(
     b.pairHeadFile = pairHeadFile;
     b.pairHeadThreshold = pairHeadThreshold;
     b.candidateThreshold = candidateThreshold;
+    b.precision = precision;
     b.provenance = new LinkedHashMap<>(provenance);
     b.metrics = new LinkedHashMap<>(metrics);
     return b;
@@ -341,6 +348,7 @@ public record ModelMetadata(
     private String pairHeadFile;
     private double pairHeadThreshold = Double.NaN;
     private double candidateThreshold = Double.NaN;
+    private Precision precision = Precision.FP32;
     private Map<String, Object> provenance = new LinkedHashMap<>();
     private Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 
@@ -481,6 +489,17 @@ public record ModelMetadata(
     }
 
     /**
+     * Sets the precision of the encoder's matrix products (default {@link Precision#FP32}).
+     *
+     * @param value the precision
+     * @return this builder
+     */
+    public Builder precision(Precision value) {
+      this.precision = Objects.requireNonNull(value, "precision");
+      return this;
+    }
+
+    /**
      * Replaces the provenance facts.
      *
      * @param facts free-form facts
@@ -537,6 +556,7 @@ public record ModelMetadata(
           pairHeadFile,
           pairHeadThreshold,
           candidateThreshold,
+          precision,
           provenance,
           metrics);
     }

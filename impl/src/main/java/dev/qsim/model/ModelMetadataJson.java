@@ -69,6 +69,9 @@ final class ModelMetadataJson {
           json.has("candidate_threshold") && !json.get("candidate_threshold").isJsonNull()
               ? requireDouble(json, "candidate_threshold")
               : Double.NaN,
+          json.has("precision") && !json.get("precision").isJsonNull()
+              ? Precision.fromId(requireString(json, "precision"))
+              : Precision.FP32,
           provenance,
           metrics);
     } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {
@@ -99,6 +102,7 @@ final class ModelMetadataJson {
     if (!Double.isNaN(m.candidateThreshold())) {
       json.addProperty("candidate_threshold", m.candidateThreshold());
     }
+    json.addProperty("precision", m.precision().id());
     json.add("provenance", GSON.toJsonTree(m.provenance()));
     json.add("metrics", GSON.toJsonTree(m.metrics()));
     return GSON.toJson(json) + "\n";

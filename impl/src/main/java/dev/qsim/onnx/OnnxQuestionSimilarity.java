@@ -11,6 +11,7 @@ import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,6 +71,22 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
             ? ModelSource.directory(b.directory)
             : ModelSource.classpath(b.loader, b.resourcePrefix);
     ModelMetadata md = source.readMetadata();
+    if (b.precision != null && b.precision != md.precision()) {
+      if (b.precision != Precision.INT8) {
+        throw new ModelLoadException(
+            "Model "
+                + source.describe()
+                + " is "
+                + md.precision().id()
+                + "; it cannot be loaded as "
+                + b.precision.id()
+                + " (its fp32 weights are not in it): load the fp32 model it was made from");
+      }
+      source =
+          ModelSource.directory(
+              Int8Cache.int8Of(source, md, b.directory, b.loader, b.resourcePrefix));
+      md = source.readMetadata();
+    }
     int maxLength = b.maxSequenceLength > 0 ? b.maxSequenceLength : md.maxSequenceLength();
     this.threads = b.threads;
     this.metadata = md;
@@ -185,6 +202,19 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       }
       return out;
     }
+  }
+
+  /**
+   * The number of tokens the encoder reads for each question, special tokens included, after
+   * truncation to {@link #maxSequenceLength()}.
+   *
+   * @param questions the questions; none null or blank
+   * @return the token counts, in input order
+   */
+  public int[] tokenCounts(List<String> questions) {
+    checkTexts(questions, "questions");
+    ensureOpen();
+    return encoder.tokenCounts(questions);
   }
 
   @Override
@@ -529,6 +559,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     private int threads = Runtime.getRuntime().availableProcessors();
     private int intraOpThreads = 1;
     private boolean usePairHead = true;
+    private Precision precision;
 
     private Builder() {}
 
@@ -634,6 +665,21 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      */
     public Builder optPairHead(boolean use) {
       this.usePairHead = use;
+      return this;
+    }
+
+    /**
+     * Sets the precision the encoder runs in (default: the model directory's own, {@code precision}
+     * in its {@code qsim-model.json}, fp32 for the bundled model). Asking {@link Precision#INT8} of
+     * an fp32 model quantises it once with {@link dev.qsim.quantize.Quantizer} into a cache folder
+     * ({@code -Dqsim.cache.dir}, else {@code QSIM_CACHE_DIR}, else {@code ~/.cache/qsim}; keyed by
+     * a hash of the source files) and loads that copy; an int8 model cannot be loaded as fp32.
+     *
+     * @param value {@link Precision#FP32} or {@link Precision#INT8}
+     * @return this builder
+     */
+    public Builder optPrecision(Precision value) {
+      this.precision = Objects.requireNonNull(value, "precision");
       return this;
     }
 

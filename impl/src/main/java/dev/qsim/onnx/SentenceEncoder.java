@@ -207,6 +207,16 @@ final class SentenceEncoder implements AutoCloseable {
     return maxLength;
   }
 
+  /** Tokens per text after truncation, special tokens included. */
+  int[] tokenCounts(List<String> texts) {
+    Encoding[] encodings = tokenizer.batchEncode(texts.toArray(new String[0]));
+    int[] counts = new int[encodings.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = encodings[i].getIds().length;
+    }
+    return counts;
+  }
+
   /**
    * Embeds texts: tokenises all, orders them by token count, runs batches of similar length, and
    * restores input order.
@@ -236,8 +246,11 @@ final class SentenceEncoder implements AutoCloseable {
     }
     Arrays.sort(
         order, Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed());
-    int batches = (n + batchSize - 1) / batchSize;
-    BatchRun run = new BatchRun(encodings, order, result, batches, progress);
+    // A small call (a similarity pair, a handful of questions) is split so that every worker has
+    // a batch: two questions on two cores run side by side instead of one after the other.
+    int perBatch = Math.max(1, Math.min(batchSize, (n + workers - 1) / workers));
+    int batches = (n + perBatch - 1) / perBatch;
+    BatchRun run = new BatchRun(encodings, order, result, perBatch, batches, progress);
     int helpers = Math.min(workers, batches) - 1;
     List<Future<?>> futures = new ArrayList<>(Math.max(0, helpers));
     for (int h = 0; h < helpers; h++) {
@@ -266,6 +279,7 @@ final class SentenceEncoder implements AutoCloseable {
     private final Encoding[] encodings;
     private final Integer[] order;
     private final float[][] result;
+    private final int perBatch;
     private final int batches;
     private final ProgressListener progress;
     private final AtomicInteger next = new AtomicInteger();
@@ -276,11 +290,13 @@ final class SentenceEncoder implements AutoCloseable {
         Encoding[] encodings,
         Integer[] order,
         float[][] result,
+        int perBatch,
         int batches,
         ProgressListener progress) {
       this.encodings = encodings;
       this.order = order;
       this.result = result;
+      this.perBatch = perBatch;
       this.batches = batches;
       this.progress = progress;
     }
@@ -291,8 +307,8 @@ final class SentenceEncoder implements AutoCloseable {
         for (int b = next.getAndIncrement();
             b < batches && failure.get() == null;
             b = next.getAndIncrement()) {
-          int start = b * batchSize;
-          int end = Math.min(order.length, start + batchSize);
+          int start = b * perBatch;
+          int end = Math.min(order.length, start + perBatch);
           TokenBatch batch = TokenBatch.of(encodings, order, start, end);
           float[][] vectors;
           try {

@@ -181,4 +181,25 @@ class ModelMetadataTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("name");
   }
+
+  @Test
+  void precisionDefaultsToFp32AndRoundTrips() {
+    String json =
+        "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"mean\",\"normalize\":true,\"dimension\":8,"
+            + "\"max_sequence_length\":64,\"similarity_function\":\"cosine\",\"similarity_threshold\":0.5}";
+    ModelMetadata old = ModelMetadata.parse(new StringReader(json), "old.json");
+    assertThat(old.precision()).isEqualTo(Precision.FP32);
+    ModelMetadata int8 = old.toBuilder().precision(Precision.INT8).build();
+    assertThat(int8.toJson()).contains("\"precision\": \"int8\"");
+    assertThat(ModelMetadata.parse(new StringReader(int8.toJson()), "new.json").precision())
+        .isEqualTo(Precision.INT8);
+    assertThat(int8.toBuilder().build().precision()).isEqualTo(Precision.INT8);
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(json.replace("}", ",\"precision\":\"fp16\"}")), "bad.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("bad.json")
+        .hasMessageContaining("Unknown precision 'fp16'");
+  }
 }
