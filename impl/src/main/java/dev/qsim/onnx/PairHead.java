@@ -30,7 +30,7 @@ final class PairHead {
     this.dimension = dimension;
   }
 
-  private record Layer(float[][] weights, float[] bias, String activation) {}
+  record Layer(float[][] weights, float[] bias, String activation) {}
 
   static PairHead load(ModelSource src, String file, int dimension) {
     String where = src.describe() + "/" + file;
@@ -111,6 +111,15 @@ final class PairHead {
     return 0.5 * (forward(u, v) + forward(v, u));
   }
 
+  int dimension() {
+    return dimension;
+  }
+
+  /** The first layer, whose input is {@code [u, v, |u - v|, u * v]}. */
+  Layer firstLayer() {
+    return layers[0];
+  }
+
   private double forward(float[] u, float[] v) {
     int d = dimension;
     float[] x = new float[4 * d];
@@ -120,15 +129,37 @@ final class PairHead {
       x[2 * d + k] = Math.abs(u[k] - v[k]);
       x[3 * d + k] = u[k] * v[k];
     }
-    for (Layer layer : layers) {
-      float[] y = new float[layer.bias.length];
-      for (int o = 0; o < y.length; o++) {
-        float[] w = layer.weights[o];
-        double s = layer.bias[o];
-        for (int i = 0; i < x.length; i++) {
-          s += w[i] * x[i];
+    Layer first = layers[0];
+    float[] y = new float[first.bias.length];
+    for (int o = 0; o < y.length; o++) {
+      float[] w = first.weights[o];
+      double s = first.bias[o];
+      for (int i = 0; i < x.length; i++) {
+        s += w[i] * x[i];
+      }
+      y[o] = (float) s;
+    }
+    return fromFirstLayer(y);
+  }
+
+  /**
+   * The probability for one order of a pair given the first layer's output before its activation
+   * (bias included); {@code y} is overwritten.
+   */
+  double fromFirstLayer(float[] y) {
+    float[] x = y;
+    for (int l = 0; l < layers.length; l++) {
+      Layer layer = layers[l];
+      if (l > 0) {
+        y = new float[layer.bias.length];
+        for (int o = 0; o < y.length; o++) {
+          float[] w = layer.weights[o];
+          double s = layer.bias[o];
+          for (int i = 0; i < x.length; i++) {
+            s += w[i] * x[i];
+          }
+          y[o] = (float) s;
         }
-        y[o] = (float) s;
       }
       switch (layer.activation) {
         case "relu":

@@ -87,7 +87,7 @@ class OneDecisionTest {
       assertThat(found.pairs()).hasSize(accepted);
       for (DuplicatePair pair : found.pairs()) {
         assertThat(pair.score())
-            .isCloseTo(score.get(key(pair.first(), pair.second())), within(1e-9));
+            .isCloseTo(score.get(key(pair.first(), pair.second())), within(1e-6));
         assertThat(qsim.isDuplicate(qs.get(pair.first()), qs.get(pair.second()))).isTrue();
       }
     }
