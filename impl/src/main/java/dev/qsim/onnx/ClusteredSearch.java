@@ -51,9 +51,15 @@ final class ClusteredSearch {
     this.probes = probes;
   }
 
-  /** The settings {@code findDuplicates} uses (tuned for recall ≥ 0.99 at 100,000 questions). */
+  /**
+   * The settings {@code findDuplicates} uses: {@code 2 sqrt(N)} clusters, 12 probes; the system
+   * properties {@code qsim.ivf.clustersPerRoot} and {@code qsim.ivf.probes} override them (for
+   * tuning runs of the benchmark; not an API).
+   */
   static ClusteredSearch defaults() {
-    return new ClusteredSearch(2.0, 12);
+    return new ClusteredSearch(
+        Double.parseDouble(System.getProperty("qsim.ivf.clustersPerRoot", "2.0")),
+        Integer.parseInt(System.getProperty("qsim.ivf.probes", "12")));
   }
 
   int clusterCount(int n) {

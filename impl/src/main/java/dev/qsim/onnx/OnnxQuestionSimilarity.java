@@ -247,6 +247,16 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   @Override
   public Duplicates findDuplicates(
       List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
+    return findDuplicates(questions, embeddings, options, ProgressListener.NONE);
+  }
+
+  @Override
+  public Duplicates findDuplicates(
+      List<String> questions,
+      List<Embedding> embeddings,
+      DuplicateOptions options,
+      ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(options, "options");
     checkTexts(questions, "questions");
     DuplicateSearch search = search(options);
@@ -261,7 +271,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         store.set(i, checkEmbedding(embeddings.get(i), "embeddings", i));
       }
       ensureOpen();
-      return search.run(store, ProgressListener.NONE);
+      return search.run(store, progress);
     }
   }
 
