@@ -40,6 +40,8 @@ public final class BenchMain {
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
               + " --jvm-args \"-Xmx4g\"",
+          "              scale run: --vectors PREFIX (embedding cache) --embedded 100000"
+              + " --recall none|exact|sampled --timed true|false (sizes up to 1m)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
               + " built with -Ptrain-step; --fork and --jvm-args apply too)");
 

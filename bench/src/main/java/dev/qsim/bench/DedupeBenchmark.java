@@ -34,6 +34,7 @@ final class DedupeBenchmark {
   private final String vectors;
   private final int embedded;
   private final String recall;
+  private final boolean timed;
 
   DedupeBenchmark(Options options) {
     this.sizes = options.integers("sizes", List.of(1_000, 10_000), 2);
@@ -46,6 +47,7 @@ final class DedupeBenchmark {
     this.vectors = options.string("vectors", null);
     this.embedded = options.integer("embedded", 100_000, 2);
     this.recall = options.string("recall", "none");
+    this.timed = !options.has("timed") || options.flag("timed");
     if (!List.of("none", "exact", "sampled").contains(recall)) {
       throw new IllegalArgumentException(
           "--recall must be none, exact or sampled, was '" + recall + "'");
@@ -212,7 +214,8 @@ final class DedupeBenchmark {
       if (fork) {
         results.addAll(runChild(dataDir, size, report));
       } else {
-        results.add(ScaleDedupe.measure(dataDir, size, Path.of(vectors), embedded, recall, report));
+        results.add(
+            ScaleDedupe.measure(dataDir, size, Path.of(vectors), embedded, recall, timed, report));
         HeapPeak.heapAfterGc();
       }
     }
@@ -239,6 +242,17 @@ final class DedupeBenchmark {
             "groups",
             "recall");
     for (Map<String, String> r : results) {
+      if (!r.containsKey("search_s")) {
+        r.put("search_s", "0");
+        r.put("verify_s", "0");
+        r.put("group_s", "0");
+        r.put("svg_share_of_embed", "0");
+        r.put("peak_heap_mb", "0");
+        r.put("peak_rss_mb", "0");
+        r.put("candidates", "0");
+        r.put("pairs", "0");
+        r.put("groups", "0");
+      }
       table.row(
           Integer.parseInt(r.get("questions")),
           Integer.parseInt(r.get("real")),
@@ -277,6 +291,7 @@ final class DedupeBenchmark {
       args.add("--vectors=" + Path.of(vectors).toAbsolutePath());
       args.add("--embedded=" + embedded);
       args.add("--recall=" + recall);
+      args.add("--timed=" + timed);
     }
     args.add("--fork=false");
     args.add("--data=" + dataDir.toAbsolutePath());
