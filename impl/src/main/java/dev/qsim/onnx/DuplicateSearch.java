@@ -83,12 +83,7 @@ final class DuplicateSearch {
     boolean truncated = verified.size() > options.maxPairs();
     List<DuplicatePair> kept =
         truncated ? new ArrayList<>(verified.subList(0, options.maxPairs())) : verified;
-    int d = vectors.dimension();
-    List<DuplicateGroup> groups =
-        DuplicateGrouping.group(
-            kept,
-            (a, b) ->
-                decision.accepts(decision.score(vectors.get(a, new float[d]), vectors.get(b))));
+    List<DuplicateGroup> groups = DuplicateGrouping.group(kept, new GroupCheck(decision, vectors));
     progress.update("grouping", kept.size(), kept.size());
     return new Duplicates(
         n,

@@ -115,6 +115,60 @@ final class PairHead {
     return dimension;
   }
 
+  /**
+   * The per-question part of the first layer: {@code [Wu·q, Wv·q]} (twice the hidden width), for
+   * {@link #probability(float[], float[], float[], float[])}.
+   */
+  float[] project(float[] q) {
+    Layer first = layers[0];
+    int h = first.bias.length;
+    float[] out = new float[2 * h];
+    for (int o = 0; o < h; o++) {
+      float[] w = first.weights[o];
+      float su = 0;
+      float sv = 0;
+      for (int k = 0; k < dimension; k++) {
+        su += w[k] * q[k];
+        sv += w[dimension + k] * q[k];
+      }
+      out[o] = su;
+      out[h + o] = sv;
+    }
+    return out;
+  }
+
+  /**
+   * {@link #probability(float[], float[])} from the questions' {@link #project projections}: only
+   * the symmetric part {@code Wd·|u-v| + Wp·(u*v)} is computed per pair, once for both orders.
+   * Equal to the other form up to float rounding (well below 1e-6).
+   */
+  double probability(float[] u, float[] pu, float[] v, float[] pv) {
+    Layer first = layers[0];
+    int h = first.bias.length;
+    int d = dimension;
+    float[] diff = new float[d];
+    float[] prod = new float[d];
+    for (int k = 0; k < d; k++) {
+      diff[k] = Math.abs(u[k] - v[k]);
+      prod[k] = u[k] * v[k];
+    }
+    float[] forward = new float[h];
+    float[] backward = new float[h];
+    for (int o = 0; o < h; o++) {
+      float[] w = first.weights[o];
+      float s0 = 0;
+      float s1 = 0;
+      for (int k = 0; k < d; k++) {
+        s0 += w[2 * d + k] * diff[k];
+        s1 += w[3 * d + k] * prod[k];
+      }
+      float shared = first.bias[o] + s0 + s1;
+      forward[o] = shared + pu[o] + pv[h + o];
+      backward[o] = shared + pv[o] + pu[h + o];
+    }
+    return 0.5 * (fromFirstLayer(forward) + fromFirstLayer(backward));
+  }
+
   /** The first layer, whose input is {@code [u, v, |u - v|, u * v]}. */
   Layer firstLayer() {
     return layers[0];

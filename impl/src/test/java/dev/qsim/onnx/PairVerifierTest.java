@@ -60,6 +60,19 @@ class PairVerifierTest {
   }
 
   @Test
+  void projectedScalarScoresEqualTheReferenceFormula() {
+    PairHead head = SharedModel.get().pairDecision().head();
+    float[][] v = unitVectors(200, head.dimension(), 5);
+    for (int a = 0; a + 1 < v.length; a++) {
+      int b = (a * 37 + 1) % v.length;
+      double projected = head.probability(v[a], head.project(v[a]), v[b], head.project(v[b]));
+      assertThat(projected)
+          .as("pair %d-%d", a, b)
+          .isCloseTo(head.probability(v[a], v[b]), within(1e-6));
+    }
+  }
+
+  @Test
   void verificationAcceptsExactlyWhatTheScalarDecisionAccepts() {
     PairDecision decision = SharedModel.get().pairDecision();
     float[][] v = unitVectors(900, decision.head().dimension(), 8);
