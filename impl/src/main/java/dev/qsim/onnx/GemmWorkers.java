@@ -32,6 +32,7 @@ final class GemmWorkers implements AutoCloseable {
   private final OrtSession session;
   private final ExecutorService pool;
   private final int threads;
+  private boolean closed;
 
   GemmWorkers(int threads) {
     this.threads = Math.max(1, threads);
@@ -130,13 +131,15 @@ final class GemmWorkers implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     pool.shutdownNow();
     try {
       session.close();
     } catch (OrtException e) {
       throw new InferenceException("Cannot close the duplicate search's session", e);
-    } catch (IllegalStateException e) {
-      // already closed
     }
   }
 }

@@ -463,20 +463,18 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   /** The vector of one caller-held embedding, checked for dimension. */
   private float[] checkEmbedding(Embedding embedding, String argument, int i) {
-    {
-      Embedding e = Objects.requireNonNull(embedding, () -> argument + "[" + i + "]");
-      if (e.dimension() != metadata.dimension()) {
-        throw new IllegalArgumentException(
-            argument
-                + "["
-                + i
-                + "] has dimension "
-                + e.dimension()
-                + ", the model's is "
-                + metadata.dimension());
-      }
-      return e.vector();
+    Embedding e = Objects.requireNonNull(embedding, () -> argument + "[" + i + "]");
+    if (e.dimension() != metadata.dimension()) {
+      throw new IllegalArgumentException(
+          argument
+              + "["
+              + i
+              + "] has dimension "
+              + e.dimension()
+              + ", the model's is "
+              + metadata.dimension());
     }
+    return e.vector();
   }
 
   private static String checkText(String text, String argument, int index, String suffix) {
