@@ -83,7 +83,8 @@ final class DuplicateSearch {
     boolean truncated = verified.size() > options.maxPairs();
     List<DuplicatePair> kept =
         truncated ? new ArrayList<>(verified.subList(0, options.maxPairs())) : verified;
-    List<DuplicateGroup> groups = DuplicateGrouping.group(kept, new GroupCheck(decision, vectors));
+    List<DuplicateGroup> groups =
+        DuplicateGrouping.group(kept, new GroupCheck(decision, function, vectors));
     progress.update("grouping", kept.size(), kept.size());
     return new Duplicates(
         n,

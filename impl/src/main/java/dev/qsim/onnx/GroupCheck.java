@@ -1,12 +1,14 @@
 package dev.qsim.onnx;
 
+import dev.qsim.DuplicatePair;
+import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The duplicate decision for two questions of a group being formed ({@link
- * DuplicateGrouping.PairCheck}), fast for a pair head: each question's share of the first layer
+ * DuplicateGrouping.PairVerifier}), fast for a pair head: each question's share of the first layer
  * ({@link PairHead#project}) is computed once and kept in a bounded cache ({@value #CACHE}
  * questions, least recently used out), so that a pair costs a quarter of {@link
  * PairHead#probability(float[], float[])}; scores within {@link PairVerifier#BORDER} of the
@@ -15,10 +17,11 @@ import java.util.Map;
  *
  * <p>Not thread-safe: one grouping at a time.
  */
-final class GroupCheck implements DuplicateGrouping.PairCheck {
+final class GroupCheck implements DuplicateGrouping.PairVerifier {
   static final int CACHE = 20_000;
 
   private final PairDecision decision;
+  private final SimilarityFunction function;
   private final PairHead head;
   private final VectorStore vectors;
   private final Map<Integer, float[][]> cache =
@@ -29,31 +32,38 @@ final class GroupCheck implements DuplicateGrouping.PairCheck {
         }
       };
 
-  GroupCheck(PairDecision decision, VectorStore vectors) {
+  GroupCheck(PairDecision decision, SimilarityFunction function, VectorStore vectors) {
     this.decision = decision;
+    this.function = function;
     this.head = decision.head();
     this.vectors = vectors;
   }
 
   @Override
-  public boolean duplicates(int a, int b) {
-    if (head == null) {
-      return decision.accepts(decision.score(vectors.get(a), vectors.get(b)));
-    }
+  public DuplicatePair verify(int a, int b) {
     float[][] u = entry(a);
     float[][] v = entry(b);
-    double score = head.probability(u[0], u[1], v[0], v[1]);
-    if (Math.abs(score - decision.threshold()) < PairVerifier.BORDER) {
-      score = head.probability(u[0], v[0]);
+    double similarity = function.compare(u[0], v[0]);
+    double score;
+    if (head == null) {
+      score = decision.score(u[0], v[0], similarity);
+    } else {
+      score = head.probability(u[0], u[1], v[0], v[1]);
+      if (Math.abs(score - decision.threshold()) < PairVerifier.BORDER) {
+        score = head.probability(u[0], v[0]);
+      }
     }
-    return decision.accepts(score);
+    if (!decision.accepts(score)) {
+      return null;
+    }
+    return new DuplicatePair(Math.min(a, b), Math.max(a, b), similarity, score);
   }
 
   private float[][] entry(int q) {
     float[][] e = cache.get(q);
     if (e == null) {
       float[] vector = vectors.get(q);
-      e = new float[][] {vector, head.project(vector)};
+      e = new float[][] {vector, head == null ? null : head.project(vector)};
       cache.put(q, e);
     }
     return e;
