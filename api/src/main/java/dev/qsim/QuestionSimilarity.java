@@ -148,7 +148,9 @@ public interface QuestionSimilarity extends AutoCloseable {
 
   /**
    * Finds duplicates as {@link #findDuplicates(List, DuplicateOptions)} does, reporting progress of
-   * the {@code "embedding"}, {@code "searching"} and {@code "verifying"} stages.
+   * the {@code "embedding"}, {@code "searching"}, {@code "verifying"} and {@code "grouping"} stages
+   * (an approximate search reports {@code "clustering"} and {@code "assigning"} before {@code
+   * "searching"}).
    *
    * @param questions the list to search
    * @param options decision, thresholds, search, per-question top-k and cap on pairs
@@ -171,6 +173,29 @@ public interface QuestionSimilarity extends AutoCloseable {
    */
   Duplicates findDuplicates(
       List<String> questions, List<Embedding> embeddings, DuplicateOptions options);
+
+  /**
+   * Finds duplicates among questions whose embeddings the caller already holds, as {@link
+   * #findDuplicates(List, List, DuplicateOptions)} does, reporting the stages that {@link
+   * #findDuplicates(List, DuplicateOptions, ProgressListener)} reports after embedding. The
+   * embeddings are read once, in order, so {@code embeddings} may be a list that computes or loads
+   * each element on demand. This default reports nothing.
+   *
+   * @param questions the questions' texts
+   * @param embeddings {@code embeddings.get(i)} is the embedding of {@code questions.get(i)}
+   * @param options decision, thresholds, search, per-question top-k and cap on pairs
+   * @param progress receives the stages' updates
+   * @return pairs highest first and the groups they form
+   * @throws IllegalArgumentException if the lists differ in size or an embedding has the wrong
+   *     dimension (naming the index)
+   */
+  default Duplicates findDuplicates(
+      List<String> questions,
+      List<Embedding> embeddings,
+      DuplicateOptions options,
+      ProgressListener progress) {
+    return findDuplicates(questions, embeddings, options);
+  }
 
   /**
    * The {@code k} candidates most similar to a query by embedding similarity, highest first (ties

@@ -142,6 +142,52 @@ final class Corpus {
    * but the suffix is real.
    */
   static Questions dedupeQuestions(Path dataDir, int count) {
+    Questions real = realTexts(dataDir, count);
+    List<String> out = new ArrayList<>(count);
+    out.addAll(real.questions());
+    for (int round = 2; out.size() < count; round++) {
+      String suffix = " [" + round + "]";
+      for (int i = 0; i < real.questions().size() && out.size() < count; i++) {
+        out.add(real.questions().get(i) + suffix);
+      }
+    }
+    return new Questions(List.copyOf(out), real.realByFile(), out.size() - real.questions().size());
+  }
+
+  /**
+   * The scale corpus of {@code count} texts: the distinct real texts of {@link #DEDUPE_SOURCES} in
+   * order (all of them, about 87,500, or the first {@code count}), then texts generated from them
+   * ({@link GeneratedQuestions}, seed {@link GeneratedQuestions#SEED}).
+   *
+   * @param questions real texts first, then generated ones
+   * @param real how many are real
+   * @param realByFile how many distinct texts each file contributed
+   * @param origins for each generated text (index {@code real + g}), where it came from
+   */
+  record ScaleCorpus(
+      List<String> questions,
+      int real,
+      Map<String, Integer> realByFile,
+      List<GeneratedQuestions.Origin> origins) {}
+
+  /** The first {@code count} texts of the scale corpus (a prefix of every larger one). */
+  static ScaleCorpus scaleCorpus(Path dataDir, int count) {
+    Questions real = realTexts(dataDir, Integer.MAX_VALUE);
+    List<String> texts = real.questions();
+    if (count <= texts.size()) {
+      return new ScaleCorpus(texts.subList(0, count), count, real.realByFile(), List.of());
+    }
+    GeneratedQuestions.Generated g =
+        GeneratedQuestions.generate(texts, count - texts.size(), GeneratedQuestions.SEED);
+    List<String> out = new ArrayList<>(count);
+    out.addAll(texts);
+    out.addAll(g.texts());
+    return new ScaleCorpus(
+        java.util.Collections.unmodifiableList(out), texts.size(), real.realByFile(), g.origins());
+  }
+
+  /** Up to {@code count} distinct texts of {@link #DEDUPE_SOURCES}, in order. */
+  private static Questions realTexts(Path dataDir, int count) {
     Set<String> distinct = new LinkedHashSet<>();
     Map<String, Integer> byFile = new LinkedHashMap<>();
     for (Source source : DEDUPE_SOURCES) {
@@ -158,16 +204,7 @@ final class Corpus {
       }
       byFile.put(source.file(), distinct.size() - before);
     }
-    List<String> real = List.copyOf(distinct);
-    List<String> out = new ArrayList<>(count);
-    out.addAll(real);
-    for (int round = 2; out.size() < count; round++) {
-      String suffix = " [" + round + "]";
-      for (int i = 0; i < real.size() && out.size() < count; i++) {
-        out.add(real.get(i) + suffix);
-      }
-    }
-    return new Questions(List.copyOf(out), byFile, out.size() - real.size());
+    return new Questions(List.copyOf(distinct), byFile, 0);
   }
 
   private static PairDataset read(Path dataDir, Source source) {

@@ -31,6 +31,10 @@ final class DedupeBenchmark {
   private final String threshold;
   private final boolean fork;
   private final String jvmArgs;
+  private final String vectors;
+  private final int embedded;
+  private final String recall;
+  private final boolean timed;
 
   DedupeBenchmark(Options options) {
     this.sizes = options.integers("sizes", List.of(1_000, 10_000), 2);
@@ -40,12 +44,24 @@ final class DedupeBenchmark {
     this.threshold = options.string("threshold", null);
     this.fork = !options.has("fork") || options.flag("fork");
     this.jvmArgs = options.string("jvm-args", "");
+    this.vectors = options.string("vectors", null);
+    this.embedded = options.integer("embedded", 100_000, 2);
+    this.recall = options.string("recall", "none");
+    this.timed = !options.has("timed") || options.flag("timed");
+    if (!List.of("none", "exact", "sampled").contains(recall)) {
+      throw new IllegalArgumentException(
+          "--recall must be none, exact or sampled, was '" + recall + "'");
+    }
     if (threshold != null) {
       parseThreshold(threshold);
     }
   }
 
   void run(Path dataDir, Report report) {
+    if (vectors != null) {
+      runScale(dataDir, report);
+      return;
+    }
     List<Map<String, String>> results = new ArrayList<>();
     for (int size : sizes) {
       if (fork) {
@@ -191,10 +207,92 @@ final class DedupeBenchmark {
     return out;
   }
 
+  /** The scale run ({@code --vectors}): see {@link ScaleDedupe}. */
+  private void runScale(Path dataDir, Report report) {
+    List<Map<String, String>> results = new ArrayList<>();
+    for (int size : sizes) {
+      if (fork) {
+        results.addAll(runChild(dataDir, size, report));
+      } else {
+        results.add(
+            ScaleDedupe.measure(dataDir, size, Path.of(vectors), embedded, recall, timed, report));
+        HeapPeak.heapAfterGc();
+      }
+    }
+    report.title(
+        "dedupe (scale): findDuplicates with precomputed vectors on the scale corpus, default"
+            + " options, "
+            + (fork ? "one fresh JVM per size" : "all sizes in this JVM"));
+    Report.Table table =
+        new Report.Table(
+            "questions",
+            "real",
+            "generated",
+            "embedded",
+            "derived",
+            "embed s",
+            "search s",
+            "verify s",
+            "group s",
+            "(s+v+g)/embed",
+            "peak heap MB",
+            "peak RSS MB",
+            "candidates",
+            "pairs",
+            "groups",
+            "recall");
+    for (Map<String, String> r : results) {
+      if (!r.containsKey("search_s")) {
+        r.put("search_s", "0");
+        r.put("verify_s", "0");
+        r.put("group_s", "0");
+        r.put("svg_share_of_embed", "0");
+        r.put("peak_heap_mb", "0");
+        r.put("peak_rss_mb", "0");
+        r.put("candidates", "0");
+        r.put("pairs", "0");
+        r.put("groups", "0");
+      }
+      table.row(
+          Integer.parseInt(r.get("questions")),
+          Integer.parseInt(r.get("real")),
+          Integer.parseInt(r.get("generated")),
+          Integer.parseInt(r.get("embedded_vectors")),
+          Integer.parseInt(r.get("derived_vectors")),
+          Double.parseDouble(r.get("embed_s")),
+          Double.parseDouble(r.get("search_s")),
+          Double.parseDouble(r.get("verify_s")),
+          Double.parseDouble(r.get("group_s")),
+          Double.parseDouble(r.get("svg_share_of_embed")),
+          Double.parseDouble(r.get("peak_heap_mb")),
+          Double.parseDouble(r.get("peak_rss_mb")),
+          Long.parseLong(r.get("candidates")),
+          Integer.parseInt(r.get("pairs")),
+          Integer.parseInt(r.get("groups")),
+          r.getOrDefault("recall", "-"));
+    }
+    table.print(report.out);
+    report.note(
+        "embed s: measured for the first "
+            + embedded
+            + " texts (EmbeddingCache), scaled by count beyond them (embed_estimated=true);"
+            + " derived vectors: normalised mixes of the two source texts' real embeddings plus"
+            + " noise. recall: see recall_kind in the RESULT lines.");
+    for (Map<String, String> r : results) {
+      report.result(NAME + "-scale", r);
+    }
+  }
+
   private List<Map<String, String>> runChild(Path dataDir, int size, Report report) {
     List<String> args = new ArrayList<>();
     args.add(NAME);
     args.add("--sizes=" + size);
+    if (vectors != null) {
+      args.add("--vectors=" + Path.of(vectors).toAbsolutePath());
+      args.add("--embedded=" + embedded);
+      args.add("--recall=" + recall);
+      args.add("--timed=" + timed);
+    }
     args.add("--fork=false");
     args.add("--data=" + dataDir.toAbsolutePath());
     args.add("--dedupe-reps=" + reps);
@@ -212,7 +310,8 @@ final class DedupeBenchmark {
         args,
         Map.of(),
         line -> {
-          Map<String, String> r = Report.parseResult(line, NAME);
+          Map<String, String> r =
+              Report.parseResult(line, vectors != null ? NAME + "-scale" : NAME);
           if (r != null) {
             results.add(r);
           }

@@ -53,61 +53,62 @@ final class DuplicateSearch {
     return n <= DuplicateOptions.AUTO_EXACT_LIMIT ? SearchMode.EXACT : SearchMode.APPROXIMATE;
   }
 
+  /** Runs on in-heap vectors (copied off the heap first). */
   Duplicates run(float[][] vectors, ProgressListener progress) {
-    int n = vectors.length;
+    try (VectorStore store = VectorStore.of(vectors)) {
+      return run(store, progress);
+    }
+  }
+
+  /**
+   * Candidates, verification and grouping over the stored vectors; progress stages {@code
+   * "clustering"} and {@code "assigning"} (approximate search only), {@code "searching"}, {@code
+   * "verifying"} and {@code "grouping"}, each reported from the calling thread.
+   */
+  Duplicates run(VectorStore vectors, ProgressListener progress) {
+    int n = vectors.size();
     if (n < 2) {
       return Duplicates.none(n, decision.kind(), decision.threshold(), candidateThreshold);
     }
-    List<DuplicatePair> candidates = candidates(vectors, progress);
-    List<DuplicatePair> verified = verify(vectors, candidates, progress);
+    CandidatePairs candidates;
+    List<DuplicatePair> verified;
+    try (GemmWorkers workers = new GemmWorkers(threads)) {
+      candidates = candidates(vectors, workers, progress);
+      verified = new PairVerifier(decision).verify(vectors, candidates, workers, progress);
+    }
+    int candidateCount = candidates.size();
+    candidates = null;
+    progress.update("grouping", 0, verified.size());
     verified.sort(PAIR_ORDER);
     boolean truncated = verified.size() > options.maxPairs();
-    List<DuplicatePair> kept = truncated ? verified.subList(0, options.maxPairs()) : verified;
-    List<DuplicateGroup> groups = DuplicateGrouping.group(kept, (a, b) -> verify(vectors, a, b));
+    List<DuplicatePair> kept =
+        truncated ? new ArrayList<>(verified.subList(0, options.maxPairs())) : verified;
+    List<DuplicateGroup> groups =
+        DuplicateGrouping.group(kept, new GroupCheck(decision, function, vectors));
+    progress.update("grouping", kept.size(), kept.size());
     return new Duplicates(
         n,
         decision.kind(),
         decision.threshold(),
         candidateThreshold,
-        candidates.size(),
+        candidateCount,
         kept,
         groups,
         truncated);
   }
 
-  private List<DuplicatePair> candidates(float[][] vectors, ProgressListener progress) {
-    switch (resolve(options.search(), vectors.length)) {
+  private CandidatePairs candidates(
+      VectorStore vectors, GemmWorkers workers, ProgressListener progress) {
+    int topK = options.topKPerQuestion();
+    switch (resolve(options.search(), vectors.size())) {
       case EXACT:
-      case APPROXIMATE:
         return DuplicateFinder.candidates(
-            vectors, function, candidateThreshold, options.topKPerQuestion(), threads, progress);
+            vectors, function, candidateThreshold, topK, workers, progress);
+      case APPROXIMATE:
+        return ClusteredSearch.defaults()
+            .candidates(vectors, function, candidateThreshold, topK, workers, progress);
       default:
         throw new AssertionError(options.search());
     }
-  }
-
-  /** The pair {@code a < b} if the decision calls it a duplicate, else {@code null}. */
-  private DuplicatePair verify(float[][] vectors, int a, int b) {
-    double similarity = function.compare(vectors[a], vectors[b]);
-    double score = decision.score(vectors[a], vectors[b], similarity);
-    return decision.accepts(score) ? new DuplicatePair(a, b, similarity, score) : null;
-  }
-
-  private List<DuplicatePair> verify(
-      float[][] vectors, List<DuplicatePair> candidates, ProgressListener progress) {
-    List<DuplicatePair> verified = new ArrayList<>();
-    long total = candidates.size();
-    long done = 0;
-    for (DuplicatePair c : candidates) {
-      double score = decision.score(vectors[c.first()], vectors[c.second()], c.similarity());
-      if (decision.accepts(score)) {
-        verified.add(new DuplicatePair(c.first(), c.second(), c.similarity(), score));
-      }
-      if (++done % 10_000 == 0) {
-        progress.update("verifying", done, total);
-      }
-    }
-    progress.update("verifying", total, total);
-    return verified;
   }
 }

@@ -64,6 +64,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   private final int threads;
   private final CloseGuard guard;
 
+  /** Questions embedded at a time by {@code findDuplicates} before their vectors go off-heap. */
+  private static final int EMBED_CHUNK = 16_384;
+
   private OnnxQuestionSimilarity(Builder b) {
     ensureOffline();
     ModelSource source =
@@ -292,20 +295,60 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
     DuplicateSearch search = search(options);
-    float[][] vectors = vectors(questions, "questions", progress);
-    return search.run(vectors, progress);
+    checkTexts(questions, "questions");
+    ensureOpen();
+    int n = questions.size();
+    try (VectorStore store = VectorStore.create(n, metadata.dimension())) {
+      // Embed in chunks straight into the off-heap store: the heap holds one chunk's vectors.
+      for (int from = 0; from < n; from += EMBED_CHUNK) {
+        int to = Math.min(n, from + EMBED_CHUNK);
+        int offset = from;
+        float[][] chunk =
+            encoder.encode(
+                questions.subList(from, to),
+                (stage, done, total) -> progress.update(stage, offset + done, n));
+        for (int i = 0; i < chunk.length; i++) {
+          store.set(from + i, chunk[i]);
+        }
+      }
+      return search.run(store, progress);
+    }
   }
 
   @Override
   public Duplicates findDuplicates(
       List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
+    return findDuplicates(questions, embeddings, options, ProgressListener.NONE);
+  }
+
+  @Override
+  public Duplicates findDuplicates(
+      List<String> questions,
+      List<Embedding> embeddings,
+      DuplicateOptions options,
+      ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(options, "options");
     checkTexts(questions, "questions");
-    float[][] vectors = checkEmbeddings(embeddings, "embeddings", questions.size());
     DuplicateSearch search = search(options);
-    try (CloseGuard.Permit call = guard.enter()) {
-      return search.run(vectors, ProgressListener.NONE);
+    Objects.requireNonNull(embeddings, "embeddings");
+    int n = questions.size();
+    if (embeddings.size() != n) {
+      throw new IllegalArgumentException(
+          "embeddings has " + embeddings.size() + " embeddings, expected " + n);
     }
+    try (CloseGuard.Permit call = guard.enter();
+        VectorStore store = VectorStore.create(n, metadata.dimension())) {
+      for (int i = 0; i < n; i++) {
+        store.set(i, checkEmbedding(embeddings.get(i), "embeddings", i));
+      }
+      return search.run(store, progress);
+    }
+  }
+
+  /** The model's duplicate decision (for tests in this package). */
+  PairDecision pairDecision() {
+    return decision;
   }
 
   private DuplicateSearch search(DuplicateOptions options) {
@@ -497,21 +540,25 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     }
     float[][] out = new float[expected][];
     for (int i = 0; i < expected; i++) {
-      final int at = i;
-      Embedding e = Objects.requireNonNull(embeddings.get(i), () -> argument + "[" + at + "]");
-      if (e.dimension() != metadata.dimension()) {
-        throw new IllegalArgumentException(
-            argument
-                + "["
-                + i
-                + "] has dimension "
-                + e.dimension()
-                + ", the model's is "
-                + metadata.dimension());
-      }
-      out[i] = e.vector();
+      out[i] = checkEmbedding(embeddings.get(i), argument, i);
     }
     return out;
+  }
+
+  /** The vector of one caller-held embedding, checked for dimension. */
+  private float[] checkEmbedding(Embedding embedding, String argument, int i) {
+    Embedding e = Objects.requireNonNull(embedding, () -> argument + "[" + i + "]");
+    if (e.dimension() != metadata.dimension()) {
+      throw new IllegalArgumentException(
+          argument
+              + "["
+              + i
+              + "] has dimension "
+              + e.dimension()
+              + ", the model's is "
+              + metadata.dimension());
+    }
+    return e.vector();
   }
 
   private static String checkText(String text, String argument, int index, String suffix) {

@@ -76,6 +76,11 @@ final class PairDecision {
     return threshold;
   }
 
+  /** The pair head this decision scores with, or {@code null} for the similarity decision. */
+  PairHead head() {
+    return head;
+  }
+
   /** The decision's score for two embeddings; symmetric. */
   double score(float[] u, float[] v) {
     return head != null ? head.probability(u, v) : function.compare(u, v);

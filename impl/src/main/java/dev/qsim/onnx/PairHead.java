@@ -30,7 +30,7 @@ final class PairHead {
     this.dimension = dimension;
   }
 
-  private record Layer(float[][] weights, float[] bias, String activation) {}
+  record Layer(float[][] weights, float[] bias, String activation) {}
 
   static PairHead load(ModelSource src, String file, int dimension) {
     String where = src.describe() + "/" + file;
@@ -111,6 +111,69 @@ final class PairHead {
     return 0.5 * (forward(u, v) + forward(v, u));
   }
 
+  int dimension() {
+    return dimension;
+  }
+
+  /**
+   * The per-question part of the first layer: {@code [Wu·q, Wv·q]} (twice the hidden width), for
+   * {@link #probability(float[], float[], float[], float[])}.
+   */
+  float[] project(float[] q) {
+    Layer first = layers[0];
+    int h = first.bias.length;
+    float[] out = new float[2 * h];
+    for (int o = 0; o < h; o++) {
+      float[] w = first.weights[o];
+      float su = 0;
+      float sv = 0;
+      for (int k = 0; k < dimension; k++) {
+        su += w[k] * q[k];
+        sv += w[dimension + k] * q[k];
+      }
+      out[o] = su;
+      out[h + o] = sv;
+    }
+    return out;
+  }
+
+  /**
+   * {@link #probability(float[], float[])} from the questions' {@link #project projections}: only
+   * the symmetric part {@code Wd·|u-v| + Wp·(u*v)} is computed per pair, once for both orders.
+   * Equal to the other form up to float rounding (well below 1e-6).
+   */
+  double probability(float[] u, float[] pu, float[] v, float[] pv) {
+    Layer first = layers[0];
+    int h = first.bias.length;
+    int d = dimension;
+    float[] diff = new float[d];
+    float[] prod = new float[d];
+    for (int k = 0; k < d; k++) {
+      diff[k] = Math.abs(u[k] - v[k]);
+      prod[k] = u[k] * v[k];
+    }
+    float[] forward = new float[h];
+    float[] backward = new float[h];
+    for (int o = 0; o < h; o++) {
+      float[] w = first.weights[o];
+      float s0 = 0;
+      float s1 = 0;
+      for (int k = 0; k < d; k++) {
+        s0 += w[2 * d + k] * diff[k];
+        s1 += w[3 * d + k] * prod[k];
+      }
+      float shared = first.bias[o] + s0 + s1;
+      forward[o] = shared + pu[o] + pv[h + o];
+      backward[o] = shared + pv[o] + pu[h + o];
+    }
+    return 0.5 * (fromFirstLayer(forward) + fromFirstLayer(backward));
+  }
+
+  /** The first layer, whose input is {@code [u, v, |u - v|, u * v]}. */
+  Layer firstLayer() {
+    return layers[0];
+  }
+
   private double forward(float[] u, float[] v) {
     int d = dimension;
     float[] x = new float[4 * d];
@@ -120,15 +183,37 @@ final class PairHead {
       x[2 * d + k] = Math.abs(u[k] - v[k]);
       x[3 * d + k] = u[k] * v[k];
     }
-    for (Layer layer : layers) {
-      float[] y = new float[layer.bias.length];
-      for (int o = 0; o < y.length; o++) {
-        float[] w = layer.weights[o];
-        double s = layer.bias[o];
-        for (int i = 0; i < x.length; i++) {
-          s += w[i] * x[i];
+    Layer first = layers[0];
+    float[] y = new float[first.bias.length];
+    for (int o = 0; o < y.length; o++) {
+      float[] w = first.weights[o];
+      double s = first.bias[o];
+      for (int i = 0; i < x.length; i++) {
+        s += w[i] * x[i];
+      }
+      y[o] = (float) s;
+    }
+    return fromFirstLayer(y);
+  }
+
+  /**
+   * The probability for one order of a pair given the first layer's output before its activation
+   * (bias included); {@code y} is overwritten.
+   */
+  double fromFirstLayer(float[] y) {
+    float[] x = y;
+    for (int l = 0; l < layers.length; l++) {
+      Layer layer = layers[l];
+      if (l > 0) {
+        y = new float[layer.bias.length];
+        for (int o = 0; o < y.length; o++) {
+          float[] w = layer.weights[o];
+          double s = layer.bias[o];
+          for (int i = 0; i < x.length; i++) {
+            s += w[i] * x[i];
+          }
+          y[o] = (float) s;
         }
-        y[o] = (float) s;
       }
       switch (layer.activation) {
         case "relu":

@@ -8,6 +8,7 @@ import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.ProgressListener;
+import dev.qsim.SearchMode;
 import dev.qsim.SimilarityFunction;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,6 +103,35 @@ class DuplicateFinderTest {
         assertThat(a.similarity()).isCloseTo(e.similarity(), within(1e-9));
       }
     }
+  }
+
+  @Test
+  void approximateSearchRunsTheSameStagesAndFindsTheSamePairs() {
+    float[][] v = clustered(3000, 32, 21);
+    PairDecision d = PairDecision.similarity(SimilarityFunction.COSINE, 0.8);
+    DuplicateOptions options = DuplicateOptions.defaults().withTopKPerQuestion(5);
+    List<String> stages = new ArrayList<>();
+    ProgressListener record =
+        (stage, done, total) -> {
+          if (stages.isEmpty() || !stages.get(stages.size() - 1).equals(stage)) {
+            stages.add(stage);
+          }
+        };
+    Duplicates approximate =
+        new DuplicateSearch(
+                d, SimilarityFunction.COSINE, 0.8, options.withSearch(SearchMode.APPROXIMATE), 2)
+            .run(v, record);
+    Duplicates exact =
+        new DuplicateSearch(
+                d, SimilarityFunction.COSINE, 0.8, options.withSearch(SearchMode.EXACT), 2)
+            .run(v, ProgressListener.NONE);
+    assertThat(stages)
+        .containsExactly("clustering", "assigning", "searching", "verifying", "grouping");
+    assertThat(exact.pairs()).hasSizeGreaterThan(1000);
+    Set<DuplicatePair> found = new HashSet<>(approximate.pairs());
+    long hit = exact.pairs().stream().filter(found::contains).count();
+    assertThat((double) hit / exact.pairs().size()).isGreaterThanOrEqualTo(0.99);
+    assertThat(approximate.groups()).isNotEmpty();
   }
 
   @Test

@@ -86,8 +86,10 @@ class OneDecisionTest {
       assertThat(found.candidates()).isEqualTo((long) n * (n - 1) / 2);
       assertThat(found.pairs()).hasSize(accepted);
       for (DuplicatePair pair : found.pairs()) {
+        // findDuplicates scores in batches of float matrix products: the same score up to
+        // rounding, and the same decision (scores near the threshold are recomputed).
         assertThat(pair.score())
-            .isCloseTo(score.get(key(pair.first(), pair.second())), within(1e-9));
+            .isCloseTo(score.get(key(pair.first(), pair.second())), within(1e-6));
         assertThat(qsim.isDuplicate(qs.get(pair.first()), qs.get(pair.second()))).isTrue();
       }
     }

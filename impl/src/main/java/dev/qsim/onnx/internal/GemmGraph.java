@@ -1,4 +1,4 @@
-package dev.qsim.onnx;
+package dev.qsim.onnx.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The encoding follows {@code onnx.proto}: only the handful of fields this graph needs are
  * written.
+ *
+ * <p>Internal: public only so that qsim's own modules (the benchmarks' brute-force recall check)
+ * run the same product; not part of the API and may change without notice. Stateless and
+ * thread-safe.
  */
-final class GemmGraph {
+public final class GemmGraph {
   private static final int VARINT = 0;
   private static final int LENGTH_DELIMITED = 2;
   private static final int FLOAT = 1;
@@ -19,8 +23,13 @@ final class GemmGraph {
 
   private GemmGraph() {}
 
-  /** The serialised model: inputs {@code A [m, k]}, {@code B [n, k]}, output {@code C [m, n]}. */
-  static byte[] bytes() {
+  // Inputs A [m, k] and B [n, k], output C [m, n].
+  /**
+   * The serialised model.
+   *
+   * @return the ONNX model bytes, a new array each call
+   */
+  public static byte[] bytes() {
     Message node =
         new Message()
             .string(1, "A")
