@@ -20,9 +20,9 @@ import org.apache.spark.SparkFiles;
  * <p>Immutable and thread-safe.
  *
  * @param directory a model directory: an absolute path every node can read, or a relative name
- *     resolved against {@link SparkFiles} (shipped with {@code SparkContext.addFile(dir, true)}) and
- *     then the executor's working directory (shipped with {@code --archives model.zip#NAME}); {@code
- *     ""} for the bundled model
+ *     resolved against {@link SparkFiles} (shipped with {@code SparkContext.addFile(dir, true)})
+ *     and then the executor's working directory (shipped with {@code --archives model.zip#NAME});
+ *     {@code ""} for the bundled model
  * @param batchSize questions per encoder call, 1 to 1024
  * @param threadsPerTask encoder batches one task runs side by side, at least 1
  */

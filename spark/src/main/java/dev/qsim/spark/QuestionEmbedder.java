@@ -29,9 +29,9 @@ import org.apache.spark.sql.types.StructType;
  * Dataset<Row> embedded = embedder.transform(questions);
  * }</pre>
  *
- * <p>Each executor JVM loads the model once, on the first task that needs it, and shares it with all
- * its tasks; it is closed when the JVM exits. Tasks embed their partition in chunks of {@code
- * batchSize × threadsPerTask × 32} rows, never one row at a time. The vectors are the SDK's {@link
+ * <p>Each executor JVM loads the model once, on the first task that needs it, and shares it with
+ * all its tasks; it is closed when the JVM exits. Tasks embed their partition in chunks of {@code
+ * batchSize × threadsPerTask × 128} rows, never one row at a time. The vectors are the SDK's {@link
  * OnnxQuestionSimilarity#embedAll(java.util.List)} vectors, as doubles.
  *
  * <p><b>Invalid questions</b> (null, or blank: only white space) follow {@link #handleInvalid()}:
@@ -51,7 +51,7 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
   static final String[] INVALID_POLICIES = {"error", "skip", "keep"};
 
   /** Rows per encoder call, per batch of the encoder and per thread of a task. */
-  static final int BATCHES_PER_CALL = 32;
+  static final int BATCHES_PER_CALL = 128;
 
   private final String uid;
   private final Param<String> inputCol;
@@ -108,8 +108,8 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
     setDefault(handleInvalid, "error");
   }
 
-  /** Default {@link #batchSize()}. */
-  public static final int DEFAULT_BATCH_SIZE = 32;
+  /** Default {@link #batchSize()}: the SDK's. */
+  public static final int DEFAULT_BATCH_SIZE = OnnxQuestionSimilarity.DEFAULT_BATCH_SIZE;
 
   @Override
   public String uid() {
@@ -263,7 +263,10 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
     String out = $(outputCol);
     if (!Arrays.asList(schema.fieldNames()).contains(in)) {
       throw new IllegalArgumentException(
-          "Input column '" + in + "' does not exist; columns: " + Arrays.toString(schema.fieldNames()));
+          "Input column '"
+              + in
+              + "' does not exist; columns: "
+              + Arrays.toString(schema.fieldNames()));
     }
     if (!schema.apply(in).dataType().equals(DataTypes.StringType)) {
       throw new IllegalArgumentException(

@@ -18,7 +18,8 @@ class QuestionEmbedderTest {
   void embeddingsEqualTheSdks() {
     SparkSession spark = SharedSpark.session();
     List<String> questions = TestQuestions.quoraDev(300);
-    Dataset<Row> df = spark.createDataset(questions, Encoders.STRING()).toDF("question").repartition(3);
+    Dataset<Row> df =
+        spark.createDataset(questions, Encoders.STRING()).toDF("question").repartition(3);
     List<Row> rows = new QuestionEmbedder().transform(df).collectAsList();
     List<String> texts = new ArrayList<>();
     for (Row r : rows) {
