@@ -4,16 +4,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A cluster of questions that are duplicates of one another: the connected component that the kept
- * {@link DuplicatePair}s form. Two questions are in one group when a chain of duplicate pairs links
- * them.
+ * A group of questions that are duplicates of one question, its representative: every other member
+ * is a verified duplicate of the representative (and, by the grouping rule, of the other members on
+ * average), so groups do not chain A~B~C into one group when A and C differ. See {@code
+ * docs/getting-started.md} for the rule.
  *
  * <p>Instances are immutable and thread-safe.
  *
- * @param members the questions' indices in the searched list, ascending; at least two
- * @param pairs the duplicate pairs inside this group, highest score first
+ * @param representative the index of the question a site would keep: the member with the most
+ *     verified duplicates in the group (ties: the best total score, then the lower index)
+ * @param members the questions' indices in the searched list, ascending; at least two, the
+ *     representative among them
+ * @param pairs each other member with the representative, highest score first
  */
-public record DuplicateGroup(List<Integer> members, List<DuplicatePair> pairs) {
+public record DuplicateGroup(int representative, List<Integer> members, List<DuplicatePair> pairs) {
   /** Copies the lists and validates them. */
   public DuplicateGroup {
     members = List.copyOf(Objects.requireNonNull(members, "members"));
@@ -21,6 +25,10 @@ public record DuplicateGroup(List<Integer> members, List<DuplicatePair> pairs) {
     if (members.size() < 2) {
       throw new IllegalArgumentException(
           "A duplicate group has at least two members, had " + members.size());
+    }
+    if (!members.contains(representative)) {
+      throw new IllegalArgumentException(
+          "The representative " + representative + " is not among the members " + members);
     }
   }
 
@@ -31,5 +39,22 @@ public record DuplicateGroup(List<Integer> members, List<DuplicatePair> pairs) {
    */
   public double maxScore() {
     return pairs.stream().mapToDouble(DuplicatePair::score).max().orElse(Double.NaN);
+  }
+
+  /**
+   * A member's pair with the representative.
+   *
+   * @param member a member other than the representative
+   * @return the pair of {@code member} and the representative, with its similarity and score
+   * @throws IllegalArgumentException if {@code member} is not a non-representative member
+   */
+  public DuplicatePair pairOf(int member) {
+    for (DuplicatePair p : pairs) {
+      if (member != representative && (p.first() == member || p.second() == member)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        member + " is not a member of this group other than its representative " + representative);
   }
 }

@@ -1,28 +1,47 @@
 package dev.qsim;
 
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * How {@link QuestionSimilarity#findDuplicates(java.util.List, DuplicateOptions)} searches. Start
- * from {@link #defaults()} and change what you need with the {@code with*} methods.
+ * How {@link QuestionSimilarity#findDuplicates(java.util.List, DuplicateOptions)} searches and
+ * decides. Start from {@link #defaults()} and change what you need with the {@code with*} methods.
  *
- * <p>A pair {@code (i, j)} is kept when its similarity reaches the threshold and {@code j} is among
- * the {@code topKPerQuestion} most similar questions of {@code i}, or {@code i} among those of
- * {@code j}. At most {@code maxPairs} of the kept pairs, the highest-scoring, are returned.
+ * <p>The search has two stages. <b>Candidates</b>: pairs whose embedding similarity reaches the
+ * recall-oriented {@link QuestionSimilarity#candidateThreshold() candidate threshold}, at most
+ * {@code topKPerQuestion} per question, found by the {@link SearchMode}. <b>Verification</b>: each
+ * candidate is scored by the {@link DuplicateDecision} and kept when the score reaches the
+ * decision's threshold — the same rule as {@link QuestionSimilarity#isDuplicate(String, String)}.
+ * At most {@code maxPairs} verified pairs, the highest-scoring, are returned and grouped.
  *
  * <p>Instances are immutable and thread-safe.
  *
- * @param threshold the similarity a pair must reach; empty means the model's calibrated {@link
- *     QuestionSimilarity#similarityThreshold()}
- * @param topKPerQuestion how many duplicates to keep per question, at least 1
- * @param maxPairs the most pairs to return, at least 1
+ * @param threshold the decision score a pair must reach; empty means the model's calibrated
+ *     threshold for {@code decision} (for {@link DuplicateDecision#AUTO}, {@link
+ *     QuestionSimilarity#duplicateThreshold()})
+ * @param candidateThreshold the similarity a candidate pair must reach; empty means the model's
+ *     {@link QuestionSimilarity#candidateThreshold()} (or, with an explicit {@code threshold} under
+ *     the {@link DuplicateDecision#SIMILARITY} decision, that threshold)
+ * @param decision which score decides
+ * @param search how candidates are found
+ * @param topKPerQuestion how many candidates to keep per question, at least 1
+ * @param maxPairs the most verified pairs to return, at least 1
  */
-public record DuplicateOptions(OptionalDouble threshold, int topKPerQuestion, int maxPairs) {
-  /** Default number of duplicates kept per question. */
+public record DuplicateOptions(
+    OptionalDouble threshold,
+    OptionalDouble candidateThreshold,
+    DuplicateDecision decision,
+    SearchMode search,
+    int topKPerQuestion,
+    int maxPairs) {
+  /** Default number of candidates kept per question. */
   public static final int DEFAULT_TOP_K = 10;
 
   /** Default cap on the number of pairs returned. */
   public static final int DEFAULT_MAX_PAIRS = 1_000_000;
+
+  /** The largest list that {@link SearchMode#AUTO} searches exactly. */
+  public static final int AUTO_EXACT_LIMIT = 50_000;
 
   /**
    * Validates the components.
@@ -30,12 +49,17 @@ public record DuplicateOptions(OptionalDouble threshold, int topKPerQuestion, in
    * @throws IllegalArgumentException naming the component that is out of range
    */
   public DuplicateOptions {
-    if (threshold == null) {
-      throw new NullPointerException("threshold");
-    }
+    Objects.requireNonNull(threshold, "threshold");
+    Objects.requireNonNull(candidateThreshold, "candidateThreshold");
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(search, "search");
     if (threshold.isPresent() && !Double.isFinite(threshold.getAsDouble())) {
       throw new IllegalArgumentException(
           "threshold must be finite, was " + threshold.getAsDouble());
+    }
+    if (candidateThreshold.isPresent() && !Double.isFinite(candidateThreshold.getAsDouble())) {
+      throw new IllegalArgumentException(
+          "candidateThreshold must be finite, was " + candidateThreshold.getAsDouble());
     }
     if (topKPerQuestion < 1) {
       throw new IllegalArgumentException("topKPerQuestion must be >= 1, was " + topKPerQuestion);
@@ -46,33 +70,74 @@ public record DuplicateOptions(OptionalDouble threshold, int topKPerQuestion, in
   }
 
   /**
-   * The model's calibrated threshold, {@value #DEFAULT_TOP_K} duplicates per question, at most
-   * {@value #DEFAULT_MAX_PAIRS} pairs.
+   * The model's own decision at its calibrated thresholds, search chosen by size, {@value
+   * #DEFAULT_TOP_K} candidates per question, at most {@value #DEFAULT_MAX_PAIRS} pairs.
    *
    * @return the default options
    */
   public static DuplicateOptions defaults() {
-    return new DuplicateOptions(OptionalDouble.empty(), DEFAULT_TOP_K, DEFAULT_MAX_PAIRS);
+    return new DuplicateOptions(
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        DuplicateDecision.AUTO,
+        SearchMode.AUTO,
+        DEFAULT_TOP_K,
+        DEFAULT_MAX_PAIRS);
   }
 
   /**
-   * Returns a copy with an explicit similarity threshold.
+   * Returns a copy with an explicit decision threshold, in the range of the decision's score (a
+   * probability in [0, 1] for the pair head, the similarity function's range for the similarity).
    *
-   * @param value the similarity a pair must reach
+   * @param value the decision score a pair must reach
    * @return the changed options
    */
   public DuplicateOptions withThreshold(double value) {
-    return new DuplicateOptions(OptionalDouble.of(value), topKPerQuestion, maxPairs);
+    return new DuplicateOptions(
+        OptionalDouble.of(value), candidateThreshold, decision, search, topKPerQuestion, maxPairs);
   }
 
   /**
-   * Returns a copy that keeps at most {@code k} duplicates per question.
+   * Returns a copy with an explicit candidate threshold on the similarity.
+   *
+   * @param value the similarity a candidate pair must reach
+   * @return the changed options
+   */
+  public DuplicateOptions withCandidateThreshold(double value) {
+    return new DuplicateOptions(
+        threshold, OptionalDouble.of(value), decision, search, topKPerQuestion, maxPairs);
+  }
+
+  /**
+   * Returns a copy that decides with {@code value}.
+   *
+   * @param value the decision
+   * @return the changed options
+   */
+  public DuplicateOptions withDecision(DuplicateDecision value) {
+    return new DuplicateOptions(
+        threshold, candidateThreshold, value, search, topKPerQuestion, maxPairs);
+  }
+
+  /**
+   * Returns a copy that finds candidates with {@code value}.
+   *
+   * @param value the search
+   * @return the changed options
+   */
+  public DuplicateOptions withSearch(SearchMode value) {
+    return new DuplicateOptions(
+        threshold, candidateThreshold, decision, value, topKPerQuestion, maxPairs);
+  }
+
+  /**
+   * Returns a copy that keeps at most {@code k} candidates per question.
    *
    * @param k at least 1
    * @return the changed options
    */
   public DuplicateOptions withTopKPerQuestion(int k) {
-    return new DuplicateOptions(threshold, k, maxPairs);
+    return new DuplicateOptions(threshold, candidateThreshold, decision, search, k, maxPairs);
   }
 
   /**
@@ -82,6 +147,7 @@ public record DuplicateOptions(OptionalDouble threshold, int topKPerQuestion, in
    * @return the changed options
    */
   public DuplicateOptions withMaxPairs(int max) {
-    return new DuplicateOptions(threshold, topKPerQuestion, max);
+    return new DuplicateOptions(
+        threshold, candidateThreshold, decision, search, topKPerQuestion, max);
   }
 }

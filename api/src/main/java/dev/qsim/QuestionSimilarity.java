@@ -67,13 +67,32 @@ public interface QuestionSimilarity extends AutoCloseable {
 
   /**
    * The score that the duplicate decision thresholds, per pair: the pair head's duplicate
-   * probability when the model has one ({@link #hasPairHead()}), else the {@link
-   * #similarities(List) similarity}. Symmetric.
+   * probability when the model decides with its pair head ({@link #decision()}), else the {@link
+   * #similarities(List) similarity}. Symmetric. Every duplicate decision of this interface goes
+   * through the same scores.
    *
    * @param pairs the pairs to score
    * @return one score per pair, in input order
    */
   double[] duplicateScores(List<QuestionPair> pairs);
+
+  /**
+   * The decision scores of pairs whose embeddings the caller already holds (from {@link
+   * #embedAll(List)}, stored in a database or an index): nothing is embedded again. The texts are
+   * read only by decisions that look at both texts; the scores equal {@link #duplicateScores(List)}
+   * of the same pairs.
+   *
+   * @param pairs the pairs' texts
+   * @param firstEmbeddings {@code firstEmbeddings.get(i)} is the embedding of {@code
+   *     pairs.get(i).first()}
+   * @param secondEmbeddings {@code secondEmbeddings.get(i)} is the embedding of {@code
+   *     pairs.get(i).second()}
+   * @return one score per pair, in input order
+   * @throws IllegalArgumentException if the lists differ in size or an embedding's dimension is not
+   *     {@link #dimension()} (naming the index)
+   */
+  double[] duplicateScores(
+      List<QuestionPair> pairs, List<Embedding> firstEmbeddings, List<Embedding> secondEmbeddings);
 
   /**
    * The duplicate score of one pair; see {@link #duplicateScores(List)}.
@@ -90,7 +109,8 @@ public interface QuestionSimilarity extends AutoCloseable {
 
   /**
    * Whether two questions mean the same thing, by the model's own calibrated decision: {@code
-   * duplicateScore(q1, q2) >= duplicateThreshold()}.
+   * duplicateScore(q1, q2) >= duplicateThreshold()}. {@link #findDuplicates(List)}, {@link
+   * #mostSimilar(String, List, int)} and a question index decide the same way.
    *
    * @param q1 the first question
    * @param q2 the second question
@@ -101,18 +121,21 @@ public interface QuestionSimilarity extends AutoCloseable {
   }
 
   /**
-   * Finds the duplicate pairs in a list and groups them into clusters, without building an N×N
-   * matrix: memory grows with N and the number of kept pairs, not N².
+   * Finds the duplicate pairs in a list and groups them, without building an N×N matrix: candidate
+   * pairs by embedding similarity (at least {@link #candidateThreshold()}), each verified by the
+   * duplicate decision; groups never chain (see {@link DuplicateGroup}).
    *
    * @param questions the list to search; none null or blank
-   * @param options threshold, per-question top-k and cap on pairs
+   * @param options decision, thresholds, search, per-question top-k and cap on pairs
    * @return pairs highest first and the groups they form
    */
-  Duplicates findDuplicates(List<String> questions, DuplicateOptions options);
+  default Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
+    return findDuplicates(questions, options, ProgressListener.NONE);
+  }
 
   /**
-   * Finds duplicates with {@link DuplicateOptions#defaults()}: the model's calibrated similarity
-   * threshold.
+   * Finds duplicates with {@link DuplicateOptions#defaults()}: the model's own decision at its
+   * calibrated thresholds.
    *
    * @param questions the list to search
    * @return pairs highest first and the groups they form
@@ -123,21 +146,33 @@ public interface QuestionSimilarity extends AutoCloseable {
 
   /**
    * Finds duplicates as {@link #findDuplicates(List, DuplicateOptions)} does, reporting progress of
-   * the embedding and searching stages. Implementations that cannot report progress ignore the
-   * listener.
+   * the {@code "embedding"}, {@code "searching"} and {@code "verifying"} stages.
    *
    * @param questions the list to search
-   * @param options threshold, per-question top-k and cap on pairs
-   * @param progress receives {@code "embedding"} and {@code "searching"} updates
+   * @param options decision, thresholds, search, per-question top-k and cap on pairs
+   * @param progress receives the stages' updates
    * @return pairs highest first and the groups they form
    */
-  default Duplicates findDuplicates(
-      List<String> questions, DuplicateOptions options, ProgressListener progress) {
-    return findDuplicates(questions, options);
-  }
+  Duplicates findDuplicates(
+      List<String> questions, DuplicateOptions options, ProgressListener progress);
 
   /**
-   * The {@code k} candidates most similar to a query, highest first (ties by lower index).
+   * Finds duplicates among questions whose embeddings the caller already holds: as {@link
+   * #findDuplicates(List, DuplicateOptions)}, without embedding anything.
+   *
+   * @param questions the questions' texts
+   * @param embeddings {@code embeddings.get(i)} is the embedding of {@code questions.get(i)}
+   * @param options decision, thresholds, search, per-question top-k and cap on pairs
+   * @return pairs highest first and the groups they form
+   * @throws IllegalArgumentException if the lists differ in size or an embedding has the wrong
+   *     dimension (naming the index)
+   */
+  Duplicates findDuplicates(
+      List<String> questions, List<Embedding> embeddings, DuplicateOptions options);
+
+  /**
+   * The {@code k} candidates most similar to a query by embedding similarity, highest first (ties
+   * by lower index), each marked with the duplicate decision on (query, candidate).
    *
    * @param query the question to match
    * @param candidates where to look
@@ -147,6 +182,25 @@ public interface QuestionSimilarity extends AutoCloseable {
   List<Match> mostSimilar(String query, List<String> candidates, int k);
 
   /**
+   * As {@link #mostSimilar(String, List, int)}, for a query and candidates whose embeddings the
+   * caller already holds: nothing is embedded.
+   *
+   * @param query the query's text
+   * @param queryEmbedding its embedding
+   * @param candidates the candidates' texts
+   * @param candidateEmbeddings {@code candidateEmbeddings.get(i)} is the embedding of {@code
+   *     candidates.get(i)}
+   * @param k how many to return, at least 1
+   * @return the best matches with their indices in {@code candidates}
+   */
+  List<Match> mostSimilar(
+      String query,
+      Embedding queryEmbedding,
+      List<String> candidates,
+      List<Embedding> candidateEmbeddings,
+      int k);
+
+  /**
    * How this model compares embeddings.
    *
    * @return the model's similarity function
@@ -154,29 +208,48 @@ public interface QuestionSimilarity extends AutoCloseable {
   SimilarityFunction similarityFunction();
 
   /**
-   * The calibrated similarity threshold: pairs at or above it are duplicates by similarity alone.
-   * {@link #findDuplicates(List)} uses it by default.
+   * The calibrated similarity threshold: pairs at or above it are duplicates by similarity alone
+   * (the {@link DuplicateDecision#SIMILARITY} decision).
    *
    * @return the threshold, in the range of {@link #similarityFunction()}
    */
   double similarityThreshold();
 
   /**
-   * The threshold {@link #isDuplicate(String, String)} applies to {@link #duplicateScore(String,
-   * String)}: the pair head's calibrated probability threshold if the model has one, else {@link
+   * The recall-oriented similarity threshold for candidate retrieval: {@link #findDuplicates(List)}
+   * and a question index verify only pairs at or above it. Calibrated so that nearly all pairs the
+   * decision accepts lie above it (see {@code docs/model-format.md}); never above {@link
    * #similarityThreshold()}.
+   *
+   * @return the candidate threshold, in the range of {@link #similarityFunction()}
+   */
+  double candidateThreshold();
+
+  /**
+   * The decision this model uses by default: {@link DuplicateDecision#PAIR_HEAD} when it has an
+   * enabled pair head, else {@link DuplicateDecision#SIMILARITY}. Never {@code AUTO}.
+   *
+   * @return the resolved decision
+   */
+  DuplicateDecision decision();
+
+  /**
+   * The threshold {@link #isDuplicate(String, String)} applies to {@link #duplicateScore(String,
+   * String)}: the pair head's calibrated probability threshold if the model decides with its pair
+   * head, else {@link #similarityThreshold()}.
    *
    * @return the decision threshold
    */
   double duplicateThreshold();
 
   /**
-   * Whether the model carries a learned pair head (a classifier over both embeddings) for its
-   * duplicate decision.
+   * Whether the model carries an enabled pair head (a classifier over both embeddings).
    *
    * @return {@code true} if {@link #duplicateScores(List)} are pair-head probabilities
    */
-  boolean hasPairHead();
+  default boolean hasPairHead() {
+    return decision() == DuplicateDecision.PAIR_HEAD;
+  }
 
   /**
    * The number of dimensions of every embedding.

@@ -176,6 +176,62 @@ public final class Evaluator {
     return score(pairs, false);
   }
 
+  /**
+   * The model's duplicate decision score of every pair ({@link
+   * QuestionSimilarity#duplicateScores(List)}), batched and reported as {@link #similarities} does.
+   *
+   * @param pairs the pairs to score, none with a blank question
+   * @return one decision score per pair, in input order
+   * @throws IllegalArgumentException if the list is empty or a question is blank
+   * @throws InferenceException if the model fails or returns a wrong number of scores or a NaN
+   */
+  public double[] duplicateScores(List<LabelledPair> pairs) {
+    checkPairs(pairs);
+    return score(pairs, true);
+  }
+
+  /**
+   * The candidate threshold that keeps a share of the pairs a decision accepts: the largest
+   * similarity {@code s} such that at least {@code coverage} of the pairs with {@code
+   * decisionScores[i] >= decisionThreshold} have {@code similarities[i] >= s}. Retrieval at that
+   * similarity loses at most {@code 1 - coverage} of what verification would accept (on data like
+   * the calibration pairs). Labels are not needed.
+   *
+   * @param similarities each pair's embedding similarity
+   * @param decisionScores each pair's decision score
+   * @param decisionThreshold the decision's threshold
+   * @param coverage the share of accepted pairs to keep, in (0, 1]
+   * @return the candidate threshold
+   * @throws IllegalArgumentException if the arrays differ in length, coverage is out of range or
+   *     the decision accepts no pair
+   */
+  public static double candidateThreshold(
+      double[] similarities, double[] decisionScores, double decisionThreshold, double coverage) {
+    if (similarities.length != decisionScores.length) {
+      throw new IllegalArgumentException(
+          similarities.length + " similarities but " + decisionScores.length + " decision scores");
+    }
+    if (!(coverage > 0 && coverage <= 1)) {
+      throw new IllegalArgumentException("coverage must be in (0, 1], was " + coverage);
+    }
+    double[] accepted =
+        java.util.stream.IntStream.range(0, similarities.length)
+            .filter(i -> decisionScores[i] >= decisionThreshold)
+            .mapToDouble(i -> similarities[i])
+            .sorted()
+            .toArray();
+    if (accepted.length == 0) {
+      throw new IllegalArgumentException(
+          "the decision accepts none of the "
+              + similarities.length
+              + " pairs at threshold "
+              + decisionThreshold
+              + ": no candidate threshold can be derived");
+    }
+    int lose = (int) Math.floor((1 - coverage) * accepted.length + 1e-9);
+    return accepted[Math.min(lose, accepted.length - 1)];
+  }
+
   private static void checkPairs(List<LabelledPair> pairs) {
     Objects.requireNonNull(pairs, "pairs");
     if (pairs.isEmpty()) {

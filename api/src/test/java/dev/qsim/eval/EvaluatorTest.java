@@ -80,7 +80,26 @@ class EvaluatorTest {
     }
 
     @Override
-    public Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
+    public double[] duplicateScores(
+        List<QuestionPair> pairs, List<Embedding> first, List<Embedding> second) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Duplicates findDuplicates(
+        List<String> questions, DuplicateOptions options, dev.qsim.ProgressListener progress) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Duplicates findDuplicates(
+        List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Match> mostSimilar(
+        String query, Embedding e, List<String> candidates, List<Embedding> es, int k) {
       throw new UnsupportedOperationException();
     }
 
@@ -105,8 +124,13 @@ class EvaluatorTest {
     }
 
     @Override
-    public boolean hasPairHead() {
-      return false;
+    public double candidateThreshold() {
+      return 0.9;
+    }
+
+    @Override
+    public dev.qsim.DuplicateDecision decision() {
+      return dev.qsim.DuplicateDecision.SIMILARITY;
     }
 
     @Override

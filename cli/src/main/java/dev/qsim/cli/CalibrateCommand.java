@@ -25,9 +25,13 @@ import picocli.CommandLine.Spec;
       "Prints the similarity threshold that maximises balanced accuracy on labelled pairs:",
       "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
       "Balanced accuracy does not depend on the share of duplicates in the data.",
-      "The last line is the threshold alone, for scripts."
+      "With a pair head it also prints the candidate threshold (candidate_threshold): the",
+      "similarity above which 99% of the pairs the pair head accepts lie.",
+      "The last line is the similarity threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
+  /** The share of the pair head's accepted pairs that the candidate threshold keeps. */
+  static final double CANDIDATE_COVERAGE = 0.99;
 
   @Mixin DataOptions data;
 
@@ -61,6 +65,8 @@ final class CalibrateCommand implements Callable<Integer> {
       }
     }
     double[] similarities;
+    double[] decisionScores = null;
+    double decisionThreshold = Double.NaN;
     double current;
     String modelName;
     StageProgress progress =
@@ -68,7 +74,12 @@ final class CalibrateCommand implements Callable<Integer> {
     try (QuestionSimilarity sim = model.open(parent.models())) {
       modelName = EvalCommand.describe(sim);
       current = sim.similarityThreshold();
-      similarities = Evaluator.of(sim).withProgress(progress).similarities(dataset.pairs());
+      Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
+      similarities = evaluator.similarities(dataset.pairs());
+      if (sim.hasPairHead()) {
+        decisionScores = evaluator.duplicateScores(dataset.pairs());
+        decisionThreshold = sim.duplicateThreshold();
+      }
     } finally {
       progress.finish();
     }
@@ -110,6 +121,20 @@ final class CalibrateCommand implements Callable<Integer> {
         "The model's current similarity threshold %.4f gives balanced accuracy %.4f%n",
         current,
         atCurrent.balancedAccuracy());
+    if (decisionScores != null) {
+      double candidate =
+          Math.min(
+              best.threshold(),
+              Evaluator.candidateThreshold(
+                  similarities, decisionScores, decisionThreshold, CANDIDATE_COVERAGE));
+      out.printf(
+          Locale.ROOT,
+          "Candidate threshold %.4f: %.0f%% of the pairs the pair head accepts (probability >= %.4f)"
+              + " have a similarity at or above it%n",
+          candidate,
+          100 * CANDIDATE_COVERAGE,
+          decisionThreshold);
+    }
     out.println(SimilarityCommand.formatNumber(best.threshold()));
     out.flush();
     return 0;

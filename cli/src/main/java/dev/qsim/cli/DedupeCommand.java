@@ -1,16 +1,17 @@
 package dev.qsim.cli;
 
 import com.google.gson.stream.JsonWriter;
+import dev.qsim.DuplicateDecision;
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.SearchMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,10 +28,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Finds groups of duplicate questions in a file with one question per line (UTF-8).",
+      "Candidate pairs (similarity >= the candidate threshold) are verified by the model's",
+      "duplicate decision (its pair head, or the similarity threshold); groups never chain:",
+      "every member is a duplicate of the representative and of each other member.",
       "Writes one JSON object per group to the output (JSON Lines), for example:",
-      "  {\"group\":1,\"size\":2,\"questions\":[{\"line\":3,\"text\":\"...\"},...],"
-          + "\"pairs\":[{\"a\":3,\"b\":9,\"score\":0.93},...]}",
-      "Line numbers are the input's 1-based lines. Blank lines are skipped and counted.",
+      "  {\"group\":1,\"size\":2,\"representative\":3,\"questions\":[{\"line\":3,\"text\":\"...\"},"
+          + "{\"line\":9,\"text\":\"...\",\"similarity\":0.91,\"score\":0.93}],"
+          + "\"pairs\":[{\"a\":3,\"b\":9,\"similarity\":0.91,\"score\":0.93}]}",
+      "Line numbers are the input's 1-based lines; each member but the representative carries",
+      "its similarity and decision score with the representative. Blank lines are skipped and",
+      "counted.",
       "A summary goes to standard error."
     })
 final class DedupeCommand implements Callable<Integer> {
@@ -54,13 +61,33 @@ final class DedupeCommand implements Callable<Integer> {
   @Option(
       names = "--threshold",
       paramLabel = "T",
-      description = "Similarity a pair must reach. Default: the model's calibrated threshold.")
+      description =
+          "Decision score a pair must reach (the pair head's probability, or the similarity"
+              + " with --no-pair-head). Default: the model's calibrated threshold.")
   Double threshold;
+
+  @Option(
+      names = "--candidate-threshold",
+      paramLabel = "S",
+      description =
+          "Similarity a candidate pair must reach before it is verified. Default: the model's"
+              + " calibrated candidate threshold.")
+  Double candidateThreshold;
+
+  @Option(
+      names = "--search",
+      paramLabel = "MODE",
+      description =
+          "How candidates are found: exact (every pair), approximate (clustered) or auto"
+              + " (exact up to "
+              + DuplicateOptions.AUTO_EXACT_LIMIT
+              + " questions). Default: ${DEFAULT-VALUE}.")
+  String search = "auto";
 
   @Option(
       names = "--top-k",
       paramLabel = "K",
-      description = "Duplicates kept per question. Default: ${DEFAULT-VALUE}.")
+      description = "Candidates kept per question. Default: ${DEFAULT-VALUE}.")
   int topK = DuplicateOptions.DEFAULT_TOP_K;
 
   @Option(
@@ -98,8 +125,12 @@ final class DedupeCommand implements Callable<Integer> {
         new StageProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
       if (file.questions().size() < 2) {
-        double used = options.threshold().orElse(sim.similarityThreshold());
-        found = new Duplicates(file.questions().size(), used, List.of(), List.of(), false);
+        found =
+            Duplicates.none(
+                file.questions().size(),
+                sim.decision(),
+                options.threshold().orElse(sim.duplicateThreshold()),
+                options.candidateThreshold().orElse(sim.candidateThreshold()));
       } else {
         found = sim.findDuplicates(file.questions(), options, progress);
       }
@@ -113,11 +144,15 @@ final class DedupeCommand implements Callable<Integer> {
     long inGroups = result.groups().stream().mapToLong(g -> g.members().size()).sum();
     err.printf(
         Locale.ROOT,
-        "Found %,d duplicate pairs in %,d groups (%,d questions) at similarity >= %.4f%n",
+        "Verified %,d of %,d candidate pairs (similarity >= %.4f) with the %s decision"
+            + " (score >= %.4f): %,d groups (%,d questions)%n",
         result.pairs().size(),
+        result.candidates(),
+        result.candidateThreshold(),
+        result.decision() == DuplicateDecision.PAIR_HEAD ? "pair head" : "similarity",
+        result.threshold(),
         result.groups().size(),
-        inGroups,
-        result.threshold());
+        inGroups);
     if (result.truncated()) {
       err.printf(
           Locale.ROOT,
@@ -145,6 +180,20 @@ final class DedupeCommand implements Callable<Integer> {
       }
       options = options.withThreshold(threshold);
     }
+    if (candidateThreshold != null) {
+      if (!Double.isFinite(candidateThreshold)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--candidate-threshold must be a finite number, was " + candidateThreshold);
+      }
+      options = options.withCandidateThreshold(candidateThreshold);
+    }
+    try {
+      options = options.withSearch(SearchMode.valueOf(search.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--search must be exact, approximate or auto, was '" + search + "'");
+    }
     return options;
   }
 
@@ -159,11 +208,17 @@ final class DedupeCommand implements Callable<Integer> {
       json.beginObject();
       json.name("group").value(number);
       json.name("size").value(group.members().size());
+      json.name("representative").value(file.lineOf(group.representative()));
       json.name("questions").beginArray();
       for (int member : group.members()) {
         json.beginObject();
         json.name("line").value(file.lineOf(member));
         json.name("text").value(file.questions().get(member));
+        if (member != group.representative()) {
+          DuplicatePair pair = group.pairOf(member);
+          json.name("similarity").value(pair.similarity());
+          json.name("score").value(pair.score());
+        }
         json.endObject();
       }
       json.endArray();
@@ -172,6 +227,7 @@ final class DedupeCommand implements Callable<Integer> {
         json.beginObject();
         json.name("a").value(file.lineOf(pair.first()));
         json.name("b").value(file.lineOf(pair.second()));
+        json.name("similarity").value(pair.similarity());
         json.name("score").value(pair.score());
         json.endObject();
       }

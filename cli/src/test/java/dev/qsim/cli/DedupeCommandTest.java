@@ -84,13 +84,24 @@ class DedupeCommandTest {
         members.add(line);
         assertThat(grouped.add(line)).as("line %d in one group only", line).isTrue();
       }
+      int representative = group.get("representative").getAsInt();
+      assertThat(members).contains(representative);
+      for (JsonElement q : questions) {
+        JsonObject question = q.getAsJsonObject();
+        boolean isRepresentative = question.get("line").getAsInt() == representative;
+        assertThat(question.has("score")).isEqualTo(!isRepresentative);
+      }
+      assertThat(group.getAsJsonArray("pairs")).hasSize(members.size() - 1);
       for (JsonElement p : group.getAsJsonArray("pairs")) {
         JsonObject pair = p.getAsJsonObject();
         int a = pair.get("a").getAsInt();
         int b = pair.get("b").getAsInt();
         assertThat(members).contains(a, b);
+        assertThat(List.of(a, b)).contains(representative);
         assertThat(a).isLessThan(b);
-        assertThat(pair.get("score").getAsDouble()).isBetween(-1.0, 1.0);
+        // The bundled model decides with its pair head: the score is a probability.
+        assertThat(pair.get("score").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(pair.get("similarity").getAsDouble()).isBetween(-1.0, 1.0);
         pairs.add(a + "-" + b);
       }
     }
@@ -118,11 +129,35 @@ class DedupeCommandTest {
 
     CliRun run =
         CliRun.run(
-            "dedupe", "-i", input.toString(), "-o", output.toString(), "--threshold", "1.01");
+            "dedupe",
+            "-i",
+            input.toString(),
+            "-o",
+            output.toString(),
+            "--no-pair-head",
+            "--threshold",
+            "1");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(Files.readString(output)).isEmpty();
-    assertThat(run.err()).contains("Found 0 duplicate pairs in 0 groups").contains("1.0100");
+    assertThat(run.err())
+        .contains("Verified 0 of 0 candidate pairs (similarity >= 1.0000) with the similarity")
+        .contains("0 groups");
+  }
+
+  @Test
+  void aThresholdOutsideTheDecisionsRangeIsAnError(@TempDir Path dir) throws IOException {
+    Path input = writeInput(dir);
+    Path output = dir.resolve("groups.jsonl");
+    Files.writeString(output, "old content\n");
+
+    CliRun run =
+        CliRun.run(
+            "dedupe", "-i", input.toString(), "-o", output.toString(), "--threshold", "1.01");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("1.01").contains("[0, 1]").contains("pair head");
+    assertThat(Files.readString(output)).isEqualTo("old content\n");
   }
 
   @Test

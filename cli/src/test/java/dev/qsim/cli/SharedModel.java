@@ -66,8 +66,36 @@ final class SharedModel implements QuestionSimilarity {
   }
 
   @Override
+  public Duplicates findDuplicates(
+      List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
+    return delegate.findDuplicates(questions, embeddings, options);
+  }
+
+  @Override
+  public double[] duplicateScores(
+      List<QuestionPair> pairs, List<Embedding> first, List<Embedding> second) {
+    return delegate.duplicateScores(pairs, first, second);
+  }
+
+  @Override
   public List<Match> mostSimilar(String query, List<String> candidates, int k) {
     return delegate.mostSimilar(query, candidates, k);
+  }
+
+  @Override
+  public List<Match> mostSimilar(
+      String query, Embedding e, List<String> candidates, List<Embedding> es, int k) {
+    return delegate.mostSimilar(query, e, candidates, es, k);
+  }
+
+  @Override
+  public double candidateThreshold() {
+    return delegate.candidateThreshold();
+  }
+
+  @Override
+  public dev.qsim.DuplicateDecision decision() {
+    return delegate.decision();
   }
 
   @Override
@@ -83,11 +111,6 @@ final class SharedModel implements QuestionSimilarity {
   @Override
   public double duplicateThreshold() {
     return delegate.duplicateThreshold();
-  }
-
-  @Override
-  public boolean hasPairHead() {
-    return delegate.hasPairHead();
   }
 
   @Override

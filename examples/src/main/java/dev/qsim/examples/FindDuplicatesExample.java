@@ -1,5 +1,6 @@
 package dev.qsim.examples;
 
+import dev.qsim.DuplicateDecision;
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
@@ -43,14 +44,18 @@ public final class FindDuplicatesExample {
         Locale.ROOT, "Searching %d questions from %s%n", questions.size(), file.normalize());
 
     try (QuestionSimilarity sim = OnnxQuestionSimilarity.bundled()) {
-      // Embeds every question once and compares them without an N x N matrix.
+      // Embeds every question once, finds candidate pairs without an N x N matrix, verifies each
+      // with the model's duplicate decision and groups them without chaining.
       Duplicates found = sim.findDuplicates(questions);
       System.out.printf(
           Locale.ROOT,
-          "%d duplicate pairs in %d groups at similarity >= %.3f%n%n",
+          "%d duplicate pairs (%d candidates at similarity >= %.3f, verified by the %s)"
+              + " in %d groups%n%n",
           found.pairs().size(),
-          found.groups().size(),
-          found.threshold());
+          found.candidates(),
+          found.candidateThreshold(),
+          found.decision() == DuplicateDecision.PAIR_HEAD ? "pair head" : "similarity threshold",
+          found.groups().size());
       int shown = 0;
       for (DuplicateGroup group : found.groups()) {
         if (shown++ == GROUPS_SHOWN) {
@@ -58,16 +63,23 @@ public final class FindDuplicatesExample {
               Locale.ROOT, "... and %d more groups%n", found.groups().size() - GROUPS_SHOWN);
           break;
         }
-        System.out.printf(Locale.ROOT, "Group %d (best pair %.3f):%n", shown, group.maxScore());
+        System.out.printf(
+            Locale.ROOT, "Group %d: %s%n", shown, questions.get(group.representative()));
         for (int member : group.members()) {
-          System.out.println("  - " + questions.get(member));
+          if (member != group.representative()) {
+            System.out.printf(
+                Locale.ROOT,
+                "  - %s (%.3f)%n",
+                questions.get(member),
+                group.pairOf(member).score());
+          }
         }
       }
       if (!found.pairs().isEmpty()) {
         DuplicatePair best = found.pairs().get(0);
         System.out.printf(
             Locale.ROOT,
-            "%nMost similar pair (%.3f):%n  %s%n  %s%n",
+            "%nMost certain pair (score %.3f):%n  %s%n  %s%n",
             best.score(),
             questions.get(best.first()),
             questions.get(best.second()));

@@ -43,19 +43,24 @@ public final class MostSimilarExample {
   public static void main(String[] args) {
     Examples.configureOffline();
     try (QuestionSimilarity sim = OnnxQuestionSimilarity.bundled()) {
-      double threshold = sim.similarityThreshold();
       for (String question : INCOMING) {
+        // Ranked by similarity; each match carries the model's duplicate decision on the pair.
         List<Match> best = sim.mostSimilar(question, FAQ, 2);
         Match top = best.get(0);
         System.out.printf(
             Locale.ROOT,
-            "%s%n  -> %s (%.3f)%s%n",
+            "%s%n  -> %s (similarity %.3f, decision score %.3f)%s%n",
             question,
             top.question(),
+            top.similarity(),
             top.score(),
-            top.score() >= threshold ? "" : "  [below the threshold: no FAQ answers this]");
+            top.duplicate() ? "  [same question]" : "  [not a duplicate: no FAQ answers this]");
         for (Match other : best.subList(1, best.size())) {
-          System.out.printf(Locale.ROOT, "     also: %s (%.3f)%n", other.question(), other.score());
+          System.out.printf(
+              Locale.ROOT,
+              "     also: %s (similarity %.3f)%n",
+              other.question(),
+              other.similarity());
         }
       }
     }

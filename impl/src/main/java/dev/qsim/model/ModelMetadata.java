@@ -45,6 +45,9 @@ import java.util.OptionalDouble;
  *     none
  * @param pairHeadThreshold the calibrated threshold on the pair head's probability; {@code NaN}
  *     without a pair head
+ * @param candidateThreshold the recall-oriented similarity threshold for candidate retrieval, at
+ *     most {@code similarityThreshold}; {@code NaN} when the model directory does not record one
+ *     (then {@link #effectiveCandidateThreshold()} falls back to the similarity threshold)
  * @param provenance free-form facts about where the model came from
  * @param metrics evaluation results by data set name, each a map from metric name to value
  */
@@ -62,6 +65,7 @@ public record ModelMetadata(
     double similarityThreshold,
     String pairHeadFile,
     double pairHeadThreshold,
+    double candidateThreshold,
     Map<String, Object> provenance,
     Map<String, Map<String, Double>> metrics) {
 
@@ -111,6 +115,14 @@ public record ModelMetadata(
     if (pairHeadFile == null) {
       pairHeadThreshold = Double.NaN;
     }
+    if (!Double.isNaN(candidateThreshold)
+        && !(Double.isFinite(candidateThreshold) && candidateThreshold <= similarityThreshold)) {
+      throw new IllegalArgumentException(
+          "candidate_threshold must be a finite number at most similarity_threshold ("
+              + similarityThreshold
+              + "), was "
+              + candidateThreshold);
+    }
     provenance =
         Collections.unmodifiableMap(
             new LinkedHashMap<>(provenance == null ? Map.of() : provenance));
@@ -142,22 +154,51 @@ public record ModelMetadata(
       int maxSequenceLength,
       SimilarityFunction function,
       double similarityThreshold) {
-    return new ModelMetadata(
-        FORMAT_VERSION,
-        name,
-        "model.onnx",
-        "tokenizer.json",
-        null,
-        pooling,
-        normalize,
-        dimension,
-        maxSequenceLength,
-        function,
-        similarityThreshold,
-        null,
-        Double.NaN,
-        Map.of(),
-        Map.of());
+    return builder()
+        .name(name)
+        .pooling(pooling)
+        .normalize(normalize)
+        .dimension(dimension)
+        .maxSequenceLength(maxSequenceLength)
+        .similarityFunction(function)
+        .similarityThreshold(similarityThreshold)
+        .build();
+  }
+
+  /**
+   * A builder with the default file names ({@code model.onnx}, {@code tokenizer.json}), no pair
+   * head, no candidate threshold and no provenance or metrics; name, pooling, dimension, maximum
+   * length, similarity function and threshold must be set.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder that starts from this metadata.
+   *
+   * @return a new builder holding every value of this metadata
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.encoderFile = encoderFile;
+    b.tokenizerFile = tokenizerFile;
+    b.output = output;
+    b.pooling = pooling;
+    b.normalize = normalize;
+    b.dimension = dimension;
+    b.maxSequenceLength = maxSequenceLength;
+    b.similarityFunction = similarityFunction;
+    b.similarityThreshold = similarityThreshold;
+    b.pairHeadFile = pairHeadFile;
+    b.pairHeadThreshold = pairHeadThreshold;
+    b.candidateThreshold = candidateThreshold;
+    b.provenance = new LinkedHashMap<>(provenance);
+    b.metrics = new LinkedHashMap<>(metrics);
+    return b;
   }
 
   /**
@@ -179,6 +220,17 @@ public record ModelMetadata(
   }
 
   /**
+   * The candidate threshold that retrieval uses: {@code candidate_threshold} when the metadata
+   * records one, else the similarity threshold (exact for the similarity decision; a model with a
+   * pair head should record its own, see {@code qsim calibrate}).
+   *
+   * @return the candidate threshold
+   */
+  public double effectiveCandidateThreshold() {
+    return Double.isNaN(candidateThreshold) ? similarityThreshold : candidateThreshold;
+  }
+
+  /**
    * Returns a copy with a pair head.
    *
    * @param file the pair head file, relative to the model directory
@@ -186,22 +238,7 @@ public record ModelMetadata(
    * @return the changed metadata
    */
   public ModelMetadata withPairHead(String file, double threshold) {
-    return new ModelMetadata(
-        formatVersion,
-        name,
-        encoderFile,
-        tokenizerFile,
-        output,
-        pooling,
-        normalize,
-        dimension,
-        maxSequenceLength,
-        similarityFunction,
-        similarityThreshold,
-        Objects.requireNonNull(file, "file"),
-        threshold,
-        provenance,
-        metrics);
+    return toBuilder().pairHead(Objects.requireNonNull(file, "file"), threshold).build();
   }
 
   /**
@@ -211,22 +248,7 @@ public record ModelMetadata(
    * @return the changed metadata
    */
   public ModelMetadata withSimilarityThreshold(double threshold) {
-    return new ModelMetadata(
-        formatVersion,
-        name,
-        encoderFile,
-        tokenizerFile,
-        output,
-        pooling,
-        normalize,
-        dimension,
-        maxSequenceLength,
-        similarityFunction,
-        threshold,
-        pairHeadFile,
-        pairHeadThreshold,
-        provenance,
-        metrics);
+    return toBuilder().similarityThreshold(threshold).build();
   }
 
   /**
@@ -236,22 +258,7 @@ public record ModelMetadata(
    * @return the changed metadata
    */
   public ModelMetadata withProvenance(Map<String, Object> facts) {
-    return new ModelMetadata(
-        formatVersion,
-        name,
-        encoderFile,
-        tokenizerFile,
-        output,
-        pooling,
-        normalize,
-        dimension,
-        maxSequenceLength,
-        similarityFunction,
-        similarityThreshold,
-        pairHeadFile,
-        pairHeadThreshold,
-        facts,
-        metrics);
+    return toBuilder().provenance(facts).build();
   }
 
   /**
@@ -262,24 +269,7 @@ public record ModelMetadata(
    * @return the changed metadata
    */
   public ModelMetadata withMetrics(String dataset, Map<String, Double> values) {
-    Map<String, Map<String, Double>> all = new LinkedHashMap<>(metrics);
-    all.put(Objects.requireNonNull(dataset, "dataset"), values);
-    return new ModelMetadata(
-        formatVersion,
-        name,
-        encoderFile,
-        tokenizerFile,
-        output,
-        pooling,
-        normalize,
-        dimension,
-        maxSequenceLength,
-        similarityFunction,
-        similarityThreshold,
-        pairHeadFile,
-        pairHeadThreshold,
-        provenance,
-        all);
+    return toBuilder().metrics(dataset, values).build();
   }
 
   /**
@@ -348,6 +338,9 @@ public record ModelMetadata(
           requireDouble(json, "similarity_threshold"),
           pairHead,
           pairHead == null ? Double.NaN : requireDouble(json, "pair_head_threshold"),
+          json.has("candidate_threshold") && !json.get("candidate_threshold").isJsonNull()
+              ? requireDouble(json, "candidate_threshold")
+              : Double.NaN,
           provenance,
           metrics);
     } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {
@@ -378,6 +371,9 @@ public record ModelMetadata(
     if (pairHeadFile != null) {
       json.addProperty("pair_head_file", pairHeadFile);
       json.addProperty("pair_head_threshold", pairHeadThreshold);
+    }
+    if (!Double.isNaN(candidateThreshold)) {
+      json.addProperty("candidate_threshold", candidateThreshold);
     }
     json.add("provenance", GSON.toJsonTree(provenance));
     json.add("metrics", GSON.toJsonTree(metrics));
@@ -444,5 +440,225 @@ public record ModelMetadata(
       throw new IllegalArgumentException("key '" + key + "' must be true or false, was " + p);
     }
     return p.getAsBoolean();
+  }
+
+  /**
+   * Builds {@link ModelMetadata}; {@link #build()} validates and names the key that is wrong.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Builder {
+    private String name;
+    private String encoderFile = "model.onnx";
+    private String tokenizerFile = "tokenizer.json";
+    private String output;
+    private Pooling pooling;
+    private boolean normalize = true;
+    private int dimension;
+    private int maxSequenceLength;
+    private SimilarityFunction similarityFunction;
+    private double similarityThreshold = Double.NaN;
+    private String pairHeadFile;
+    private double pairHeadThreshold = Double.NaN;
+    private double candidateThreshold = Double.NaN;
+    private Map<String, Object> provenance = new LinkedHashMap<>();
+    private Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the human name.
+     *
+     * @param value the name
+     * @return this builder
+     */
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    /**
+     * Sets the encoder file, relative to the model directory.
+     *
+     * @param value the file name
+     * @return this builder
+     */
+    public Builder encoderFile(String value) {
+      this.encoderFile = value;
+      return this;
+    }
+
+    /**
+     * Sets the tokenizer file, relative to the model directory.
+     *
+     * @param value the file name
+     * @return this builder
+     */
+    public Builder tokenizerFile(String value) {
+      this.tokenizerFile = value;
+      return this;
+    }
+
+    /**
+     * Sets the encoder output to read ({@code null}: the first).
+     *
+     * @param value the output name
+     * @return this builder
+     */
+    public Builder output(String value) {
+      this.output = value;
+      return this;
+    }
+
+    /**
+     * Sets the pooling.
+     *
+     * @param value the pooling
+     * @return this builder
+     */
+    public Builder pooling(Pooling value) {
+      this.pooling = value;
+      return this;
+    }
+
+    /**
+     * Sets whether embeddings are L2-normalised (default {@code true}).
+     *
+     * @param value whether to normalise
+     * @return this builder
+     */
+    public Builder normalize(boolean value) {
+      this.normalize = value;
+      return this;
+    }
+
+    /**
+     * Sets the embedding size.
+     *
+     * @param value the dimension
+     * @return this builder
+     */
+    public Builder dimension(int value) {
+      this.dimension = value;
+      return this;
+    }
+
+    /**
+     * Sets the most tokens read per question.
+     *
+     * @param value the maximum sequence length
+     * @return this builder
+     */
+    public Builder maxSequenceLength(int value) {
+      this.maxSequenceLength = value;
+      return this;
+    }
+
+    /**
+     * Sets how embeddings are compared.
+     *
+     * @param value the similarity function
+     * @return this builder
+     */
+    public Builder similarityFunction(SimilarityFunction value) {
+      this.similarityFunction = value;
+      return this;
+    }
+
+    /**
+     * Sets the calibrated similarity threshold.
+     *
+     * @param value the threshold
+     * @return this builder
+     */
+    public Builder similarityThreshold(double value) {
+      this.similarityThreshold = value;
+      return this;
+    }
+
+    /**
+     * Sets the pair head and its threshold ({@code file} {@code null}: no pair head).
+     *
+     * @param file the pair head file, relative to the model directory
+     * @param threshold its calibrated probability threshold
+     * @return this builder
+     */
+    public Builder pairHead(String file, double threshold) {
+      this.pairHeadFile = file;
+      this.pairHeadThreshold = threshold;
+      return this;
+    }
+
+    /**
+     * Sets the candidate threshold ({@code NaN}: not recorded).
+     *
+     * @param value the recall-oriented similarity threshold
+     * @return this builder
+     */
+    public Builder candidateThreshold(double value) {
+      this.candidateThreshold = value;
+      return this;
+    }
+
+    /**
+     * Replaces the provenance facts.
+     *
+     * @param facts free-form facts
+     * @return this builder
+     */
+    public Builder provenance(Map<String, Object> facts) {
+      this.provenance = new LinkedHashMap<>(Objects.requireNonNull(facts, "facts"));
+      return this;
+    }
+
+    /**
+     * Adds one provenance fact (replacing one of the same key).
+     *
+     * @param key the fact's name
+     * @param value the fact
+     * @return this builder
+     */
+    public Builder provenance(String key, Object value) {
+      this.provenance.put(Objects.requireNonNull(key, "key"), value);
+      return this;
+    }
+
+    /**
+     * Adds the metrics of one data set (replacing any of the same name).
+     *
+     * @param dataset the data set's name
+     * @param values metric name to value
+     * @return this builder
+     */
+    public Builder metrics(String dataset, Map<String, Double> values) {
+      this.metrics.put(Objects.requireNonNull(dataset, "dataset"), values);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the metadata
+     * @throws IllegalArgumentException or {@link NullPointerException} naming the invalid key
+     */
+    public ModelMetadata build() {
+      return new ModelMetadata(
+          FORMAT_VERSION,
+          name,
+          encoderFile,
+          tokenizerFile,
+          output,
+          pooling,
+          normalize,
+          dimension,
+          maxSequenceLength,
+          similarityFunction,
+          similarityThreshold,
+          pairHeadFile,
+          pairHeadThreshold,
+          candidateThreshold,
+          provenance,
+          metrics);
+    }
   }
 }

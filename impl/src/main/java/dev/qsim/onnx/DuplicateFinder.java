@@ -5,36 +5,26 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
-import dev.qsim.Duplicates;
 import dev.qsim.InferenceException;
 import dev.qsim.ProgressListener;
 import dev.qsim.SimilarityFunction;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the pairs of a list of embeddings whose similarity reaches a threshold, without an N×N
- * matrix: blocked dot products over the upper triangle, one row block per task on a small named
- * thread pool, and a bounded top-k per question. Memory: the vectors, one transposed column block
- * per thread, and {@code k} candidates per question.
+ * Finds the candidate pairs of a list of embeddings: those whose similarity reaches a threshold, at
+ * most {@code k} per question, without an N×N matrix: blocked dot products over the upper triangle,
+ * one row block per task on a small named thread pool, and a bounded top-k per question. Memory:
+ * the vectors, one transposed column block per thread, and {@code k} candidates per question.
  *
  * <p>Stateless; each call uses its own threads, so concurrent calls are safe.
  */
 final class DuplicateFinder {
-  static final Comparator<DuplicatePair> PAIR_ORDER =
-      Comparator.comparingDouble(DuplicatePair::score)
-          .reversed()
-          .thenComparingInt(DuplicatePair::first)
-          .thenComparingInt(DuplicatePair::second);
-
   private static final int ROW_BLOCK = 512;
   private static final int COLUMN_BLOCK = 4096;
 
@@ -80,17 +70,21 @@ final class DuplicateFinder {
     }
   }
 
-  static Duplicates find(
+  /**
+   * The candidate pairs: similarity at least {@code threshold}, {@code j} among the {@code topK}
+   * most similar of {@code i} or {@code i} among those of {@code j}. Each pair's {@code similarity}
+   * and {@code score} are its exact similarity (as {@link SimilarityFunction#compare} computes it).
+   */
+  static List<DuplicatePair> candidates(
       float[][] vectors,
       SimilarityFunction function,
       double threshold,
       int topK,
-      int maxPairs,
       int threads,
       ProgressListener progress) {
     DuplicateFinder finder = new DuplicateFinder(vectors, function, threshold, topK);
     finder.search(threads, progress);
-    return finder.collect(maxPairs);
+    return finder.collect();
   }
 
   private void search(int threads, ProgressListener progress) {
@@ -180,7 +174,7 @@ final class DuplicateFinder {
     }
   }
 
-  private Duplicates collect(int maxPairs) {
+  private List<DuplicatePair> collect() {
     Set<Long> seen = new HashSet<>();
     List<DuplicatePair> pairs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -194,66 +188,12 @@ final class DuplicateFinder {
           // similarity(q_a, q_b).
           double exact = function.compare(original[a], original[b]);
           if (exact >= threshold) {
-            pairs.add(new DuplicatePair(a, b, exact));
+            pairs.add(new DuplicatePair(a, b, exact, exact));
           }
         }
       }
     }
-    pairs.sort(PAIR_ORDER);
-    boolean truncated = pairs.size() > maxPairs;
-    List<DuplicatePair> kept = truncated ? pairs.subList(0, maxPairs) : pairs;
-    return new Duplicates(n, threshold, kept, groups(kept), truncated);
-  }
-
-  static List<DuplicateGroup> groups(List<DuplicatePair> pairs) {
-    Map<Integer, Integer> parent = new HashMap<>();
-    for (DuplicatePair p : pairs) {
-      union(parent, p.first(), p.second());
-    }
-    Map<Integer, List<Integer>> members = new HashMap<>();
-    for (Integer node : parent.keySet()) {
-      members.computeIfAbsent(root(parent, node), r -> new ArrayList<>()).add(node);
-    }
-    Map<Integer, List<DuplicatePair>> groupPairs = new HashMap<>();
-    for (DuplicatePair p : pairs) {
-      groupPairs.computeIfAbsent(root(parent, p.first()), r -> new ArrayList<>()).add(p);
-    }
-    List<DuplicateGroup> groups = new ArrayList<>();
-    for (Map.Entry<Integer, List<Integer>> e : members.entrySet()) {
-      List<Integer> m = e.getValue();
-      m.sort(null);
-      List<DuplicatePair> gp = groupPairs.get(e.getKey());
-      gp.sort(PAIR_ORDER);
-      groups.add(new DuplicateGroup(m, gp));
-    }
-    groups.sort(
-        Comparator.comparingInt((DuplicateGroup g) -> g.members().size())
-            .reversed()
-            .thenComparingInt(g -> g.members().get(0)));
-    return groups;
-  }
-
-  private static int root(Map<Integer, Integer> parent, int x) {
-    int r = x;
-    while (parent.get(r) != r) {
-      r = parent.get(r);
-    }
-    while (parent.get(x) != r) {
-      int next = parent.get(x);
-      parent.put(x, r);
-      x = next;
-    }
-    return r;
-  }
-
-  private static void union(Map<Integer, Integer> parent, int a, int b) {
-    parent.putIfAbsent(a, a);
-    parent.putIfAbsent(b, b);
-    int ra = root(parent, a);
-    int rb = root(parent, b);
-    if (ra != rb) {
-      parent.put(Math.max(ra, rb), Math.min(ra, rb));
-    }
+    return pairs;
   }
 
   /**

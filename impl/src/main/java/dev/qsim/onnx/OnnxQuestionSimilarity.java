@@ -1,5 +1,6 @@
 package dev.qsim.onnx;
 
+import dev.qsim.DuplicateDecision;
 import dev.qsim.DuplicateOptions;
 import dev.qsim.Duplicates;
 import dev.qsim.Embedding;
@@ -54,7 +55,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   private final ModelMetadata metadata;
   private final SentenceEncoder encoder;
-  private final PairHead pairHead;
+  private final PairDecision decision;
   private final int threads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -83,13 +84,25 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
                 + " says dimension "
                 + md.dimension());
       }
-      this.pairHead =
+      this.decision =
           md.pairHeadFile() == null || !b.usePairHead
-              ? null
-              : PairHead.load(source, md.pairHeadFile(), md.dimension());
+              ? similarityDecision(md, source)
+              : PairDecision.pairHead(
+                  PairHead.load(source, md.pairHeadFile(), md.dimension()),
+                  md.similarityFunction(),
+                  md.pairHeadThreshold());
     } catch (RuntimeException e) {
       encoder.close();
       throw e;
+    }
+  }
+
+  private static PairDecision similarityDecision(ModelMetadata md, ModelSource source) {
+    try {
+      return PairDecision.similarity(md.similarityFunction(), md.similarityThreshold());
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(
+          source.describe() + "/" + ModelMetadata.FILE_NAME + ": similarity_" + e.getMessage(), e);
     }
   }
 
@@ -154,15 +167,16 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   @Override
   public double[] duplicateScores(List<QuestionPair> pairs) {
-    return scorePairs(pairs, pairHead != null);
+    return scorePairs(pairs, true);
   }
 
-  private double[] scorePairs(List<QuestionPair> pairs, boolean useHead) {
+  private double[] scorePairs(List<QuestionPair> pairs, boolean decide) {
     Objects.requireNonNull(pairs, "pairs");
     Map<String, Integer> unique = new LinkedHashMap<>();
     int[][] index = new int[pairs.size()][2];
     for (int p = 0; p < pairs.size(); p++) {
-      QuestionPair pair = Objects.requireNonNull(pairs.get(p), () -> "pairs[" + pairs.size() + "]");
+      final int at = p;
+      QuestionPair pair = Objects.requireNonNull(pairs.get(p), () -> "pairs[" + at + "]");
       index[p][0] =
           unique.computeIfAbsent(checkText(pair.first(), "pairs", p, ".first"), k -> unique.size());
       index[p][1] =
@@ -175,14 +189,29 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     for (int p = 0; p < scores.length; p++) {
       float[] u = vectors[index[p][0]];
       float[] v = vectors[index[p][1]];
-      scores[p] = useHead ? pairHead.probability(u, v) : f.compare(u, v);
+      scores[p] = decide ? decision.score(u, v) : f.compare(u, v);
     }
     return scores;
   }
 
   @Override
-  public Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
-    return findDuplicates(questions, options, ProgressListener.NONE);
+  public double[] duplicateScores(
+      List<QuestionPair> pairs, List<Embedding> firstEmbeddings, List<Embedding> secondEmbeddings) {
+    Objects.requireNonNull(pairs, "pairs");
+    float[][] first = checkEmbeddings(firstEmbeddings, "firstEmbeddings", pairs.size());
+    float[][] second = checkEmbeddings(secondEmbeddings, "secondEmbeddings", pairs.size());
+    for (int p = 0; p < pairs.size(); p++) {
+      final int at = p;
+      QuestionPair pair = Objects.requireNonNull(pairs.get(p), () -> "pairs[" + at + "]");
+      checkText(pair.first(), "pairs", p, ".first");
+      checkText(pair.second(), "pairs", p, ".second");
+    }
+    ensureOpen();
+    double[] scores = new double[pairs.size()];
+    for (int p = 0; p < scores.length; p++) {
+      scores[p] = decision.score(first[p], second[p]);
+    }
+    return scores;
   }
 
   @Override
@@ -190,43 +219,106 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       List<String> questions, DuplicateOptions options, ProgressListener progress) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
+    DuplicateSearch search = search(options);
     float[][] vectors = vectors(questions, "questions", progress);
-    double threshold = options.threshold().orElse(metadata.similarityThreshold());
-    return DuplicateFinder.find(
-        vectors,
-        metadata.similarityFunction(),
-        threshold,
-        options.topKPerQuestion(),
-        options.maxPairs(),
-        threads,
-        progress);
+    return search.run(vectors, progress);
+  }
+
+  @Override
+  public Duplicates findDuplicates(
+      List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
+    Objects.requireNonNull(options, "options");
+    checkTexts(questions, "questions");
+    float[][] vectors = checkEmbeddings(embeddings, "embeddings", questions.size());
+    DuplicateSearch search = search(options);
+    ensureOpen();
+    return search.run(vectors, ProgressListener.NONE);
+  }
+
+  private DuplicateSearch search(DuplicateOptions options) {
+    PairDecision d;
+    switch (options.decision()) {
+      case AUTO:
+        d = decision;
+        break;
+      case PAIR_HEAD:
+        if (decision.kind() != DuplicateDecision.PAIR_HEAD) {
+          throw new IllegalArgumentException(
+              "decision PAIR_HEAD: model "
+                  + metadata.name()
+                  + " has no pair head (or it was turned off with optPairHead(false))");
+        }
+        d = decision;
+        break;
+      case SIMILARITY:
+        d = PairDecision.similarity(metadata.similarityFunction(), metadata.similarityThreshold());
+        break;
+      default:
+        throw new AssertionError(options.decision());
+    }
+    if (options.threshold().isPresent()) {
+      d = d.withThreshold(options.threshold().getAsDouble());
+    }
+    double candidates =
+        options
+            .candidateThreshold()
+            .orElse(
+                d.kind() == DuplicateDecision.SIMILARITY ? d.threshold() : candidateThreshold());
+    return new DuplicateSearch(d, metadata.similarityFunction(), candidates, options, threads);
   }
 
   @Override
   public List<Match> mostSimilar(String query, List<String> candidates, int k) {
     QuestionSimilarity.checkQuestion(query, "query");
-    Objects.requireNonNull(candidates, "candidates");
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
+    checkTexts(candidates, "candidates");
+    checkK(k);
     List<String> all = new ArrayList<>(candidates.size() + 1);
     all.add(query);
-    for (int i = 0; i < candidates.size(); i++) {
-      all.add(checkText(candidates.get(i), "candidates", i, ""));
-    }
+    all.addAll(candidates);
     float[][] vectors = vectors(all, "candidates", ProgressListener.NONE);
+    return bestMatches(
+        vectors[0], candidates, java.util.Arrays.asList(vectors).subList(1, vectors.length), k);
+  }
+
+  @Override
+  public List<Match> mostSimilar(
+      String query,
+      Embedding queryEmbedding,
+      List<String> candidates,
+      List<Embedding> candidateEmbeddings,
+      int k) {
+    QuestionSimilarity.checkQuestion(query, "query");
+    float[] q =
+        checkEmbeddings(
+            List.of(Objects.requireNonNull(queryEmbedding, "queryEmbedding")), "queryEmbedding", 1)[
+            0];
+    checkTexts(candidates, "candidates");
+    float[][] vectors =
+        checkEmbeddings(candidateEmbeddings, "candidateEmbeddings", candidates.size());
+    checkK(k);
+    ensureOpen();
+    return bestMatches(q, candidates, java.util.Arrays.asList(vectors), k);
+  }
+
+  private List<Match> bestMatches(
+      float[] query, List<String> candidates, List<float[]> vectors, int k) {
     SimilarityFunction f = metadata.similarityFunction();
     Comparator<Match> worstFirst =
-        Comparator.comparingDouble(Match::score)
+        Comparator.comparingDouble(Match::similarity)
             .thenComparing(Match::index, Comparator.reverseOrder());
     PriorityQueue<Match> best = new PriorityQueue<>(worstFirst);
     for (int i = 0; i < candidates.size(); i++) {
-      best.add(new Match(i, candidates.get(i), f.compare(vectors[0], vectors[i + 1])));
+      best.add(
+          new Match(i, candidates.get(i), f.compare(query, vectors.get(i)), Double.NaN, false));
       if (best.size() > k) {
         best.poll();
       }
     }
-    List<Match> out = new ArrayList<>(best);
+    List<Match> out = new ArrayList<>(best.size());
+    for (Match m : best) {
+      double score = decision.score(query, vectors.get(m.index()), m.similarity());
+      out.add(new Match(m.index(), m.question(), m.similarity(), score, decision.accepts(score)));
+    }
     out.sort(worstFirst.reversed());
     return out;
   }
@@ -244,15 +336,23 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   }
 
   @Override
-  public double duplicateThreshold() {
+  public double candidateThreshold() {
     ensureOpen();
-    return pairHead != null ? metadata.pairHeadThreshold() : metadata.similarityThreshold();
+    return decision.kind() == DuplicateDecision.SIMILARITY
+        ? decision.threshold()
+        : metadata.effectiveCandidateThreshold();
   }
 
   @Override
-  public boolean hasPairHead() {
+  public DuplicateDecision decision() {
     ensureOpen();
-    return pairHead != null;
+    return decision.kind();
+  }
+
+  @Override
+  public double duplicateThreshold() {
+    ensureOpen();
+    return decision.threshold();
   }
 
   @Override
@@ -284,12 +384,48 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   }
 
   private float[][] vectors(List<String> questions, String argument, ProgressListener progress) {
-    Objects.requireNonNull(questions, argument);
-    for (int i = 0; i < questions.size(); i++) {
-      checkText(questions.get(i), argument, i, "");
-    }
+    checkTexts(questions, argument);
     ensureOpen();
     return encoder.encode(questions, progress);
+  }
+
+  private static void checkTexts(List<String> texts, String argument) {
+    Objects.requireNonNull(texts, argument);
+    for (int i = 0; i < texts.size(); i++) {
+      checkText(texts.get(i), argument, i, "");
+    }
+  }
+
+  private static void checkK(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, was " + k);
+    }
+  }
+
+  /** The vectors of caller-held embeddings, checked for count and dimension. */
+  private float[][] checkEmbeddings(List<Embedding> embeddings, String argument, int expected) {
+    Objects.requireNonNull(embeddings, argument);
+    if (embeddings.size() != expected) {
+      throw new IllegalArgumentException(
+          argument + " has " + embeddings.size() + " embeddings, expected " + expected);
+    }
+    float[][] out = new float[expected][];
+    for (int i = 0; i < expected; i++) {
+      final int at = i;
+      Embedding e = Objects.requireNonNull(embeddings.get(i), () -> argument + "[" + at + "]");
+      if (e.dimension() != metadata.dimension()) {
+        throw new IllegalArgumentException(
+            argument
+                + "["
+                + i
+                + "] has dimension "
+                + e.dimension()
+                + ", the model's is "
+                + metadata.dimension());
+      }
+      out[i] = e.vector();
+    }
+    return out;
   }
 
   private static String checkText(String text, String argument, int index, String suffix) {

@@ -109,4 +109,46 @@ class ModelMetadataTest {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("model");
     }
   }
+
+  @Test
+  void theCandidateThresholdIsOptionalAndAtMostTheSimilarityThreshold() {
+    String base =
+        "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"mean\",\"normalize\":true,"
+            + "\"dimension\":8,\"max_sequence_length\":64,\"similarity_function\":\"cosine\","
+            + "\"similarity_threshold\":0.7";
+    // A directory written before candidate thresholds existed still loads: retrieval then uses
+    // the similarity threshold.
+    ModelMetadata old = ModelMetadata.parse(new StringReader(base + "}"), "old.json");
+    assertThat(old.candidateThreshold()).isNaN();
+    assertThat(old.effectiveCandidateThreshold()).isEqualTo(0.7);
+    assertThat(old.toJson()).doesNotContain("candidate_threshold");
+
+    ModelMetadata withCandidate =
+        ModelMetadata.parse(new StringReader(base + ",\"candidate_threshold\":0.6}"), "new.json");
+    assertThat(withCandidate.effectiveCandidateThreshold()).isEqualTo(0.6);
+    assertThat(
+            ModelMetadata.parse(new StringReader(withCandidate.toJson()), "again.json")
+                .candidateThreshold())
+        .isEqualTo(0.6);
+
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(base + ",\"candidate_threshold\":0.8}"), "bad.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("bad.json")
+        .hasMessageContaining("candidate_threshold must be a finite number at most")
+        .hasMessageContaining("0.8");
+  }
+
+  @Test
+  void theBuilderCopiesEveryValue() {
+    ModelMetadata md = sample().toBuilder().candidateThreshold(0.5).build();
+    assertThat(md.toBuilder().build()).isEqualTo(md);
+    assertThat(md.withSimilarityThreshold(0.9).candidateThreshold()).isEqualTo(0.5);
+    assertThat(md.withSimilarityThreshold(0.9).pairHeadThreshold()).isEqualTo(0.4);
+    assertThatThrownBy(() -> ModelMetadata.builder().pooling(Pooling.MEAN).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("name");
+  }
 }

@@ -74,9 +74,9 @@ class DuplicateFinderTest {
     for (long key : kept) {
       int a = (int) (key / n);
       int b = (int) (key % n);
-      pairs.add(new DuplicatePair(a, b, s[a][b]));
+      pairs.add(new DuplicatePair(a, b, s[a][b], s[a][b]));
     }
-    pairs.sort(DuplicateFinder.PAIR_ORDER);
+    pairs.sort(DuplicateSearch.PAIR_ORDER);
     return pairs;
   }
 
@@ -88,55 +88,75 @@ class DuplicateFinderTest {
         f == SimilarityFunction.DOT_PRODUCT ? 30 : f == SimilarityFunction.EUCLIDEAN ? 0.2 : 0.8;
     for (int topK : new int[] {1, 3, 1000}) {
       List<DuplicatePair> expected = bruteForce(v, f, threshold, topK);
-      Duplicates found =
-          DuplicateFinder.find(v, f, threshold, topK, Integer.MAX_VALUE, 2, ProgressListener.NONE);
+      List<DuplicatePair> found =
+          new ArrayList<>(
+              DuplicateFinder.candidates(v, f, threshold, topK, 2, ProgressListener.NONE));
+      found.sort(DuplicateSearch.PAIR_ORDER);
       assertThat(expected).as("the test data has duplicates").hasSizeGreaterThan(20);
-      assertThat(found.pairs()).hasSize(expected.size());
+      assertThat(found).hasSize(expected.size());
       for (int i = 0; i < expected.size(); i++) {
         DuplicatePair e = expected.get(i);
-        DuplicatePair a = found.pairs().get(i);
+        DuplicatePair a = found.get(i);
         assertThat(a.first()).as("pair %d", i).isEqualTo(e.first());
         assertThat(a.second()).as("pair %d", i).isEqualTo(e.second());
-        assertThat(a.score()).isCloseTo(e.score(), within(1e-9));
+        assertThat(a.similarity()).isCloseTo(e.similarity(), within(1e-9));
       }
-      assertThat(found.truncated()).isFalse();
     }
   }
 
   @Test
   void capsPairsAndKeepsTheBest() {
     float[][] v = clustered(300, 16, 3);
+    PairDecision d = PairDecision.similarity(SimilarityFunction.COSINE, 0.7);
+    DuplicateOptions options = DuplicateOptions.defaults().withTopKPerQuestion(50);
     Duplicates all =
-        DuplicateFinder.find(
-            v, SimilarityFunction.COSINE, 0.7, 50, Integer.MAX_VALUE, 2, ProgressListener.NONE);
+        new DuplicateSearch(d, SimilarityFunction.COSINE, 0.7, options, 2)
+            .run(v, ProgressListener.NONE);
     Duplicates capped =
-        DuplicateFinder.find(v, SimilarityFunction.COSINE, 0.7, 50, 25, 1, ProgressListener.NONE);
+        new DuplicateSearch(d, SimilarityFunction.COSINE, 0.7, options.withMaxPairs(25), 1)
+            .run(v, ProgressListener.NONE);
+    assertThat(all.truncated()).isFalse();
     assertThat(capped.truncated()).isTrue();
     assertThat(capped.pairs()).containsExactlyElementsOf(all.pairs().subList(0, 25));
   }
 
   @Test
-  void groupsAreConnectedComponentsOfThePairs() {
+  void groupsAreDisjointCliquesOfVerifiedPairs() {
     float[][] v = clustered(200, 16, 11);
-    Duplicates d =
-        DuplicateFinder.find(
-            v, SimilarityFunction.COSINE, 0.75, 5, Integer.MAX_VALUE, 2, ProgressListener.NONE);
+    PairDecision d = PairDecision.similarity(SimilarityFunction.COSINE, 0.75);
+    Duplicates found =
+        new DuplicateSearch(
+                d,
+                SimilarityFunction.COSINE,
+                0.75,
+                DuplicateOptions.defaults().withTopKPerQuestion(5),
+                2)
+            .run(v, ProgressListener.NONE);
+    assertThat(found.groups()).isNotEmpty();
     Set<Integer> seen = new TreeSet<>();
-    int pairsInGroups = 0;
-    for (DuplicateGroup g : d.groups()) {
+    for (DuplicateGroup g : found.groups()) {
       for (int m : g.members()) {
         assertThat(seen.add(m)).as("member %d in one group only", m).isTrue();
       }
+      assertThat(g.members()).isSorted().contains(g.representative());
+      assertThat(g.pairs()).hasSize(g.members().size() - 1);
       for (DuplicatePair p : g.pairs()) {
-        assertThat(g.members()).contains(p.first(), p.second());
+        assertThat(List.of(p.first(), p.second())).contains(g.representative());
+        assertThat(found.pairs()).contains(p);
       }
-      pairsInGroups += g.pairs().size();
-      assertThat(g.members()).isSorted();
+      for (int a : g.members()) {
+        for (int b : g.members()) {
+          if (a < b) {
+            assertThat(SimilarityFunction.COSINE.compare(v[a], v[b]))
+                .as("members %d and %d are duplicates of each other", a, b)
+                .isGreaterThanOrEqualTo(0.75);
+          }
+        }
+      }
     }
-    assertThat(pairsInGroups).isEqualTo(d.pairs().size());
-    for (int i = 1; i < d.groups().size(); i++) {
-      assertThat(d.groups().get(i).members().size())
-          .isLessThanOrEqualTo(d.groups().get(i - 1).members().size());
+    for (int i = 1; i < found.groups().size(); i++) {
+      assertThat(found.groups().get(i).members().size())
+          .isLessThanOrEqualTo(found.groups().get(i - 1).members().size());
     }
   }
 
@@ -149,14 +169,20 @@ class DuplicateFinderTest {
     var qsim = SharedModel.get();
     Duplicates d = qsim.findDuplicates(questions, DuplicateOptions.defaults());
     assertThat(d.questionCount()).isEqualTo(questions.size());
-    assertThat(d.threshold()).isEqualTo(qsim.similarityThreshold());
+    assertThat(d.threshold()).isEqualTo(qsim.duplicateThreshold());
+    assertThat(d.decision()).isEqualTo(qsim.decision());
     assertThat(d.pairs())
         .anySatisfy(p -> assertThat(List.of(p.first(), p.second())).containsExactly(a, a + 1));
     for (DuplicatePair p : d.pairs()) {
       assertThat(p.score()).isGreaterThanOrEqualTo(d.threshold());
-      assertThat(p.score())
+      assertThat(p.similarity()).isGreaterThanOrEqualTo(d.candidateThreshold());
+      assertThat(p.similarity())
           .isCloseTo(
               qsim.similarity(questions.get(p.first()), questions.get(p.second())), within(1e-5));
+      assertThat(p.score())
+          .isCloseTo(
+              qsim.duplicateScore(questions.get(p.first()), questions.get(p.second())),
+              within(1e-5));
     }
     long[] progressCalls = new long[1];
     qsim.findDuplicates(

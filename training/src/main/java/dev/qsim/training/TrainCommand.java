@@ -661,23 +661,18 @@ public final class TrainCommand implements Callable<Integer> {
                   }
                   trainer.head().write(dir.resolve(ModelExporter.PAIR_HEAD_FILE));
                   ModelMetadata m =
-                      new ModelMetadata(
-                              ModelMetadata.FORMAT_VERSION,
-                              modelName,
-                              "model.onnx",
-                              "tokenizer.json",
-                              base.output(),
-                              base.pooling(),
-                              base.normalize(),
-                              base.dimension(),
-                              base.maxSequenceLength(),
-                              SimilarityFunction.COSINE,
-                              cosThreshold,
-                              null,
-                              Double.NaN,
-                              provenance,
-                              Map.of())
-                          .withPairHead(ModelExporter.PAIR_HEAD_FILE, result.threshold());
+                      ModelMetadata.builder()
+                          .name(modelName)
+                          .output(base.output())
+                          .pooling(base.pooling())
+                          .normalize(base.normalize())
+                          .dimension(base.dimension())
+                          .maxSequenceLength(base.maxSequenceLength())
+                          .similarityFunction(SimilarityFunction.COSINE)
+                          .similarityThreshold(cosThreshold)
+                          .provenance(provenance)
+                          .pairHead(ModelExporter.PAIR_HEAD_FILE, result.threshold())
+                          .build();
                   if (dev != null && !devMetrics.isEmpty()) {
                     m = m.withMetrics(datasetName(dev), numbers(devMetrics));
                   }

@@ -68,7 +68,26 @@ class FrozenHeadTrainerTest {
     }
 
     @Override
-    public Duplicates findDuplicates(List<String> questions, DuplicateOptions options) {
+    public double[] duplicateScores(
+        List<QuestionPair> pairs, List<Embedding> first, List<Embedding> second) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Duplicates findDuplicates(
+        List<String> questions, DuplicateOptions options, dev.qsim.ProgressListener progress) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Duplicates findDuplicates(
+        List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Match> mostSimilar(
+        String query, Embedding e, List<String> candidates, List<Embedding> es, int k) {
       throw new UnsupportedOperationException();
     }
 
@@ -93,8 +112,13 @@ class FrozenHeadTrainerTest {
     }
 
     @Override
-    public boolean hasPairHead() {
-      return false;
+    public double candidateThreshold() {
+      return 0.5;
+    }
+
+    @Override
+    public dev.qsim.DuplicateDecision decision() {
+      return dev.qsim.DuplicateDecision.SIMILARITY;
     }
 
     @Override

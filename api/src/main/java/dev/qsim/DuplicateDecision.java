@@ -1,0 +1,28 @@
+package dev.qsim;
+
+/**
+ * Which of a model's scores decides that two questions are duplicates. Every duplicate decision of
+ * a {@link QuestionSimilarity} — {@link QuestionSimilarity#isDuplicate(String, String)}, {@link
+ * QuestionSimilarity#findDuplicates(java.util.List, DuplicateOptions) findDuplicates}, {@link
+ * QuestionSimilarity#mostSimilar(String, java.util.List, int) mostSimilar} and a question index —
+ * goes through the same decision, so they never disagree about a pair.
+ *
+ * <p>Thread-safe (an enum).
+ */
+public enum DuplicateDecision {
+  /**
+   * The model's best decision: its pair head when it has one (and it is enabled), else the
+   * similarity threshold.
+   */
+  AUTO,
+  /**
+   * The learned pair head: a classifier over both embeddings whose duplicate probability (in [0,
+   * 1]) is compared with the model's calibrated pair-head threshold. Only for models that have one.
+   */
+  PAIR_HEAD,
+  /**
+   * The similarity of the two embeddings, in the model's {@link SimilarityFunction}, compared with
+   * the model's calibrated similarity threshold.
+   */
+  SIMILARITY
+}
