@@ -2,8 +2,10 @@ package dev.qsim.spark;
 
 import com.google.gson.stream.JsonWriter;
 import dev.qsim.DuplicateGroup;
+import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.QsimException;
+import dev.qsim.SearchMode;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -37,10 +39,11 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Run it with {@code spark-submit --class dev.qsim.spark.DedupeJob qsim-spark-all.jar --input
  * FILE --output DIR}, or without a cluster with {@code --master local[2]}. Options: {@code --model
- * DIR} (default the bundled model), {@code --threshold T} (the candidate similarity; default the
- * model's), {@code --buckets N}, {@code --probes N}, {@code --partitions N}. The output directory
- * must not exist; it is written beside itself under a temporary name and renamed when complete, so
- * it never holds half an output. Blank lines are skipped and counted.
+ * DIR} (default the bundled model); {@code --threshold}, {@code --candidate-threshold}, {@code
+ * --search}, {@code --top-k} and {@code --max-pairs} as for {@code qsim dedupe}; {@code --buckets
+ * N} and {@code --probes N} for the approximate search. The output directory must not exist; it is
+ * written beside itself under a temporary name and renamed when complete, so it never holds half an
+ * output. Blank lines are skipped and counted.
  *
  * <p>Not thread-safe: one instance per run.
  */
@@ -54,8 +57,7 @@ public final class DedupeJob {
   /**
    * Runs the job; exits with 0 on success, 1 on bad input or a failed run, 2 on bad arguments.
    *
-   * @param args {@code --input FILE --output DIR [--master URL] [--model DIR] [--threshold T]
-   *     [--buckets N] [--probes N] [--partitions N]}
+   * @param args see {@link #USAGE}
    */
   public static void main(String[] args) {
     int status;
@@ -78,7 +80,8 @@ public final class DedupeJob {
 
   static final String USAGE =
       "usage: DedupeJob --input FILE --output DIR [--master URL] [--model DIR] [--threshold T]"
-          + " [--buckets N] [--probes N] [--partitions N]";
+          + " [--candidate-threshold S] [--search exact|approximate|auto] [--top-k K]"
+          + " [--max-pairs N] [--buckets N] [--probes N]";
 
   private static final List<String> KNOWN =
       List.of(
@@ -87,9 +90,12 @@ public final class DedupeJob {
           "--master",
           "--model",
           "--threshold",
+          "--candidate-threshold",
+          "--search",
+          "--top-k",
+          "--max-pairs",
           "--buckets",
-          "--probes",
-          "--partitions");
+          "--probes");
 
   /** What a run did, for the summary line and tests. */
   record Summary(
@@ -151,19 +157,55 @@ public final class DedupeJob {
     }
     positive(options, "--buckets", 0);
     positive(options, "--probes", 1);
-    positive(options, "--partitions", 1);
-    if (options.containsKey("--threshold")) {
+    positive(options, "--top-k", 1);
+    positive(options, "--max-pairs", 1);
+    finite(options, "--threshold");
+    finite(options, "--candidate-threshold");
+    if (options.containsKey("--search")) {
       try {
-        double t = Double.parseDouble(options.get("--threshold"));
-        if (!Double.isFinite(t)) {
-          throw new NumberFormatException();
-        }
-      } catch (NumberFormatException e) {
+        SearchMode.valueOf(options.get("--search").toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "--threshold must be a finite number, was '" + options.get("--threshold") + "'");
+            "--search must be exact, approximate or auto, was '" + options.get("--search") + "'");
       }
     }
     return options;
+  }
+
+  private static void finite(Map<String, String> options, String name) {
+    if (options.containsKey(name)) {
+      try {
+        double t = Double.parseDouble(options.get(name));
+        if (Double.isFinite(t)) {
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          name + " must be a finite number, was '" + options.get(name) + "'");
+    }
+  }
+
+  /** The SDK's options that the arguments name, as {@code qsim dedupe} builds them. */
+  DuplicateOptions duplicateOptions() {
+    DuplicateOptions o = DuplicateOptions.defaults();
+    if (options.containsKey("--threshold")) {
+      o = o.withThreshold(Double.parseDouble(options.get("--threshold")));
+    }
+    if (options.containsKey("--candidate-threshold")) {
+      o = o.withCandidateThreshold(Double.parseDouble(options.get("--candidate-threshold")));
+    }
+    if (options.containsKey("--search")) {
+      o = o.withSearch(SearchMode.valueOf(options.get("--search").toUpperCase(Locale.ROOT)));
+    }
+    if (options.containsKey("--top-k")) {
+      o = o.withTopKPerQuestion(Integer.parseInt(options.get("--top-k")));
+    }
+    if (options.containsKey("--max-pairs")) {
+      o = o.withMaxPairs(Integer.parseInt(options.get("--max-pairs")));
+    }
+    return o;
   }
 
   private static void positive(Map<String, String> options, String name, int min) {
@@ -208,9 +250,7 @@ public final class DedupeJob {
     if (options.containsKey("--model")) {
       finder.optModelDirectory(options.get("--model"));
     }
-    if (options.containsKey("--threshold")) {
-      finder.optCandidateThreshold(Double.parseDouble(options.get("--threshold")));
-    }
+    finder.optOptions(duplicateOptions());
     if (options.containsKey("--buckets")) {
       finder.optBuckets(Integer.parseInt(options.get("--buckets")));
     }
@@ -286,11 +326,17 @@ public final class DedupeJob {
       json.beginObject();
       json.name("group").value(number);
       json.name("size").value(group.members().size());
+      json.name("representative").value(lineOf[group.representative()]);
       json.name("questions").beginArray();
       for (int member : group.members()) {
         json.beginObject();
         json.name("line").value(lineOf[member]);
         json.name("text").value(text[member]);
+        if (member != group.representative()) {
+          DuplicatePair pair = group.pairOf(member);
+          json.name("similarity").value(pair.similarity());
+          json.name("score").value(pair.score());
+        }
         json.endObject();
       }
       json.endArray();
@@ -299,6 +345,7 @@ public final class DedupeJob {
         json.beginObject();
         json.name("a").value(lineOf[pair.first()]);
         json.name("b").value(lineOf[pair.second()]);
+        json.name("similarity").value(pair.similarity());
         json.name("score").value(pair.score());
         json.endObject();
       }

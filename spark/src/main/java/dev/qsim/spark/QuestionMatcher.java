@@ -1,6 +1,7 @@
 package dev.qsim.spark;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.qsim.DuplicateOptions;
 import dev.qsim.Embedding;
 import dev.qsim.QuestionPair;
 import dev.qsim.SimilarityFunction;
@@ -54,7 +55,7 @@ public final class QuestionMatcher {
   private final String questionColumn;
   private final String embeddingColumn;
   private final int k;
-  private final Double candidateThreshold;
+  private final DuplicateOptions options;
 
   private QuestionMatcher(Builder b) {
     this.spec = new ModelSpec(b.modelDirectory, b.batchSize, b.threadsPerTask);
@@ -62,7 +63,7 @@ public final class QuestionMatcher {
     this.questionColumn = b.questionColumn;
     this.embeddingColumn = b.embeddingColumn;
     this.k = b.k;
-    this.candidateThreshold = b.candidateThreshold;
+    this.options = b.options;
   }
 
   /**
@@ -103,6 +104,7 @@ public final class QuestionMatcher {
             .transform(valid)
             .collectAsList();
     Queries queries = new Queries(embedded);
+    ResolvedDecision decision = ResolvedDecision.of(ExecutorModels.get(spec), options);
     StructType schema =
         new StructType()
             .add("new_id", newQuestions.schema().apply(idColumn).dataType(), true)
@@ -120,7 +122,7 @@ public final class QuestionMatcher {
         corpus
             .select(idColumn, questionColumn, embeddingColumn)
             .javaRDD()
-            .mapPartitions(new PartitionSearch(spec, broadcast, k, candidateThreshold));
+            .mapPartitions(new PartitionSearch(spec, broadcast, k, decision));
     Dataset<Row> matches = corpus.sparkSession().createDataFrame(found, schema);
     return matches
         .withColumn(
@@ -176,13 +178,13 @@ public final class QuestionMatcher {
     private final ModelSpec spec;
     private final Broadcast<Queries> queries;
     private final int k;
-    private final Double candidateThreshold;
+    private final ResolvedDecision decision;
 
-    PartitionSearch(ModelSpec spec, Broadcast<Queries> queries, int k, Double candidateThreshold) {
+    PartitionSearch(ModelSpec spec, Broadcast<Queries> queries, int k, ResolvedDecision decision) {
       this.spec = spec;
       this.queries = queries;
       this.k = k;
-      this.candidateThreshold = candidateThreshold;
+      this.decision = decision;
     }
 
     @Override
@@ -214,10 +216,7 @@ public final class QuestionMatcher {
         if (model == null) {
           model = ExecutorModels.get(spec);
           function = model.similarityFunction();
-          threshold =
-              candidateThreshold != null
-                  ? candidateThreshold
-                  : DuplicateDecision.candidateThreshold(model);
+          threshold = decision.candidateThreshold();
           floor =
               function == SimilarityFunction.EUCLIDEAN
                   ? Float.NEGATIVE_INFINITY
@@ -286,10 +285,13 @@ public final class QuestionMatcher {
       if (pairs.isEmpty()) {
         return out;
       }
-      double[] scores = DuplicateDecision.scores(model, pairs, first, second);
-      double decision = model.duplicateThreshold();
+      double[] similarities = new double[all.size()];
+      for (int p = 0; p < similarities.length; p++) {
+        similarities[p] = all.get(p).similarity;
+      }
+      double[] scores = decision.scores(model, pairs, first, second, similarities);
       for (int p = 0; p < scores.length; p++) {
-        if (scores[p] >= decision) {
+        if (decision.accepts(scores[p])) {
           Candidate cand = all.get(p);
           out.add(
               RowFactory.create(
@@ -331,7 +333,7 @@ public final class QuestionMatcher {
     private String questionColumn = "question";
     private String embeddingColumn = "embedding";
     private int k = DEFAULT_K;
-    private Double candidateThreshold;
+    private DuplicateOptions options = DuplicateOptions.defaults();
 
     private Builder() {}
 
@@ -419,7 +421,20 @@ public final class QuestionMatcher {
       if (!Double.isFinite(threshold)) {
         throw new IllegalArgumentException("candidateThreshold must be finite, was " + threshold);
       }
-      this.candidateThreshold = threshold;
+      this.options = options.withCandidateThreshold(threshold);
+      return this;
+    }
+
+    /**
+     * The decision and its threshold, as for {@code findDuplicates} (default: the model's own at
+     * its calibrated threshold). Only {@link DuplicateOptions#decision()}, {@link
+     * DuplicateOptions#threshold()} and {@link DuplicateOptions#candidateThreshold()} apply.
+     *
+     * @param value the options
+     * @return this builder
+     */
+    public Builder optOptions(DuplicateOptions value) {
+      this.options = Objects.requireNonNull(value, "value");
       return this;
     }
 

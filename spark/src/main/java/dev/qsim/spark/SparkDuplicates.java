@@ -2,6 +2,7 @@ package dev.qsim.spark;
 
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
+import dev.qsim.Duplicates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,24 +37,28 @@ public final class SparkDuplicates implements AutoCloseable {
 
   private final SparkSession spark;
   private final Dataset<Row> indexed;
-  private final int questionCount;
   private final long skipped;
+  private final Duplicates result;
   private final List<DuplicatePair> pairs;
   private final List<DuplicateGroup> groups;
 
-  SparkDuplicates(
-      SparkSession spark,
-      Dataset<Row> indexed,
-      int questionCount,
-      long skipped,
-      List<DuplicatePair> pairs,
-      List<DuplicateGroup> groups) {
+  SparkDuplicates(SparkSession spark, Dataset<Row> indexed, long skipped, Duplicates result) {
     this.spark = spark;
     this.indexed = indexed;
-    this.questionCount = questionCount;
     this.skipped = skipped;
-    this.pairs = List.copyOf(pairs);
-    this.groups = List.copyOf(groups);
+    this.result = result;
+    this.pairs = result.pairs();
+    this.groups = result.groups();
+  }
+
+  /**
+   * The result as the SDK's {@code findDuplicates} returns it: decision, thresholds, candidate
+   * count, pairs and groups over the indices of the valid rows.
+   *
+   * @return the SDK value
+   */
+  public Duplicates duplicates() {
+    return result;
   }
 
   /**
@@ -62,7 +67,7 @@ public final class SparkDuplicates implements AutoCloseable {
    * @return the valid rows
    */
   public int questionCount() {
-    return questionCount;
+    return result.questionCount();
   }
 
   /**
@@ -110,7 +115,7 @@ public final class SparkDuplicates implements AutoCloseable {
   public Dataset<Row> pairs() {
     List<Row> rows = new ArrayList<>(pairs.size());
     for (DuplicatePair p : pairs) {
-      rows.add(RowFactory.create(p.first(), p.second(), similarity(p), p.score()));
+      rows.add(RowFactory.create(p.first(), p.second(), p.similarity(), p.score()));
     }
     StructType schema =
         new StructType()
@@ -139,9 +144,9 @@ public final class SparkDuplicates implements AutoCloseable {
     int number = 0;
     for (DuplicateGroup g : groups) {
       number++;
-      int representative = SdkGrouping.representative(g);
+      int representative = g.representative();
       for (int member : g.members()) {
-        Double score = member == representative ? null : scoreWith(g, representative, member);
+        Double score = member == representative ? null : g.pairOf(member).score();
         rows.add(RowFactory.create(member, number, representative, score));
       }
     }
@@ -186,24 +191,5 @@ public final class SparkDuplicates implements AutoCloseable {
   @Override
   public void close() {
     indexed.unpersist(false);
-  }
-
-  private static double similarity(DuplicatePair p) {
-    return p.score();
-  }
-
-  private static double scoreWith(DuplicateGroup g, int a, int b) {
-    int first = Math.min(a, b);
-    int second = Math.max(a, b);
-    double best = Double.NaN;
-    for (DuplicatePair p : g.pairs()) {
-      if (p.first() == first && p.second() == second) {
-        return p.score();
-      }
-      if (p.first() == b || p.second() == b) {
-        best = Double.isNaN(best) ? p.score() : Math.max(best, p.score());
-      }
-    }
-    return best;
   }
 }

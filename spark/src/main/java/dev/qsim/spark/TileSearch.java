@@ -13,8 +13,8 @@ import scala.Tuple2;
 
 /**
  * The work of one tile on an executor: exact similarities of every pair between two blocks of a
- * bucket (a matrix product), the pairs at or above the candidate threshold, and their verification
- * with the model's duplicate decision.
+ * bucket (a matrix product), the pairs at or above the candidate threshold, and each one's score by
+ * the run's duplicate decision.
  *
  * <p>Immutable; each call works on its own data, so one instance serves concurrent tasks.
  */
@@ -24,18 +24,15 @@ final class TileSearch
   private static final int ROW_CHUNK = 256;
 
   private final ModelSpec spec;
-  private final Double candidateThreshold;
-  private final boolean keepRejected;
+  private final ResolvedDecision decision;
 
   /**
-   * @param spec the model that verifies
-   * @param candidateThreshold the similarity a candidate must reach; {@code null} for the model's
-   * @param keepRejected whether to return candidates the decision rejects too (for measuring)
+   * @param spec the model that scores
+   * @param decision the candidate threshold and the decision whose score each candidate gets
    */
-  TileSearch(ModelSpec spec, Double candidateThreshold, boolean keepRejected) {
+  TileSearch(ModelSpec spec, ResolvedDecision decision) {
     this.spec = spec;
-    this.candidateThreshold = candidateThreshold;
-    this.keepRejected = keepRejected;
+    this.decision = decision;
   }
 
   @Override
@@ -55,10 +52,7 @@ final class TileSearch
     }
     OnnxQuestionSimilarity model = ExecutorModels.get(spec);
     SimilarityFunction function = model.similarityFunction();
-    double threshold =
-        candidateThreshold != null
-            ? candidateThreshold
-            : DuplicateDecision.candidateThreshold(model);
+    double threshold = decision.candidateThreshold();
 
     List<BucketEntry[]> candidates = new ArrayList<>();
     List<Double> similarities = new ArrayList<>();
@@ -95,30 +89,31 @@ final class TileSearch
         }
       }
     }
-    return verify(model, candidates, similarities).iterator();
+    return score(model, candidates, similarities).iterator();
   }
 
-  private List<ScoredPair> verify(
+  /** Every candidate with its decision score; the caller applies top-k and the threshold. */
+  private List<ScoredPair> score(
       OnnxQuestionSimilarity model, List<BucketEntry[]> candidates, List<Double> similarities) {
-    List<ScoredPair> out = new ArrayList<>();
+    List<ScoredPair> out = new ArrayList<>(candidates.size());
     if (candidates.isEmpty()) {
       return out;
     }
     List<QuestionPair> pairs = new ArrayList<>(candidates.size());
     List<Embedding> first = new ArrayList<>(candidates.size());
     List<Embedding> second = new ArrayList<>(candidates.size());
-    for (BucketEntry[] c : candidates) {
+    double[] sims = new double[candidates.size()];
+    for (int p = 0; p < sims.length; p++) {
+      BucketEntry[] c = candidates.get(p);
       pairs.add(new QuestionPair(c[0].question(), c[1].question()));
       first.add(Embedding.of(c[0].vector()));
       second.add(Embedding.of(c[1].vector()));
+      sims[p] = similarities.get(p);
     }
-    double[] scores = DuplicateDecision.scores(model, pairs, first, second);
-    double decision = model.duplicateThreshold();
+    double[] scores = decision.scores(model, pairs, first, second, sims);
     for (int p = 0; p < scores.length; p++) {
-      if (keepRejected || scores[p] >= decision) {
-        BucketEntry[] c = candidates.get(p);
-        out.add(new ScoredPair(c[0].index(), c[1].index(), similarities.get(p), scores[p]));
-      }
+      BucketEntry[] c = candidates.get(p);
+      out.add(new ScoredPair(c[0].index(), c[1].index(), sims[p], scores[p]));
     }
     return out;
   }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.qsim.DuplicateGroup;
+import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
+import dev.qsim.SearchMode;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class SparkDuplicateFinderTest {
@@ -50,6 +53,7 @@ class SparkDuplicateFinderTest {
   }
 
   @Test
+  @Tag("slow")
   void exactSearchFindsTheSdksPairsAndGroupsOnRealQuestions() {
     List<String> questions = TestQuestions.quoraDev(400);
     Duplicates sdk;
@@ -64,8 +68,15 @@ class SparkDuplicateFinderTest {
             .find(frame(questions))) {
       assertThat(found.questionCount()).isEqualTo(400);
       assertThat(sdk.pairs()).isNotEmpty();
+      assertThat(found.duplicates().decision()).isEqualTo(sdk.decision());
+      assertThat(found.duplicates().threshold()).isEqualTo(sdk.threshold());
+      assertThat(found.duplicates().candidateThreshold()).isEqualTo(sdk.candidateThreshold());
       assertThat(pairSet(found.duplicatePairs())).isEqualTo(pairSet(sdk.pairs()));
       assertThat(groupSet(found.duplicateGroups())).isEqualTo(groupSet(sdk.groups()));
+      for (int g = 0; g < sdk.groups().size(); g++) {
+        assertThat(found.duplicateGroups().get(g).representative())
+            .isEqualTo(sdk.groups().get(g).representative());
+      }
 
       // The DataFrames carry the same pairs and groups, by id (= index + 1).
       List<Row> pairs = found.pairs().collectAsList();
@@ -82,22 +93,31 @@ class SparkDuplicateFinderTest {
       for (Row r : groups) {
         DuplicateGroup g = found.duplicateGroups().get(r.getInt(1) - 1);
         assertThat(g.members()).contains((int) r.getLong(0) - 1);
-        assertThat(r.getLong(2) - 1).isEqualTo(SdkGrouping.representative(g));
+        assertThat(r.getLong(2) - 1).isEqualTo(g.representative());
         assertThat(r.isNullAt(3)).isEqualTo(r.getLong(0) == r.getLong(2));
       }
     }
   }
 
   @Test
+  @Tag("slow")
   void bucketedSearchFindsASubsetOfTheExactPairs() {
     List<String> questions = TestQuestions.quoraDev(400);
     Set<List<Integer>> exact;
     try (SparkDuplicates all =
-        SparkDuplicateFinder.builder().optBuckets(1).build().find(frame(questions))) {
+        SparkDuplicateFinder.builder()
+            .optOptions(DuplicateOptions.defaults().withSearch(SearchMode.EXACT))
+            .build()
+            .find(frame(questions))) {
       exact = pairSet(all.duplicatePairs());
     }
     try (SparkDuplicates bucketed =
-        SparkDuplicateFinder.builder().optBuckets(4).optProbes(2).build().find(frame(questions))) {
+        SparkDuplicateFinder.builder()
+            .optOptions(DuplicateOptions.defaults().withSearch(SearchMode.APPROXIMATE))
+            .optBuckets(4)
+            .optProbes(2)
+            .build()
+            .find(frame(questions))) {
       Set<List<Integer>> found = pairSet(bucketed.duplicatePairs());
       assertThat(exact).containsAll(found);
       assertThat((double) found.size() / exact.size()).isGreaterThanOrEqualTo(0.9);
