@@ -127,7 +127,16 @@ public final class DedupeJob {
     if (options.containsKey("--master")) {
       builder.master(options.get("--master"));
     }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } catch (Exception e) {
+      throw new QsimException(
+          "Cannot start Spark: "
+              + e.getMessage()
+              + " (run it with spark-submit, or pass --master local[2] to run without a cluster)",
+          e);
+    }
     try {
       return new DedupeJob(options).run(spark);
     } catch (QsimException e) {

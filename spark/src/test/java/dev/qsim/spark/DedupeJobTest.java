@@ -18,12 +18,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class DedupeJobTest {
+  @BeforeAll
+  static void startSpark() {
+    // The job reuses the running session (getOrCreate), as it would under spark-submit.
+    SharedSpark.session();
+  }
+
   /**
    * 160 real Quora dev questions (both questions of the first 80 rows, so the labelled duplicates
    * sit side by side), with blank lines every 25 lines, a byte-order mark and CRLF line ends.
