@@ -9,6 +9,7 @@ import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.SearchMode;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SparkDuplicateFinderTest {
   /** Ids 1..n in list order; the finder's indices are then list positions. */
@@ -125,7 +127,7 @@ class SparkDuplicateFinderTest {
   }
 
   @Test
-  void nullAndBlankQuestionsAreSkippedAndCounted() {
+  void nullAndBlankQuestionsAreSkippedAndCounted(@TempDir Path dir) {
     List<String> questions =
         Arrays.asList(
             "How do I learn Java?",
@@ -142,6 +144,17 @@ class SparkDuplicateFinderTest {
       // "How do I learn Java?" and "How do I learn Java ?" are duplicates by any model.
       assertThat(found.pairs().collectAsList())
           .anySatisfy(r -> assertThat(List.of(r.getLong(0), r.getLong(1))).contains(1L, 6L));
+      // Written as JSON Lines and read back: the same rows.
+      found.write(dir.resolve("out").toString(), "json");
+      SparkSession spark = SharedSpark.session();
+      assertThat(spark.read().json(dir.resolve("out/pairs").toString()).count())
+          .isEqualTo(found.duplicatePairs().size());
+      assertThat(spark.read().json(dir.resolve("out/groups").toString()).count())
+          .isEqualTo(found.duplicateGroups().stream().mapToLong(g -> g.members().size()).sum());
+      assertThatThrownBy(() -> found.write(dir.resolve("out").toString(), "json"))
+          .hasMessageContaining("already exists");
+      assertThatThrownBy(() -> found.write(dir.resolve("x").toString(), "csv"))
+          .hasMessageContaining("'parquet' or 'json'");
     }
   }
 
