@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * <p>Instances are immutable and thread-safe.
  *
- * @param representative the index of the question a site would keep: the member with the most
- *     verified duplicates in the group (ties: the best total score, then the lower index)
+ * @param representative the index of the question a site would keep: the member with the highest
+ *     sum of decision scores with the other members (ties: the lower index)
  * @param members the questions' indices in the searched list, ascending; at least two, the
  *     representative among them
  * @param pairs each other member with the representative, highest score first

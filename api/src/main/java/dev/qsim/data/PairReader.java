@@ -37,6 +37,12 @@ import java.util.regex.Pattern;
  *
  * <p>Question text is kept exactly as in the file (no trimming or case folding).
  *
+ * <p><b>Selecting pairs.</b> {@link ReadOptions#withPart(DataPart)} keeps one fixed half of the
+ * file ({@link DataPart}: train or check, by a hash of the pair's text) and {@link
+ * ReadOptions#withBinarized(double, double)} turns graded scores into 0/1 labels, leaving out the
+ * pairs in between. Pairs left out this way are well-formed rows, not skipped ones: they are not
+ * counted in {@link PairDataset#skippedRows()}.
+ *
  * <p>This class is stateless and thread-safe.
  */
 public final class PairReader {
@@ -181,7 +187,10 @@ public final class PairReader {
         if (problem == null) {
           LabelledPair pair = toPair(row);
           if (pair != null) {
-            pairs.add(pair);
+            LabelledPair kept = select(pair);
+            if (kept != null) {
+              pairs.add(kept);
+            }
             continue;
           }
           problem = labelProblem;
@@ -196,6 +205,25 @@ public final class PairReader {
         }
       }
       return new PairDataset(source, format, pairs, skipped, reasons, truncated);
+    }
+
+    /** The pair as the options keep it (binarised label), or null if they leave it out. */
+    private LabelledPair select(LabelledPair pair) {
+      if (!options.part().contains(pair.first(), pair.second())) {
+        return null;
+      }
+      if (!options.binarized()) {
+        return pair;
+      }
+      double label;
+      if (pair.label() >= options.duplicateAtLeast()) {
+        label = 1;
+      } else if (pair.label() <= options.notDuplicateAtMost()) {
+        label = 0;
+      } else {
+        return null;
+      }
+      return new LabelledPair(pair.first(), pair.second(), label, pair.source(), pair.line());
     }
 
     private void layout() throws IOException {

@@ -21,7 +21,7 @@ public final class ReadOptions {
   public static final int MAX_SKIP_REASONS = 10;
 
   private static final ReadOptions DEFAULTS =
-      new ReadOptions(false, NO_LIMIT, null, null, null, null, true);
+      new ReadOptions(false, NO_LIMIT, null, null, null, null, true, DataPart.ALL, null, null);
 
   private final boolean skipBadRows;
   private final int limit;
@@ -30,6 +30,9 @@ public final class ReadOptions {
   private final String labelColumn;
   private final Character delimiter;
   private final boolean quoting;
+  private final DataPart part;
+  private final Double notDuplicateAtMost;
+  private final Double duplicateAtLeast;
 
   private ReadOptions(
       boolean skipBadRows,
@@ -38,7 +41,10 @@ public final class ReadOptions {
       String secondColumn,
       String labelColumn,
       Character delimiter,
-      boolean quoting) {
+      boolean quoting,
+      DataPart part,
+      Double notDuplicateAtMost,
+      Double duplicateAtLeast) {
     this.skipBadRows = skipBadRows;
     this.limit = limit;
     this.firstColumn = firstColumn;
@@ -46,6 +52,9 @@ public final class ReadOptions {
     this.labelColumn = labelColumn;
     this.delimiter = delimiter;
     this.quoting = quoting;
+    this.part = part;
+    this.notDuplicateAtMost = notDuplicateAtMost;
+    this.duplicateAtLeast = duplicateAtLeast;
   }
 
   /**
@@ -71,7 +80,16 @@ public final class ReadOptions {
       throw new IllegalArgumentException("limit must be >= 1, was " + maxPairs);
     }
     return new ReadOptions(
-        skipBadRows, maxPairs, firstColumn, secondColumn, labelColumn, delimiter, quoting);
+        skipBadRows,
+        maxPairs,
+        firstColumn,
+        secondColumn,
+        labelColumn,
+        delimiter,
+        quoting,
+        part,
+        notDuplicateAtMost,
+        duplicateAtLeast);
   }
 
   /**
@@ -84,7 +102,17 @@ public final class ReadOptions {
    * @return the changed options
    */
   public ReadOptions withSkipBadRows(boolean skip) {
-    return new ReadOptions(skip, limit, firstColumn, secondColumn, labelColumn, delimiter, quoting);
+    return new ReadOptions(
+        skip,
+        limit,
+        firstColumn,
+        secondColumn,
+        labelColumn,
+        delimiter,
+        quoting,
+        part,
+        notDuplicateAtMost,
+        duplicateAtLeast);
   }
 
   /**
@@ -105,7 +133,10 @@ public final class ReadOptions {
         checkName(second, "second"),
         checkName(label, "label"),
         delimiter,
-        quoting);
+        quoting,
+        part,
+        notDuplicateAtMost,
+        duplicateAtLeast);
   }
 
   private static String checkName(String name, String what) {
@@ -131,7 +162,16 @@ public final class ReadOptions {
               + String.format("%04X", (int) delimiter));
     }
     return new ReadOptions(
-        skipBadRows, limit, firstColumn, secondColumn, labelColumn, delimiter, quoting);
+        skipBadRows,
+        limit,
+        firstColumn,
+        secondColumn,
+        labelColumn,
+        delimiter,
+        quoting,
+        part,
+        notDuplicateAtMost,
+        duplicateAtLeast);
   }
 
   /**
@@ -143,7 +183,82 @@ public final class ReadOptions {
    */
   public ReadOptions withQuoting(boolean on) {
     return new ReadOptions(
-        skipBadRows, limit, firstColumn, secondColumn, labelColumn, delimiter, on);
+        skipBadRows,
+        limit,
+        firstColumn,
+        secondColumn,
+        labelColumn,
+        delimiter,
+        on,
+        part,
+        notDuplicateAtMost,
+        duplicateAtLeast);
+  }
+
+  /**
+   * Returns a copy that keeps only the pairs of one {@link DataPart}: a fixed half of the file
+   * chosen by the pairs' text (the rule is in {@link DataPart}), so that a model can be trained on
+   * {@link DataPart#TRAIN} and checked on {@link DataPart#CHECK} of the same file. The limit counts
+   * kept pairs.
+   *
+   * @param part the part to keep; {@link DataPart#ALL} keeps every pair
+   * @return the changed options
+   */
+  public ReadOptions withPart(DataPart part) {
+    return new ReadOptions(
+        skipBadRows,
+        limit,
+        firstColumn,
+        secondColumn,
+        labelColumn,
+        delimiter,
+        quoting,
+        Objects.requireNonNull(part, "part"),
+        notDuplicateAtMost,
+        duplicateAtLeast);
+  }
+
+  /**
+   * Returns a copy that turns graded labels into duplicate labels: a pair whose label is at least
+   * {@code duplicateAtLeast} is read with label 1, one at most {@code notDuplicateAtMost} with
+   * label 0, and a pair in between is left out (it is neither clearly the same nor clearly
+   * different). For STS-B's 0–5 scores, {@code withBinarized(2, 4)} keeps the pairs scored 4 or
+   * more as duplicates and those scored 2 or less as non-duplicates. The limit counts kept pairs.
+   *
+   * @param notDuplicateAtMost labels at or below this become 0
+   * @param duplicateAtLeast labels at or above this become 1; greater than {@code
+   *     notDuplicateAtMost}
+   * @return the changed options
+   * @throws IllegalArgumentException if a bound is not finite or {@code duplicateAtLeast <=
+   *     notDuplicateAtMost}
+   */
+  public ReadOptions withBinarized(double notDuplicateAtMost, double duplicateAtLeast) {
+    if (!Double.isFinite(notDuplicateAtMost) || !Double.isFinite(duplicateAtLeast)) {
+      throw new IllegalArgumentException(
+          "binarisation bounds must be finite, were "
+              + notDuplicateAtMost
+              + " and "
+              + duplicateAtLeast);
+    }
+    if (duplicateAtLeast <= notDuplicateAtMost) {
+      throw new IllegalArgumentException(
+          "the duplicate bound ("
+              + duplicateAtLeast
+              + ") must be greater than the non-duplicate bound ("
+              + notDuplicateAtMost
+              + ")");
+    }
+    return new ReadOptions(
+        skipBadRows,
+        limit,
+        firstColumn,
+        secondColumn,
+        labelColumn,
+        delimiter,
+        quoting,
+        part,
+        notDuplicateAtMost,
+        duplicateAtLeast);
   }
 
   /**
@@ -210,6 +325,42 @@ public final class ReadOptions {
     return quoting;
   }
 
+  /**
+   * The part of the file that is kept.
+   *
+   * @return {@link DataPart#ALL} unless {@link #withPart(DataPart)} chose another
+   */
+  public DataPart part() {
+    return part;
+  }
+
+  /**
+   * Whether graded labels are turned into 0/1 ({@link #withBinarized(double, double)}).
+   *
+   * @return {@code true} if they are
+   */
+  public boolean binarized() {
+    return duplicateAtLeast != null;
+  }
+
+  /**
+   * The bound at or below which a label becomes 0, when {@link #binarized()}.
+   *
+   * @return the bound, or {@code NaN} when labels are kept as they are
+   */
+  public double notDuplicateAtMost() {
+    return notDuplicateAtMost == null ? Double.NaN : notDuplicateAtMost;
+  }
+
+  /**
+   * The bound at or above which a label becomes 1, when {@link #binarized()}.
+   *
+   * @return the bound, or {@code NaN} when labels are kept as they are
+   */
+  public double duplicateAtLeast() {
+    return duplicateAtLeast == null ? Double.NaN : duplicateAtLeast;
+  }
+
   @Override
   public String toString() {
     return "ReadOptions[skipBadRows="
@@ -226,6 +377,11 @@ public final class ReadOptions {
         + (delimiter == null ? "by extension" : "U+" + String.format("%04X", (int) delimiter))
         + ", quoting="
         + quoting
+        + ", part="
+        + part.id()
+        + (binarized()
+            ? ", binarized=<=" + notDuplicateAtMost + "->0,>=" + duplicateAtLeast + "->1"
+            : "")
         + "]";
   }
 }

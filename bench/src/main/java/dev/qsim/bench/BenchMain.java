@@ -12,10 +12,10 @@ import java.util.Locale;
 
 /**
  * qsim's benchmark harness: {@code java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]}, with
- * NAME among {@code throughput}, {@code latency}, {@code dedupe}, {@code train-step} or {@code
- * all}. Each benchmark prints a table, then machine-readable {@code RESULT} lines; the throughput
- * benchmark ends with {@code ratio qsim/langchain4j = R}, and {@code all} runs it last so that this
- * is the last line. See {@code docs/benchmarks.md}.
+ * NAME among {@code throughput}, {@code latency}, {@code dedupe}, {@code index}, {@code train-step}
+ * or {@code all}. Each benchmark prints a table, then machine-readable {@code RESULT} lines; the
+ * throughput benchmark ends with {@code ratio qsim/langchain4j = R}, and {@code all} runs it last
+ * so that this is the last line. See {@code docs/benchmarks.md}.
  *
  * <p>A command-line program; not thread-safe.
  */
@@ -24,6 +24,7 @@ public final class BenchMain {
       List.of(
           LatencyBenchmark.NAME,
           DedupeBenchmark.NAME,
+          IndexBenchmark.NAME,
           TrainStepBenchmark.NAME,
           ThroughputBenchmark.NAME);
 
@@ -31,8 +32,8 @@ public final class BenchMain {
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | train-step | all"
-              + " (all = latency dedupe train-step throughput)",
+          "  NAME: throughput | latency | dedupe | index | train-step | grouping | all"
+              + " (all = latency dedupe index train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
           "  latency:    --pairs 500 --warmup 100",
@@ -40,6 +41,10 @@ public final class BenchMain {
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
               + " --jvm-args \"-Xmx4g\"",
+          "  index:      --index-size 20000 (100k allowed) --index-queries 300 --index-warmup 50"
+              + " --index-k 5 --recall-queries 200 --index-dir DIR (kept and reused)",
+          "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"
+              + " (grouping quality on labelled Quora dev pairs; not part of all)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
               + " built with -Ptrain-step; --fork and --jvm-args apply too)");
 
@@ -93,6 +98,14 @@ public final class BenchMain {
             DedupeBenchmark b = new DedupeBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
+          case IndexBenchmark.NAME -> {
+            IndexBenchmark b = new IndexBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case GroupingBenchmark.NAME -> {
+            GroupingBenchmark b = new GroupingBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
           case TrainStepBenchmark.NAME -> {
             TrainStepBenchmark b = new TrainStepBenchmark(options);
             runs.add(() -> b.run(report));
@@ -131,7 +144,7 @@ public final class BenchMain {
     for (String n : names) {
       List<String> add = n.equals("all") ? ALL : List.of(n);
       for (String a : add) {
-        if (!ALL.contains(a)) {
+        if (!ALL.contains(a) && !a.equals(GroupingBenchmark.NAME)) {
           throw new IllegalArgumentException("Unknown benchmark '" + n + "'");
         }
         if (!out.contains(a)) {

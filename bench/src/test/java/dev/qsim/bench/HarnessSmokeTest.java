@@ -62,6 +62,14 @@ class HarnessSmokeTest {
             "false",
             "--dedupe-warmup",
             "0",
+            "--index-size",
+            "40",
+            "--index-queries",
+            "5",
+            "--index-warmup",
+            "1",
+            "--recall-queries",
+            "5",
             "--steps",
             "1",
             "--step-warmup",
@@ -93,10 +101,19 @@ class HarnessSmokeTest {
     assertThat(Double.parseDouble(dedupe.get("total_s")))
         .isGreaterThanOrEqualTo(Double.parseDouble(dedupe.get("search_s")));
 
+    Map<String, String> index = result(lines, "index", null, null);
+    assertThat(index.get("size")).isEqualTo("40");
+    assertThat(index.get("queries")).isEqualTo("5");
+    // Exact search over 40 vectors: the graph finds every true neighbour.
+    assertThat(Double.parseDouble(index.get("recall_at_10"))).isEqualTo(1.0);
+    assertThat(Double.parseDouble(index.get("asked_p99_ms")))
+        .isGreaterThanOrEqualTo(Double.parseDouble(index.get("asked_p50_ms")));
+
     Map<String, String> step = result(lines, "train-step", null, null);
     assertThat(step.get("status")).isIn("skipped", "ran");
 
-    assertThat(io[0]).contains("== throughput", "== latency", "== dedupe", "== train-step");
+    assertThat(io[0])
+        .contains("== throughput", "== latency", "== dedupe", "== index", "== train-step");
   }
 
   @Test

@@ -46,10 +46,12 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (data.format.graded()) {
+    if (data.graded()) {
       throw new ParameterException(
           spec.commandLine(),
-          "calibrate needs duplicate labels (0/1); --format " + data.format.id() + " is graded");
+          "calibrate needs duplicate labels (0/1); --format "
+              + data.format.id()
+              + " is graded: add --binarize LOW,HIGH");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -101,10 +103,11 @@ final class CalibrateCommand implements Callable<Integer> {
     ThresholdMetrics atCurrent = metrics.at(current);
     out.printf(
         Locale.ROOT,
-        "Calibrated on %,d pairs from %s (%s%s; %,d duplicates), model: %s%n",
+        "Calibrated on %,d pairs from %s (%s%s%s; %,d duplicates), model: %s%n",
         dataset.size(),
         data.data,
         data.format.id(),
+        data.selection(),
         dataset.truncated() ? ", first pairs only: --limit" : "",
         metrics.duplicateCount(),
         modelName);

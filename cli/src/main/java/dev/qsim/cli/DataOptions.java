@@ -1,6 +1,7 @@
 package dev.qsim.cli;
 
 import dev.qsim.QsimException;
+import dev.qsim.data.DataPart;
 import dev.qsim.data.PairDataset;
 import dev.qsim.data.PairFormat;
 import dev.qsim.data.PairReader;
@@ -47,9 +48,57 @@ final class DataOptions {
       description = "Skip malformed rows (they are counted and reported) instead of stopping.")
   boolean skipBadRows;
 
+  @Option(
+      names = "--part",
+      paramLabel = "PART",
+      converter = PartConverter.class,
+      description =
+          "all (default), train or check: keep only that fixed half of the file, chosen by a hash"
+              + " of each pair's text (the same pairs on every run and machine; see"
+              + " docs/decisions.md), e.g. train a head on --part train and check it on --part"
+              + " check.")
+  DataPart part = DataPart.ALL;
+
+  @Option(
+      names = "--binarize",
+      paramLabel = "LOW,HIGH",
+      description =
+          "Turn graded scores (stsb) into duplicate labels: >= HIGH duplicate, <= LOW not, pairs in"
+              + " between left out. E.g. --binarize 2,4 for STS-B.")
+  String binarize;
+
+  /** Whether the pairs read have graded labels (a graded format not binarised). */
+  boolean graded() {
+    return format.graded() && binarize == null;
+  }
+
+  /** What the options select beyond the file, for titles: "" or e.g. ", part check, 2/4". */
+  String selection() {
+    return (part == DataPart.ALL ? "" : ", part " + part.id())
+        + (binarize == null ? "" : ", binarized " + binarize.strip());
+  }
+
   /** Reads the pairs, reporting skipped rows on {@code err}. */
   PairDataset read(CommandLine cli, PrintWriter err) {
-    ReadOptions options = ReadOptions.defaults().withSkipBadRows(skipBadRows);
+    ReadOptions options = ReadOptions.defaults().withSkipBadRows(skipBadRows).withPart(part);
+    if (binarize != null) {
+      String[] bounds = binarize.split(",", -1);
+      double low;
+      double high;
+      try {
+        if (bounds.length != 2) {
+          throw new NumberFormatException();
+        }
+        low = Double.parseDouble(bounds[0].strip());
+        high = Double.parseDouble(bounds[1].strip());
+        options = options.withBinarized(low, high);
+      } catch (NumberFormatException e) {
+        throw new ParameterException(
+            cli, "--binarize needs two numbers, LOW,HIGH, e.g. 2,4; was '" + binarize + "'");
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cli, "--binarize " + binarize + ": " + e.getMessage());
+      }
+    }
     if (limit != null) {
       if (limit < 1) {
         throw new ParameterException(cli, "--limit must be >= 1, was " + limit);
@@ -79,9 +128,21 @@ final class DataOptions {
       err.flush();
     }
     if (dataset.size() == 0) {
-      throw new QsimException("No labelled pairs in " + data);
+      throw new QsimException("No labelled pairs in " + data + selection());
     }
     return dataset;
+  }
+
+  /** Turns {@code --part} values into parts, listing the valid ones on error. */
+  static final class PartConverter implements CommandLine.ITypeConverter<DataPart> {
+    @Override
+    public DataPart convert(String value) {
+      try {
+        return DataPart.fromId(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** Turns {@code --format} values into formats, listing the valid ones on error. */

@@ -82,7 +82,7 @@ final class EvalCommand implements Callable<Integer> {
       pairHead = sim.hasPairHead();
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       result =
-          data.format.graded()
+          data.graded()
               ? evaluator.evaluateGraded(dataset.pairs())
               : evaluator.evaluate(dataset.pairs());
     } finally {
@@ -92,10 +92,11 @@ final class EvalCommand implements Callable<Integer> {
     String title =
         String.format(
             Locale.ROOT,
-            "%,d pairs from %s (%s%s), model: %s",
+            "%,d pairs from %s (%s%s%s), model: %s",
             dataset.size(),
             data.data,
             data.format.id(),
+            data.selection(),
             dataset.truncated() ? ", first pairs only: --limit" : "",
             modelName);
     Map<String, Object> values;

@@ -10,8 +10,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code qsim} command line: {@code similarity}, {@code dedupe}, {@code eval} and {@code
- * calibrate}, packaged as {@code cli/target/qsim.jar}.
+ * The {@code qsim} command line: {@code similarity}, {@code dedupe}, {@code eval}, {@code
+ * calibrate}, {@code index} and {@code pairs}, packaged as {@code cli/target/qsim.jar}.
  *
  * <p>Exit codes: {@code 0} success, {@code 1} an error (its message, naming the file or argument,
  * is printed on one line; {@code --verbose} adds the stack trace), {@code 2} a usage error.
@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       DedupeCommand.class,
       EvalCommand.class,
       CalibrateCommand.class,
+      IndexCommand.class,
+      PairsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -60,7 +62,7 @@ public final class QsimCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing command: similarity, dedupe, eval or calibrate");
+        spec.commandLine(), "Missing command: similarity, dedupe, eval, calibrate, index or pairs");
   }
 
   /**

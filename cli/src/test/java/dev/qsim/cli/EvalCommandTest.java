@@ -263,6 +263,30 @@ class EvalCommandTest {
     }
     assertThat(balancedAccuracy(confusion(s, y, threshold))).isCloseTo(best, within(1e-12));
     assertThat(run.out()).contains("Best balanced accuracy");
+
+    // The candidate threshold: at least 99% of the pairs the pair head accepts reach it, and a
+    // higher similarity would keep fewer.
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("Candidate threshold ([0-9.]+):").matcher(run.out());
+    assertThat(m.find()).as(run.out()).isTrue();
+    double candidate = Double.parseDouble(m.group(1));
+    double[] scores = SharedModel.get().duplicateScores(pairs(rows));
+    double head = SharedModel.get().duplicateThreshold();
+    int accepted = 0;
+    int above = 0;
+    double lowestAccepted = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < s.length; i++) {
+      if (scores[i] >= head) {
+        accepted++;
+        above += s[i] >= candidate - 1e-4 ? 1 : 0;
+        lowestAccepted = Math.min(lowestAccepted, s[i]);
+      }
+    }
+    assertThat(accepted).isGreaterThan(50);
+    assertThat((double) above / accepted).isGreaterThanOrEqualTo(0.99);
+    assertThat(candidate)
+        .isGreaterThanOrEqualTo(lowestAccepted - 1e-4)
+        .isLessThanOrEqualTo(threshold + 1e-4);
   }
 
   @Test

@@ -8,7 +8,9 @@ import dev.qsim.ProgressListener;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
+import dev.qsim.index.ModelIdentity;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -22,12 +24,20 @@ final class SharedModel implements QuestionSimilarity {
    * A factory that serves the shared bundled model (and rejects {@code --model}, --no-pair-head).
    */
   static final ModelFactory FACTORY =
-      (directory, pairHead) -> {
-        if (directory != null || !pairHead) {
-          throw new AssertionError(
-              "tests using the shared model give no --model or --no-pair-head");
+      new ModelFactory() {
+        @Override
+        public QuestionSimilarity open(Path directory, boolean pairHead) {
+          if (directory != null || !pairHead) {
+            throw new AssertionError(
+                "tests using the shared model give no --model or --no-pair-head");
+          }
+          return new SharedModel();
         }
-        return new SharedModel();
+
+        @Override
+        public ModelIdentity identify(QuestionSimilarity model) {
+          return ModelIdentity.of(get());
+        }
       };
 
   static synchronized OnnxQuestionSimilarity get() {

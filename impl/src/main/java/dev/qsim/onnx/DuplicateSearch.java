@@ -63,9 +63,7 @@ final class DuplicateSearch {
     verified.sort(PAIR_ORDER);
     boolean truncated = verified.size() > options.maxPairs();
     List<DuplicatePair> kept = truncated ? verified.subList(0, options.maxPairs()) : verified;
-    List<DuplicateGroup> groups =
-        DuplicateGrouping.group(
-            kept, (a, b) -> decision.accepts(decision.score(vectors[a], vectors[b])));
+    List<DuplicateGroup> groups = DuplicateGrouping.group(kept, (a, b) -> verify(vectors, a, b));
     return new Duplicates(
         n,
         decision.kind(),
@@ -86,6 +84,13 @@ final class DuplicateSearch {
       default:
         throw new AssertionError(options.search());
     }
+  }
+
+  /** The pair {@code a < b} if the decision calls it a duplicate, else {@code null}. */
+  private DuplicatePair verify(float[][] vectors, int a, int b) {
+    double similarity = function.compare(vectors[a], vectors[b]);
+    double score = decision.score(vectors[a], vectors[b], similarity);
+    return decision.accepts(score) ? new DuplicatePair(a, b, similarity, score) : null;
   }
 
   private List<DuplicatePair> verify(

@@ -9,6 +9,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /** Where a model's files come from: a directory on disk, or a folder of class-path resources. */
@@ -25,6 +28,26 @@ abstract class ModelSource {
 
   /** Reads and validates {@code qsim-model.json}. */
   abstract ModelMetadata readMetadata();
+
+  /** {@code "sha256:"} and the SHA-256 of one of the model's files, in lower-case hex. */
+  final String sha256(String file) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("This JVM has no SHA-256 (every Java 17 JVM must)", e);
+    }
+    try (InputStream in = open(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException(
+          "Cannot read " + describe() + "/" + file + " to fingerprint it: " + e.getMessage(), e);
+    }
+    return "sha256:" + HexFormat.of().formatHex(digest.digest());
+  }
 
   static ModelSource directory(Path dir) {
     return new DirectorySource(dir);

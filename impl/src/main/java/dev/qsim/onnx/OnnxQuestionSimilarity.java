@@ -54,6 +54,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   public static final int DEFAULT_BATCH_SIZE = 8;
 
   private final ModelMetadata metadata;
+  private final ModelSource source;
+  private volatile String fingerprint;
   private final SentenceEncoder encoder;
   private final PairDecision decision;
   private final int threads;
@@ -69,6 +71,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     int maxLength = b.maxSequenceLength > 0 ? b.maxSequenceLength : md.maxSequenceLength();
     this.threads = b.threads;
     this.metadata = md;
+    this.source = source;
     this.encoder =
         new SentenceEncoder(source, md, maxLength, b.batchSize, b.threads, b.intraOpThreads);
     try {
@@ -136,6 +139,25 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    */
   public ModelMetadata metadata() {
     return metadata;
+  }
+
+  /**
+   * A fingerprint of the encoder file: {@code "sha256:"} and the SHA-256 of its bytes in lower-case
+   * hex. Two models whose fingerprints differ may embed the same question differently, so vectors
+   * stored with one (in a question index, say) must not be searched with the other. Computed on the
+   * first call (reading the encoder file once) and then remembered.
+   *
+   * @return the encoder's fingerprint
+   * @throws dev.qsim.ModelLoadException if the encoder file can no longer be read
+   */
+  public String fingerprint() {
+    ensureOpen();
+    String f = fingerprint;
+    if (f == null) {
+      f = source.sha256(metadata.encoderFile());
+      fingerprint = f;
+    }
+    return f;
   }
 
   @Override

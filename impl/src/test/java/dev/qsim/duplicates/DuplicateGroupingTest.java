@@ -25,17 +25,20 @@ class DuplicateGroupingTest {
     assertThat(groups).hasSize(1);
     DuplicateGroup g = groups.get(0);
     assertThat(g.members()).containsExactly(0, 1);
-    assertThat(g.representative()).isEqualTo(1);
+    assertThat(g.representative()).as("equal score sums: the lower index").isEqualTo(0);
     assertThat(g.pairs()).containsExactly(pair(0, 1, 0.9));
   }
 
   @Test
   void aChainJoinsWhenTheEndsAreDuplicatesToo() {
     List<DuplicatePair> verified = List.of(pair(0, 1, 0.9), pair(1, 2, 0.8));
-    List<DuplicateGroup> groups = DuplicateGrouping.group(verified, (a, b) -> true);
+    List<DuplicateGroup> groups = DuplicateGrouping.group(verified, (a, b) -> pair(a, b, 0.5));
     assertThat(groups).hasSize(1);
     assertThat(groups.get(0).members()).containsExactly(0, 1, 2);
-    assertThat(DuplicateGrouping.group(verified, (a, b) -> false).get(0).members())
+    // 1 has the best score sum (0.9 + 0.8); the asked pair (0, 2) is not its pair.
+    assertThat(groups.get(0).representative()).isEqualTo(1);
+    assertThat(groups.get(0).pairs()).containsExactly(pair(0, 1, 0.9), pair(1, 2, 0.8));
+    assertThat(DuplicateGrouping.group(verified, (a, b) -> null).get(0).members())
         .containsExactly(0, 1);
   }
 
@@ -88,10 +91,31 @@ class DuplicateGroupingTest {
           }
         }
         assertThat(g.pairs()).hasSize(g.members().size() - 1);
+        double[] sums = new double[n];
+        for (int a : g.members()) {
+          for (DuplicatePair p : verified) {
+            if (p.first() == a && g.members().contains(p.second())
+                || p.second() == a && g.members().contains(p.first())) {
+              sums[a] += p.score();
+            }
+          }
+        }
+        for (int a : g.members()) {
+          assertThat(sums[a]).isLessThanOrEqualTo(sums[g.representative()]);
+        }
         for (DuplicatePair p : g.pairs()) {
           assertThat(verified).contains(p);
           assertThat(List.of(p.first(), p.second())).contains(g.representative());
         }
+      }
+      // Groups are built best pair first: the best pair always ends in one group.
+      if (!verified.isEmpty()) {
+        DuplicatePair best =
+            verified.stream()
+                .max(java.util.Comparator.comparingDouble(DuplicatePair::score))
+                .orElseThrow();
+        assertThat(groups)
+            .anySatisfy(g -> assertThat(g.members()).contains(best.first(), best.second()));
       }
       // Maximality: no two questions left out of every group are verified duplicates.
       for (DuplicatePair p : verified) {
