@@ -390,17 +390,21 @@ public final class SparkDuplicateFinder {
     return DuplicateGrouping.group(
         kept,
         (a, b) -> {
-          Embedding u = vectors.get(a);
-          Embedding v = vectors.get(b);
+          int first = Math.min(a, b);
+          int second = Math.max(a, b);
+          Embedding u = vectors.get(first);
+          Embedding v = vectors.get(second);
           double similarity = u.similarity(v, function);
           double[] score =
               decision.scores(
                   model,
-                  List.of(new QuestionPair(texts.get(a), texts.get(b))),
+                  List.of(new QuestionPair(texts.get(first), texts.get(second))),
                   List.of(u),
                   List.of(v),
                   new double[] {similarity});
-          return decision.accepts(score[0]);
+          return decision.accepts(score[0])
+              ? new DuplicatePair(first, second, similarity, score[0])
+              : null;
         });
   }
 
