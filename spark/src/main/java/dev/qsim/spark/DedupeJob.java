@@ -1,0 +1,385 @@
+package dev.qsim.spark;
+
+import com.google.gson.stream.JsonWriter;
+import dev.qsim.DuplicateGroup;
+import dev.qsim.DuplicateOptions;
+import dev.qsim.DuplicatePair;
+import dev.qsim.QsimException;
+import dev.qsim.SearchMode;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The distributed {@code qsim dedupe}: reads a text file with one question per line, finds the
+ * duplicate groups with {@link SparkDuplicateFinder} and writes, into a new output directory:
+ *
+ * <ul>
+ *   <li>{@code groups.jsonl}: one JSON object per group, the layout of {@code qsim dedupe} (line
+ *       numbers are the 1-based input lines);
+ *   <li>{@code pairs/}: the verified pairs as Parquet ({@code first_id, second_id, similarity,
+ *       score}, ids being line numbers).
+ * </ul>
+ *
+ * <p>Run it with {@code spark-submit --class dev.qsim.spark.DedupeJob qsim-spark-all.jar --input
+ * FILE --output DIR}, or without a cluster with {@code --master local[2]}. Options: {@code --model
+ * DIR} (default the bundled model); {@code --threshold}, {@code --candidate-threshold}, {@code
+ * --search}, {@code --top-k} and {@code --max-pairs} as for {@code qsim dedupe}; {@code --buckets
+ * N} and {@code --probes N} for the approximate search. The output directory must not exist; it is
+ * written beside itself under a temporary name and renamed when complete, so it never holds half an
+ * output. Blank lines are skipped and counted.
+ *
+ * <p>Not thread-safe: one instance per run.
+ */
+public final class DedupeJob {
+  private final Map<String, String> options;
+
+  private DedupeJob(Map<String, String> options) {
+    this.options = options;
+  }
+
+  /**
+   * Runs the job; exits with 0 on success, 1 on bad input or a failed run, 2 on bad arguments.
+   *
+   * @param args see {@link #USAGE}
+   */
+  public static void main(String[] args) {
+    int status;
+    try {
+      Summary s = run(args);
+      System.err.println(s.describe());
+      status = 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("qsim-spark dedupe: " + e.getMessage());
+      System.err.println(USAGE);
+      status = 2;
+    } catch (QsimException e) {
+      System.err.println("qsim-spark dedupe: " + e.getMessage());
+      status = 1;
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  static final String USAGE =
+      "usage: DedupeJob --input FILE --output DIR [--master URL] [--model DIR] [--threshold T]"
+          + " [--candidate-threshold S] [--search exact|approximate|auto] [--top-k K]"
+          + " [--max-pairs N] [--buckets N] [--probes N]";
+
+  private static final List<String> KNOWN =
+      List.of(
+          "--input",
+          "--output",
+          "--master",
+          "--model",
+          "--threshold",
+          "--candidate-threshold",
+          "--search",
+          "--top-k",
+          "--max-pairs",
+          "--buckets",
+          "--probes");
+
+  /** What a run did, for the summary line and tests. */
+  record Summary(
+      String output, int questions, long blankLines, int pairs, int groups, long groupedQuestions) {
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "Found %,d duplicate pairs in %,d groups (%,d questions) among %,d questions"
+              + " (%,d blank lines skipped); wrote %s/groups.jsonl and %s/pairs",
+          pairs,
+          groups,
+          groupedQuestions,
+          questions,
+          blankLines,
+          output,
+          output);
+    }
+  }
+
+  /**
+   * Parses the arguments and runs the job, starting (or reusing) a Spark session.
+   *
+   * @throws IllegalArgumentException for bad arguments
+   * @throws QsimException for bad input or a failed run, naming the file or the failure
+   */
+  static Summary run(String[] args) {
+    Map<String, String> options = parse(args);
+    SparkSession.Builder builder = SparkSession.builder().appName("qsim-dedupe");
+    if (options.containsKey("--master")) {
+      builder.master(options.get("--master"));
+    }
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } catch (Exception e) {
+      throw new QsimException(
+          "Cannot start Spark: "
+              + e.getMessage()
+              + " (run it with spark-submit, or pass --master local[2] to run without a cluster)",
+          e);
+    }
+    try {
+      return new DedupeJob(options).run(spark);
+    } catch (QsimException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's failures (SparkException is checked but undeclared) carry the executor's error.
+      throw SparkFailures.unwrap(e);
+    }
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (!KNOWN.contains(name)) {
+        throw new IllegalArgumentException("unknown option '" + name + "'");
+      }
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      options.put(name, args[++i]);
+    }
+    for (String required : List.of("--input", "--output")) {
+      if (!options.containsKey(required)) {
+        throw new IllegalArgumentException("missing " + required);
+      }
+    }
+    positive(options, "--buckets", 0);
+    positive(options, "--probes", 1);
+    positive(options, "--top-k", 1);
+    positive(options, "--max-pairs", 1);
+    finite(options, "--threshold");
+    finite(options, "--candidate-threshold");
+    if (options.containsKey("--search")) {
+      try {
+        SearchMode.valueOf(options.get("--search").toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--search must be exact, approximate or auto, was '" + options.get("--search") + "'");
+      }
+    }
+    return options;
+  }
+
+  private static void finite(Map<String, String> options, String name) {
+    if (options.containsKey(name)) {
+      try {
+        double t = Double.parseDouble(options.get(name));
+        if (Double.isFinite(t)) {
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          name + " must be a finite number, was '" + options.get(name) + "'");
+    }
+  }
+
+  /** The SDK's options that the arguments name, as {@code qsim dedupe} builds them. */
+  DuplicateOptions duplicateOptions() {
+    DuplicateOptions o = DuplicateOptions.defaults();
+    if (options.containsKey("--threshold")) {
+      o = o.withThreshold(Double.parseDouble(options.get("--threshold")));
+    }
+    if (options.containsKey("--candidate-threshold")) {
+      o = o.withCandidateThreshold(Double.parseDouble(options.get("--candidate-threshold")));
+    }
+    if (options.containsKey("--search")) {
+      o = o.withSearch(SearchMode.valueOf(options.get("--search").toUpperCase(Locale.ROOT)));
+    }
+    if (options.containsKey("--top-k")) {
+      o = o.withTopKPerQuestion(Integer.parseInt(options.get("--top-k")));
+    }
+    if (options.containsKey("--max-pairs")) {
+      o = o.withMaxPairs(Integer.parseInt(options.get("--max-pairs")));
+    }
+    return o;
+  }
+
+  private static void positive(Map<String, String> options, String name, int min) {
+    if (options.containsKey(name)) {
+      try {
+        if (Integer.parseInt(options.get(name)) >= min) {
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          name + " must be an integer >= " + min + ", was '" + options.get(name) + "'");
+    }
+  }
+
+  private Summary run(SparkSession spark) {
+    String input = options.get("--input");
+    String output = options.get("--output");
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Path in = new Path(input);
+    Path out = new Path(output);
+    FileSystem inFs = fileSystem(in, hadoop);
+    FileSystem outFs = fileSystem(out, hadoop);
+    try {
+      if (!inFs.exists(in)) {
+        throw new QsimException("Input file not found: " + input);
+      }
+      if (inFs.getFileStatus(in).isDirectory()) {
+        throw new QsimException("Input is a directory, not a file: " + input);
+      }
+      if (outFs.exists(out)) {
+        throw new QsimException("Output directory already exists: " + output);
+      }
+    } catch (IOException e) {
+      throw new QsimException("Cannot read " + input + " or " + output + ": " + e, e);
+    }
+
+    Dataset<Row> lines = lines(spark, input);
+    SparkDuplicateFinder.Builder finder =
+        SparkDuplicateFinder.builder().setIdColumn("line").setQuestionColumn("question");
+    if (options.containsKey("--model")) {
+      finder.optModelDirectory(options.get("--model"));
+    }
+    finder.optOptions(duplicateOptions());
+    if (options.containsKey("--buckets")) {
+      finder.optBuckets(Integer.parseInt(options.get("--buckets")));
+    }
+    if (options.containsKey("--probes")) {
+      finder.optProbes(Integer.parseInt(options.get("--probes")));
+    }
+    Path staging =
+        new Path(out.getParent(), "." + out.getName() + "." + UUID.randomUUID() + ".tmp");
+    try (SparkDuplicates found = finder.build().find(lines)) {
+      List<Row> indexed = found.questions().orderBy(SparkDuplicates.INDEX).collectAsList();
+      long[] lineOf = new long[indexed.size()];
+      String[] text = new String[indexed.size()];
+      for (Row r : indexed) {
+        int i = r.getInt(0);
+        lineOf[i] = r.getLong(1);
+        text[i] = r.getString(2);
+      }
+      found.pairs().write().parquet(new Path(staging, "pairs").toString());
+      try (Writer w =
+          new OutputStreamWriter(
+              outFs.create(new Path(staging, "groups.jsonl"), false), StandardCharsets.UTF_8)) {
+        writeGroups(w, found.duplicateGroups(), lineOf, text);
+      }
+      if (!outFs.rename(staging, out)) {
+        throw new QsimException("Cannot rename " + staging + " to " + output);
+      }
+      long grouped = found.duplicateGroups().stream().mapToLong(g -> g.members().size()).sum();
+      return new Summary(
+          output,
+          found.questionCount(),
+          found.skippedQuestions(),
+          found.duplicatePairs().size(),
+          found.duplicateGroups().size(),
+          grouped);
+    } catch (IOException e) {
+      throw new QsimException("Cannot write " + output + ": " + e, e);
+    } finally {
+      deleteQuietly(outFs, staging);
+    }
+  }
+
+  /** The input's lines as {@code line} (1-based) and {@code question} (stripped). */
+  static Dataset<Row> lines(SparkSession spark, String input) {
+    JavaRDD<Row> rows =
+        spark
+            .read()
+            .textFile(input)
+            .javaRDD()
+            .zipWithIndex()
+            .map(
+                t -> {
+                  String line = t._1();
+                  if (t._2() == 0 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                  }
+                  return RowFactory.create(t._2() + 1, line.strip());
+                });
+    StructType schema =
+        new StructType()
+            .add("line", DataTypes.LongType, false)
+            .add("question", DataTypes.StringType, false);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /** One JSON object per group, as {@code qsim dedupe} writes them. */
+  static void writeGroups(Writer writer, List<DuplicateGroup> groups, long[] lineOf, String[] text)
+      throws IOException {
+    int number = 0;
+    for (DuplicateGroup group : groups) {
+      number++;
+      JsonWriter json = new JsonWriter(writer);
+      json.setHtmlSafe(false);
+      json.beginObject();
+      json.name("group").value(number);
+      json.name("size").value(group.members().size());
+      json.name("representative").value(lineOf[group.representative()]);
+      json.name("questions").beginArray();
+      for (int member : group.members()) {
+        json.beginObject();
+        json.name("line").value(lineOf[member]);
+        json.name("text").value(text[member]);
+        if (member != group.representative()) {
+          DuplicatePair pair = group.pairOf(member);
+          json.name("similarity").value(pair.similarity());
+          json.name("score").value(pair.score());
+        }
+        json.endObject();
+      }
+      json.endArray();
+      json.name("pairs").beginArray();
+      for (DuplicatePair pair : group.pairs()) {
+        json.beginObject();
+        json.name("a").value(lineOf[pair.first()]);
+        json.name("b").value(lineOf[pair.second()]);
+        json.name("similarity").value(pair.similarity());
+        json.name("score").value(pair.score());
+        json.endObject();
+      }
+      json.endArray();
+      json.endObject();
+      json.flush();
+      writer.write('\n');
+    }
+  }
+
+  private static FileSystem fileSystem(Path path, Configuration conf) {
+    try {
+      return path.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new QsimException("No file system for " + path + ": " + e, e);
+    }
+  }
+
+  private static void deleteQuietly(FileSystem fs, Path path) {
+    try {
+      if (fs.exists(path)) {
+        fs.delete(path, true);
+      }
+    } catch (IOException ignored) {
+      // The run already failed or succeeded; the leftover temporary directory is harmless.
+    }
+  }
+}

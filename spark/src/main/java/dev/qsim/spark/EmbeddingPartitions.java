@@ -1,0 +1,119 @@
+package dev.qsim.spark;
+
+import dev.qsim.Embedding;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * {@link QuestionEmbedder}'s work on one partition: reads rows in chunks, embeds each chunk's
+ * questions with one call to the executor's shared model, and appends the vector to each row.
+ *
+ * <p>Immutable; each call returns its own iterator, used by one task thread.
+ */
+final class EmbeddingPartitions implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final ModelSpec spec;
+  private final int column;
+  private final String columnName;
+  private final String invalid;
+  private final int chunk;
+
+  EmbeddingPartitions(ModelSpec spec, int column, String columnName, String invalid, int chunk) {
+    this.spec = spec;
+    this.column = column;
+    this.columnName = columnName;
+    this.invalid = invalid;
+    this.chunk = chunk;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    return new Iterator<>() {
+      private final List<Row> out = new ArrayList<>();
+      private int next;
+      private long seen;
+
+      @Override
+      public boolean hasNext() {
+        while (next == out.size() && rows.hasNext()) {
+          fill();
+        }
+        return next < out.size();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return out.get(next++);
+      }
+
+      private void fill() {
+        out.clear();
+        next = 0;
+        List<Row> batch = new ArrayList<>(chunk);
+        List<String> questions = new ArrayList<>(chunk);
+        while (batch.size() < chunk && rows.hasNext()) {
+          Row row = rows.next();
+          seen++;
+          String q = row.isNullAt(column) ? null : row.getString(column);
+          if (q == null || q.isBlank()) {
+            if (invalid.equals("skip")) {
+              continue;
+            }
+            if (invalid.equals("error")) {
+              throw new IllegalArgumentException(
+                  (q == null ? "Null" : "Blank")
+                      + " question in column '"
+                      + columnName
+                      + "' (row "
+                      + seen
+                      + " of partition "
+                      + partition()
+                      + "); set handleInvalid to 'skip' or 'keep' to allow it");
+            }
+          } else {
+            questions.add(q);
+          }
+          batch.add(row);
+        }
+        List<Embedding> vectors =
+            questions.isEmpty() ? List.of() : ExecutorModels.get(spec).embedAll(questions);
+        int v = 0;
+        for (Row row : batch) {
+          Object[] values = new Object[row.length() + 1];
+          for (int i = 0; i < row.length(); i++) {
+            values[i] = row.get(i);
+          }
+          String q = row.isNullAt(column) ? null : row.getString(column);
+          values[row.length()] =
+              q == null || q.isBlank() ? null : Vectors.dense(toDoubles(vectors.get(v++)));
+          out.add(RowFactory.create(values));
+        }
+      }
+    };
+  }
+
+  static double[] toDoubles(Embedding e) {
+    float[] f = e.vector();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+
+  private static String partition() {
+    TaskContext context = TaskContext.get();
+    return context == null ? "?" : Integer.toString(context.partitionId());
+  }
+}

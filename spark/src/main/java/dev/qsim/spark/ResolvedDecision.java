@@ -1,0 +1,58 @@
+package dev.qsim.spark;
+
+import dev.qsim.DuplicateDecision;
+import dev.qsim.DuplicateOptions;
+import dev.qsim.Duplicates;
+import dev.qsim.Embedding;
+import dev.qsim.QuestionPair;
+import dev.qsim.QuestionSimilarity;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The duplicate decision of one run, resolved on the driver by the SDK itself (so that options mean
+ * exactly what they mean to {@code findDuplicates}) and shipped to the executors.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param kind {@link DuplicateDecision#PAIR_HEAD} or {@link DuplicateDecision#SIMILARITY}
+ * @param threshold the decision score a pair must reach
+ * @param candidateThreshold the similarity a candidate must reach
+ */
+record ResolvedDecision(DuplicateDecision kind, double threshold, double candidateThreshold)
+    implements Serializable {
+
+  /**
+   * The decision that {@code model.findDuplicates(..., options)} would use: asked of the SDK on an
+   * empty list, which validates the options the same way.
+   */
+  static ResolvedDecision of(QuestionSimilarity model, DuplicateOptions options) {
+    Duplicates none = model.findDuplicates(List.of(), List.of(), options);
+    return new ResolvedDecision(none.decision(), none.threshold(), none.candidateThreshold());
+  }
+
+  /** The model's own decision at its calibrated thresholds. */
+  static ResolvedDecision of(QuestionSimilarity model) {
+    return of(model, DuplicateOptions.defaults());
+  }
+
+  /**
+   * The decision scores of candidate pairs whose embeddings and similarities are at hand, as the
+   * SDK computes them: the pair head's probability, or the similarity itself.
+   */
+  double[] scores(
+      QuestionSimilarity model,
+      List<QuestionPair> pairs,
+      List<Embedding> first,
+      List<Embedding> second,
+      double[] similarities) {
+    if (kind == DuplicateDecision.SIMILARITY) {
+      return similarities.clone();
+    }
+    return model.duplicateScores(pairs, first, second);
+  }
+
+  boolean accepts(double score) {
+    return score >= threshold;
+  }
+}
