@@ -50,6 +50,6 @@ class OptionsTest {
   @Test
   void allRunsThroughputLastSoItsRatioEndsTheOutput() {
     assertThat(BenchMain.expand(List.of("latency", "all")))
-        .containsExactly("latency", "dedupe", "train-step", "throughput");
+        .containsExactly("latency", "dedupe", "index", "train-step", "throughput");
   }
 }
