@@ -1,13 +1,11 @@
 package dev.qsim.cli;
 
-import com.google.gson.stream.JsonWriter;
 import dev.qsim.DuplicateDecision;
-import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicateOptions;
-import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SearchMode;
+import dev.qsim.duplicates.GroupLines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -201,41 +199,6 @@ final class DedupeCommand implements Callable<Integer> {
   /** One JSON object per group, in the order the model returned them (largest first). */
   static void writeGroups(Writer writer, QuestionFile file, Duplicates duplicates)
       throws IOException {
-    int number = 0;
-    for (DuplicateGroup group : duplicates.groups()) {
-      number++;
-      JsonWriter json = new JsonWriter(writer);
-      json.setHtmlSafe(false);
-      json.beginObject();
-      json.name("group").value(number);
-      json.name("size").value(group.members().size());
-      json.name("representative").value(file.lineOf(group.representative()));
-      json.name("questions").beginArray();
-      for (int member : group.members()) {
-        json.beginObject();
-        json.name("line").value(file.lineOf(member));
-        json.name("text").value(file.questions().get(member));
-        if (member != group.representative()) {
-          DuplicatePair pair = group.pairOf(member);
-          json.name("similarity").value(pair.similarity());
-          json.name("score").value(pair.score());
-        }
-        json.endObject();
-      }
-      json.endArray();
-      json.name("pairs").beginArray();
-      for (DuplicatePair pair : group.pairs()) {
-        json.beginObject();
-        json.name("a").value(file.lineOf(pair.first()));
-        json.name("b").value(file.lineOf(pair.second()));
-        json.name("similarity").value(pair.similarity());
-        json.name("score").value(pair.score());
-        json.endObject();
-      }
-      json.endArray();
-      json.endObject();
-      json.flush();
-      writer.write('\n');
-    }
+    GroupLines.write(writer, duplicates.groups(), file::lineOf, file.questions()::get);
   }
 }

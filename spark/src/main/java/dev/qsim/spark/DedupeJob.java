@@ -1,11 +1,10 @@
 package dev.qsim.spark;
 
-import com.google.gson.stream.JsonWriter;
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicateOptions;
-import dev.qsim.DuplicatePair;
 import dev.qsim.QsimException;
 import dev.qsim.SearchMode;
+import dev.qsim.duplicates.GroupLines;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -327,42 +326,7 @@ public final class DedupeJob {
   /** One JSON object per group, as {@code qsim dedupe} writes them. */
   static void writeGroups(Writer writer, List<DuplicateGroup> groups, long[] lineOf, String[] text)
       throws IOException {
-    int number = 0;
-    for (DuplicateGroup group : groups) {
-      number++;
-      JsonWriter json = new JsonWriter(writer);
-      json.setHtmlSafe(false);
-      json.beginObject();
-      json.name("group").value(number);
-      json.name("size").value(group.members().size());
-      json.name("representative").value(lineOf[group.representative()]);
-      json.name("questions").beginArray();
-      for (int member : group.members()) {
-        json.beginObject();
-        json.name("line").value(lineOf[member]);
-        json.name("text").value(text[member]);
-        if (member != group.representative()) {
-          DuplicatePair pair = group.pairOf(member);
-          json.name("similarity").value(pair.similarity());
-          json.name("score").value(pair.score());
-        }
-        json.endObject();
-      }
-      json.endArray();
-      json.name("pairs").beginArray();
-      for (DuplicatePair pair : group.pairs()) {
-        json.beginObject();
-        json.name("a").value(lineOf[pair.first()]);
-        json.name("b").value(lineOf[pair.second()]);
-        json.name("similarity").value(pair.similarity());
-        json.name("score").value(pair.score());
-        json.endObject();
-      }
-      json.endArray();
-      json.endObject();
-      json.flush();
-      writer.write('\n');
-    }
+    GroupLines.write(writer, groups, i -> lineOf[i], i -> text[i]);
   }
 
   private static FileSystem fileSystem(Path path, Configuration conf) {
