@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -15,6 +16,7 @@ import java.net.SocketAddress;
 import java.net.SocketImpl;
 import java.net.SocketImplFactory;
 import java.net.URI;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,8 +39,11 @@ import picocli.CommandLine;
  * bundled model, no system properties set), starts DJL's default engine (where DJL reports usage
  * over HTTP unless told not to), and prints {@code CONNECTIONS n} and what was attempted.
  *
- * <p>Arguments: a work folder, a labelled pair file (BiMPM format), and {@code all} or {@code
- * similarity}.
+ * <p>Arguments: a work folder, a labelled pair file (BiMPM format), and {@code all}, {@code
+ * similarity} or {@code control}. {@code control} runs {@code similarity} and then connects itself,
+ * the way DJL's usage report would (an {@code HttpURLConnection} to the EC2 metadata address with
+ * {@code Proxy.NO_PROXY}) and the way a plain {@code URL} download would: both must be recorded,
+ * which proves the check can fail.
  */
 final class NoNetworkChild {
   private static final List<String> ATTEMPTS = Collections.synchronizedList(new ArrayList<>());
@@ -66,6 +71,7 @@ final class NoNetworkChild {
     String work = args[0];
     String data = args[1];
     boolean all = "all".equals(args[2]);
+    boolean control = "control".equals(args[2]);
     int failed = 0;
     failed += run("similarity", "How do I learn Java?", "What is the best way to learn Java?");
     if (all) {
@@ -95,6 +101,10 @@ final class NoNetworkChild {
     // DJL's default engine: where DJL reports usage over HTTP unless it is offline or opted out
     // (what qsim arranges before any DJL class loads).
     ai.djl.engine.Engine.getInstance();
+    if (control) {
+      connect(new URL("http://169.254.169.254/latest/meta-data/instance-type"), Proxy.NO_PROXY);
+      connect(new URL("http://qsim.invalid/model.onnx"), null);
+    }
     System.out.println("ai.djl.offline=" + System.getProperty("ai.djl.offline"));
     System.out.println("CONNECTIONS " + attempts.size());
     synchronized (attempts) {
@@ -173,6 +183,20 @@ final class NoNetworkChild {
     @Override
     public Object getOption(int optID) {
       return null;
+    }
+  }
+
+  /** Connects as DJL's own code does; the recorders refuse, so this only records the attempt. */
+  private static void connect(URL url, Proxy proxy) {
+    try {
+      HttpURLConnection connection =
+          (HttpURLConnection) (proxy == null ? url.openConnection() : url.openConnection(proxy));
+      connection.setConnectTimeout(1000);
+      connection.connect();
+      connection.disconnect();
+      System.out.println("CONTROL CONNECTED " + url + " (the recorder did not refuse)");
+    } catch (IOException expected) {
+      // Refused by the recorders.
     }
   }
 
