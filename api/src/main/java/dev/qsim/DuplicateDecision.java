@@ -11,8 +11,8 @@ package dev.qsim;
  */
 public enum DuplicateDecision {
   /**
-   * The model's best decision: its pair head when it has one (and it is enabled), else the
-   * similarity threshold.
+   * The model's best decision: its cross-encoder verifier when it has one (and it is enabled), else
+   * its pair head when it has one (and it is enabled), else the similarity threshold.
    */
   AUTO,
   /**
@@ -24,5 +24,12 @@ public enum DuplicateDecision {
    * The similarity of the two embeddings, in the model's {@link SimilarityFunction}, compared with
    * the model's calibrated similarity threshold.
    */
-  SIMILARITY
+  SIMILARITY,
+  /**
+   * The cross-encoder verifier: a network that reads both questions in one sequence; its duplicate
+   * probability (in [0, 1], averaged over both orders of the pair) is compared with the model's
+   * calibrated verifier threshold. Only for models that have one. Candidates are still retrieved by
+   * the similarity of the embeddings; the verifier decides.
+   */
+  VERIFIER
 }

@@ -253,8 +253,9 @@ public interface QuestionSimilarity extends AutoCloseable {
   double candidateThreshold();
 
   /**
-   * The decision this model uses by default: {@link DuplicateDecision#PAIR_HEAD} when it has an
-   * enabled pair head, else {@link DuplicateDecision#SIMILARITY}. Never {@code AUTO}.
+   * The decision this model uses by default: {@link DuplicateDecision#VERIFIER} when it has an
+   * enabled cross-encoder verifier, else {@link DuplicateDecision#PAIR_HEAD} when it has an enabled
+   * pair head, else {@link DuplicateDecision#SIMILARITY}. Never {@code AUTO}.
    *
    * @return the resolved decision
    */
@@ -262,8 +263,8 @@ public interface QuestionSimilarity extends AutoCloseable {
 
   /**
    * The threshold {@link #isDuplicate(String, String)} applies to {@link #duplicateScore(String,
-   * String)}: the pair head's calibrated probability threshold if the model decides with its pair
-   * head, else {@link #similarityThreshold()}.
+   * String)}: the verifier's or the pair head's calibrated probability threshold if the model
+   * decides with one of them, else {@link #similarityThreshold()}.
    *
    * @return the decision threshold
    */

@@ -66,6 +66,9 @@ public final class ModelDirectoryWriter {
       if (metadata.pairHeadFile() != null) {
         requireFile(temp, metadata.pairHeadFile(), "pair_head_file");
       }
+      if (metadata.verifier() != null) {
+        requireFile(temp, metadata.verifier().file(), "verifier.file");
+      }
       metadata.write(temp.resolve(ModelMetadata.FILE_NAME));
       try {
         Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);

@@ -40,6 +40,8 @@ import java.util.OptionalDouble;
  * @param candidateThreshold the recall-oriented similarity threshold for candidate retrieval, at
  *     most {@code similarityThreshold}; {@code NaN} when the model directory does not record one
  *     (then {@link #effectiveCandidateThreshold()} falls back to the similarity threshold)
+ * @param verifier the optional cross-encoder verifier, the final stage of the duplicate decision
+ *     when present; {@code null} if the model has none
  * @param precision the number format of the encoder's matrix products; {@link Precision#FP32} when
  *     the file does not say
  * @param provenance free-form facts about where the model came from
@@ -60,9 +62,47 @@ public record ModelMetadata(
     String pairHeadFile,
     double pairHeadThreshold,
     double candidateThreshold,
+    Verifier verifier,
     Precision precision,
     Map<String, Object> provenance,
     Map<String, Map<String, Double>> metrics) {
+
+  /**
+   * A cross-encoder verifier stored in a model directory ({@code "verifier"} in {@code
+   * qsim-model.json}, docs/model-format.md): an ONNX network that reads both questions of a pair in
+   * one sequence ({@code [CLS] q1 [SEP] q2 [SEP]}, token types 0 then 1, the model's tokenizer) and
+   * outputs one logit; its probability, averaged over both orders of the pair, is compared with
+   * {@code threshold}.
+   *
+   * <p>Immutable and thread-safe.
+   *
+   * @param file the ONNX file, relative to the model directory
+   * @param threshold the calibrated threshold on the symmetric probability, in [0, 1]
+   * @param maxSequenceLength the most tokens of a pair sequence, special tokens included (the two
+   *     questions are truncated longest first)
+   * @param thresholdCalibration how the threshold was obtained (free text), or {@code null}
+   */
+  public record Verifier(
+      String file, double threshold, int maxSequenceLength, String thresholdCalibration) {
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException naming the key of {@code verifier} that is invalid
+     */
+    public Verifier {
+      if (file == null || file.isBlank()) {
+        throw new IllegalArgumentException("verifier.file must be a non-empty file name");
+      }
+      if (!(threshold >= 0 && threshold <= 1)) {
+        throw new IllegalArgumentException(
+            "verifier.threshold must be in [0, 1] (a probability), was " + threshold);
+      }
+      if (maxSequenceLength < 3 || maxSequenceLength > 512) {
+        throw new IllegalArgumentException(
+            "verifier.max_sequence_length must be in [3, 512], was " + maxSequenceLength);
+      }
+    }
+  }
 
   /** The format version this class reads and writes. */
   public static final int FORMAT_VERSION = 1;
@@ -196,6 +236,7 @@ public record ModelMetadata(
     b.pairHeadFile = pairHeadFile;
     b.pairHeadThreshold = pairHeadThreshold;
     b.candidateThreshold = candidateThreshold;
+    b.verifier = verifier;
     b.precision = precision;
     b.provenance = new LinkedHashMap<>(provenance);
     b.metrics = new LinkedHashMap<>(metrics);
@@ -229,6 +270,15 @@ public record ModelMetadata(
    */
   public double effectiveCandidateThreshold() {
     return Double.isNaN(candidateThreshold) ? similarityThreshold : candidateThreshold;
+  }
+
+  /**
+   * The cross-encoder verifier, if the model has one.
+   *
+   * @return the verifier's file, threshold and length
+   */
+  public Optional<Verifier> verifierIfPresent() {
+    return Optional.ofNullable(verifier);
   }
 
   /**
@@ -348,6 +398,7 @@ public record ModelMetadata(
     private String pairHeadFile;
     private double pairHeadThreshold = Double.NaN;
     private double candidateThreshold = Double.NaN;
+    private Verifier verifier;
     private Precision precision = Precision.FP32;
     private Map<String, Object> provenance = new LinkedHashMap<>();
     private Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
@@ -489,6 +540,17 @@ public record ModelMetadata(
     }
 
     /**
+     * Sets the cross-encoder verifier ({@code null}: none).
+     *
+     * @param value the verifier's file, threshold and length
+     * @return this builder
+     */
+    public Builder verifier(Verifier value) {
+      this.verifier = value;
+      return this;
+    }
+
+    /**
      * Sets the precision of the encoder's matrix products (default {@link Precision#FP32}).
      *
      * @param value the precision
@@ -556,6 +618,7 @@ public record ModelMetadata(
           pairHeadFile,
           pairHeadThreshold,
           candidateThreshold,
+          verifier,
           precision,
           provenance,
           metrics);

@@ -69,6 +69,7 @@ final class ModelMetadataJson {
           json.has("candidate_threshold") && !json.get("candidate_threshold").isJsonNull()
               ? requireDouble(json, "candidate_threshold")
               : Double.NaN,
+          verifier(json),
           json.has("precision") && !json.get("precision").isJsonNull()
               ? Precision.fromId(requireString(json, "precision"))
               : Precision.FP32,
@@ -102,10 +103,44 @@ final class ModelMetadataJson {
     if (!Double.isNaN(m.candidateThreshold())) {
       json.addProperty("candidate_threshold", m.candidateThreshold());
     }
+    if (m.verifier() != null) {
+      JsonObject v = new JsonObject();
+      v.addProperty("file", m.verifier().file());
+      v.addProperty("threshold", m.verifier().threshold());
+      v.addProperty("max_sequence_length", m.verifier().maxSequenceLength());
+      if (m.verifier().thresholdCalibration() != null) {
+        v.addProperty("threshold_calibration", m.verifier().thresholdCalibration());
+      }
+      json.add("verifier", v);
+    }
     json.addProperty("precision", m.precision().id());
     json.add("provenance", GSON.toJsonTree(m.provenance()));
     json.add("metrics", GSON.toJsonTree(m.metrics()));
     return GSON.toJson(json) + "\n";
+  }
+
+  /** The optional {@code verifier} object; its keys are reported as {@code verifier.KEY}. */
+  private static ModelMetadata.Verifier verifier(JsonObject json) {
+    JsonElement e = json.get("verifier");
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonObject()) {
+      throw new IllegalArgumentException(
+          "key 'verifier' must be an object with file, threshold and max_sequence_length");
+    }
+    JsonObject v = e.getAsJsonObject();
+    try {
+      return new ModelMetadata.Verifier(
+          requireString(v, "file"),
+          requireDouble(v, "threshold"),
+          requireInt(v, "max_sequence_length"),
+          optString(v, "threshold_calibration", null));
+    } catch (IllegalArgumentException x) {
+      String m = x.getMessage();
+      throw new IllegalArgumentException(
+          m.startsWith("verifier.") ? m : m.replace("key '", "key 'verifier."), x);
+    }
   }
 
   private static JsonPrimitive require(JsonObject json, String key) {

@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * One run of {@code findDuplicates} over embedded questions: candidates by similarity (exact or
- * clustered search), verification of each candidate by the model's {@link PairDecision}, then
- * groups that do not chain ({@link DuplicateGrouping}).
+ * clustered search), verification of each candidate by the model's {@link PairDecision} (the pair
+ * head or similarity on the vectors, or the cross-encoder verifier on the texts), then groups that
+ * do not chain ({@link DuplicateGrouping}).
  *
  * <p>Immutable; {@link #run} may be called from several threads.
  */
@@ -53,19 +54,26 @@ final class DuplicateSearch {
     return n <= DuplicateOptions.AUTO_EXACT_LIMIT ? SearchMode.EXACT : SearchMode.APPROXIMATE;
   }
 
-  /** Runs on in-heap vectors (copied off the heap first). */
+  /** Runs on in-heap vectors (copied off the heap first), for an embedding decision. */
   Duplicates run(float[][] vectors, ProgressListener progress) {
     try (VectorStore store = VectorStore.of(vectors)) {
-      return run(store, progress);
+      return run(store, null, progress);
     }
+  }
+
+  /** Runs over the stored vectors, for an embedding decision. */
+  Duplicates run(VectorStore vectors, ProgressListener progress) {
+    return run(vectors, null, progress);
   }
 
   /**
    * Candidates, verification and grouping over the stored vectors; progress stages {@code
    * "clustering"} and {@code "assigning"} (approximate search only), {@code "searching"}, {@code
    * "verifying"} and {@code "grouping"}, each reported from the calling thread.
+   *
+   * @param texts the questions, by index; needed when the decision reads texts (a verifier)
    */
-  Duplicates run(VectorStore vectors, ProgressListener progress) {
+  Duplicates run(VectorStore vectors, List<String> texts, ProgressListener progress) {
     int n = vectors.size();
     if (n < 2) {
       return Duplicates.none(n, decision.kind(), decision.threshold(), candidateThreshold);
@@ -74,7 +82,7 @@ final class DuplicateSearch {
     List<DuplicatePair> verified;
     try (GemmWorkers workers = new GemmWorkers(threads)) {
       candidates = candidates(vectors, workers, progress);
-      verified = new PairVerifier(decision).verify(vectors, candidates, workers, progress);
+      verified = new PairVerifier(decision).verify(vectors, texts, candidates, workers, progress);
     }
     int candidateCount = candidates.size();
     candidates = null;
@@ -84,7 +92,7 @@ final class DuplicateSearch {
     List<DuplicatePair> kept =
         truncated ? new ArrayList<>(verified.subList(0, options.maxPairs())) : verified;
     List<DuplicateGroup> groups =
-        DuplicateGrouping.group(kept, new GroupCheck(decision, function, vectors));
+        DuplicateGrouping.group(kept, new GroupCheck(decision, function, vectors, texts));
     progress.update("grouping", kept.size(), kept.size());
     return new Duplicates(
         n,

@@ -4,6 +4,7 @@ import dev.qsim.DuplicatePair;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +25,7 @@ final class GroupCheck implements DuplicateGrouping.PairVerifier {
   private final SimilarityFunction function;
   private final PairHead head;
   private final VectorStore vectors;
+  private final List<String> texts;
   private final Map<Integer, float[][]> cache =
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -32,11 +34,17 @@ final class GroupCheck implements DuplicateGrouping.PairVerifier {
         }
       };
 
-  GroupCheck(PairDecision decision, SimilarityFunction function, VectorStore vectors) {
+  /**
+   * @param texts the questions by index, for a decision that {@link PairDecision#readsTexts reads
+   *     texts} (a verifier, which scores each pair alone); else may be {@code null}
+   */
+  GroupCheck(
+      PairDecision decision, SimilarityFunction function, VectorStore vectors, List<String> texts) {
     this.decision = decision;
     this.function = function;
     this.head = decision.head();
     this.vectors = vectors;
+    this.texts = texts;
   }
 
   @Override
@@ -45,7 +53,9 @@ final class GroupCheck implements DuplicateGrouping.PairVerifier {
     float[][] v = entry(b);
     double similarity = function.compare(u[0], v[0]);
     double score;
-    if (head == null) {
+    if (decision.readsTexts()) {
+      score = decision.score(texts.get(a), texts.get(b));
+    } else if (head == null) {
       score = decision.score(u[0], v[0], similarity);
     } else {
       score = head.probability(u[0], u[1], v[0], v[1]);

@@ -96,6 +96,9 @@ final class Int8Cache {
     digest.update(md.toJson().getBytes(StandardCharsets.UTF_8));
     hash(digest, source, md.encoderFile());
     hash(digest, source, md.tokenizerFile());
+    if (md.verifier() != null) {
+      hash(digest, source, md.verifier().file());
+    }
     if (md.pairHeadFile() != null) {
       hash(digest, source, md.pairHeadFile());
     }

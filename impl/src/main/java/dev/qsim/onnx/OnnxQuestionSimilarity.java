@@ -61,6 +61,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   private volatile String fingerprint;
   private final SentenceEncoder encoder;
   private final PairDecision decision;
+  private final PairDecision pairHeadDecision;
+  private final CrossEncoderVerifier verifier;
   private final int threads;
   private final CloseGuard guard;
 
@@ -109,18 +111,33 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
                 + " says dimension "
                 + md.dimension());
       }
-      this.decision =
+      this.pairHeadDecision =
           md.pairHeadFile() == null || !b.usePairHead
-              ? similarityDecision(md, source)
+              ? null
               : PairDecision.pairHead(
                   PairHead.load(source, md.pairHeadFile(), md.dimension()),
                   md.similarityFunction(),
                   md.pairHeadThreshold());
+      this.verifier =
+          md.verifier() == null || !b.useVerifier
+              ? null
+              : CrossEncoderVerifier.load(source, md, b.threads);
     } catch (RuntimeException e) {
       encoder.close();
       throw e;
     }
-    this.guard = new CloseGuard("This OnnxQuestionSimilarity", encoder::close);
+    this.decision =
+        verifier != null
+            ? PairDecision.verifier(verifier, md.similarityFunction(), md.verifier().threshold())
+            : pairHeadDecision != null ? pairHeadDecision : similarityDecision(md, source);
+    this.guard = new CloseGuard("This OnnxQuestionSimilarity", this::release);
+  }
+
+  private void release() {
+    encoder.close();
+    if (verifier != null) {
+      verifier.close();
+    }
   }
 
   private static PairDecision similarityDecision(ModelMetadata md, ModelSource source) {
@@ -249,6 +266,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
           unique.computeIfAbsent(
               checkText(pair.second(), "pairs", p, ".second"), k -> unique.size());
     }
+    if (decide && decision.readsTexts()) {
+      return decision.scores(firsts(pairs), seconds(pairs), null, null);
+    }
     float[][] vectors = vectors(new ArrayList<>(unique.keySet()), "pairs", ProgressListener.NONE);
     SimilarityFunction f = metadata.similarityFunction();
     double[] scores = new double[pairs.size()];
@@ -258,6 +278,22 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       scores[p] = decide ? decision.score(u, v) : f.compare(u, v);
     }
     return scores;
+  }
+
+  private static List<String> firsts(List<QuestionPair> pairs) {
+    List<String> out = new ArrayList<>(pairs.size());
+    for (QuestionPair p : pairs) {
+      out.add(p.first());
+    }
+    return out;
+  }
+
+  private static List<String> seconds(List<QuestionPair> pairs) {
+    List<String> out = new ArrayList<>(pairs.size());
+    for (QuestionPair p : pairs) {
+      out.add(p.second());
+    }
+    return out;
   }
 
   @Override
@@ -273,11 +309,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       checkText(pair.second(), "pairs", p, ".second");
     }
     try (CloseGuard.Permit call = guard.enter()) {
-      double[] scores = new double[pairs.size()];
-      for (int p = 0; p < scores.length; p++) {
-        scores[p] = decision.score(first[p], second[p]);
-      }
-      return scores;
+      return decision.scores(firsts(pairs), seconds(pairs), first, second);
     }
   }
 
@@ -311,7 +343,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
           store.set(from + i, chunk[i]);
         }
       }
-      return search.run(store, progress);
+      return search.run(store, questions, progress);
     }
   }
 
@@ -342,7 +374,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       for (int i = 0; i < n; i++) {
         store.set(i, checkEmbedding(embeddings.get(i), "embeddings", i));
       }
-      return search.run(store, progress);
+      return search.run(store, questions, progress);
     }
   }
 
@@ -358,11 +390,20 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         d = decision;
         break;
       case PAIR_HEAD:
-        if (decision.kind() != DuplicateDecision.PAIR_HEAD) {
+        if (pairHeadDecision == null) {
           throw new IllegalArgumentException(
               "decision PAIR_HEAD: model "
                   + metadata.name()
                   + " has no pair head (or it was turned off with optPairHead(false))");
+        }
+        d = pairHeadDecision;
+        break;
+      case VERIFIER:
+        if (verifier == null) {
+          throw new IllegalArgumentException(
+              "decision VERIFIER: model "
+                  + metadata.name()
+                  + " has no verifier (or it was turned off with optVerifier(false))");
         }
         d = decision;
         break;
@@ -399,7 +440,11 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     all.addAll(candidates);
     float[][] vectors = vectors(all, "candidates", ProgressListener.NONE);
     return bestMatches(
-        vectors[0], candidates, java.util.Arrays.asList(vectors).subList(1, vectors.length), k);
+        query,
+        vectors[0],
+        candidates,
+        java.util.Arrays.asList(vectors).subList(1, vectors.length),
+        k);
   }
 
   @Override
@@ -419,12 +464,12 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         checkEmbeddings(candidateEmbeddings, "candidateEmbeddings", candidates.size());
     checkK(k);
     try (CloseGuard.Permit call = guard.enter()) {
-      return bestMatches(q, candidates, java.util.Arrays.asList(vectors), k);
+      return bestMatches(query, q, candidates, java.util.Arrays.asList(vectors), k);
     }
   }
 
   private List<Match> bestMatches(
-      float[] query, List<String> candidates, List<float[]> vectors, int k) {
+      String queryText, float[] query, List<String> candidates, List<float[]> vectors, int k) {
     SimilarityFunction f = metadata.similarityFunction();
     Comparator<Match> worstFirst =
         Comparator.comparingDouble(Match::similarity)
@@ -437,10 +482,28 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         best.poll();
       }
     }
-    List<Match> out = new ArrayList<>(best.size());
-    for (Match m : best) {
-      double score = decision.score(query, vectors.get(m.index()), m.similarity());
-      out.add(new Match(m.index(), m.question(), m.similarity(), score, decision.accepts(score)));
+    List<Match> top = new ArrayList<>(best);
+    double[] scores;
+    if (decision.readsTexts()) {
+      List<String> queries = java.util.Collections.nCopies(top.size(), queryText);
+      List<String> texts = new ArrayList<>(top.size());
+      for (Match m : top) {
+        texts.add(m.question());
+      }
+      scores = decision.scores(queries, texts, null, null);
+    } else {
+      scores = new double[top.size()];
+      for (int i = 0; i < scores.length; i++) {
+        Match m = top.get(i);
+        scores[i] = decision.score(query, vectors.get(m.index()), m.similarity());
+      }
+    }
+    List<Match> out = new ArrayList<>(top.size());
+    for (int i = 0; i < scores.length; i++) {
+      Match m = top.get(i);
+      out.add(
+          new Match(
+              m.index(), m.question(), m.similarity(), scores[i], decision.accepts(scores[i])));
     }
     out.sort(worstFirst.reversed());
     return out;
@@ -606,6 +669,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     private int threads = Runtime.getRuntime().availableProcessors();
     private int intraOpThreads = 1;
     private boolean usePairHead = true;
+    private boolean useVerifier = true;
     private Precision precision;
 
     private Builder() {}
@@ -712,6 +776,22 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      */
     public Builder optPairHead(boolean use) {
       this.usePairHead = use;
+      return this;
+    }
+
+    /**
+     * Whether to use the model's cross-encoder verifier, if it has one (default {@code true}). With
+     * {@code true} the verifier is the final stage of every duplicate decision ({@code
+     * isDuplicate}, {@code duplicateScore}, the verification of {@code findDuplicates} and {@code
+     * mostSimilar}, and a question index built on this model); candidates are still retrieved by
+     * the similarity of the embeddings. With {@code false} it is not loaded and the pair head (or
+     * the similarity) decides.
+     *
+     * @param use {@code false} to ignore the verifier
+     * @return this builder
+     */
+    public Builder optVerifier(boolean use) {
+      this.useVerifier = use;
       return this;
     }
 

@@ -59,12 +59,24 @@ final class PairVerifier {
     }
   }
 
-  /** The candidates that the decision accepts, with their scores, in candidate order. */
+  /** Candidate pairs per verifier call when the decision reads texts. */
+  static final int TEXT_BATCH = 256;
+
+  /**
+   * The candidates that the decision accepts, with their scores, in candidate order.
+   *
+   * @param texts the questions, by index; needed when the decision {@link PairDecision#readsTexts
+   *     reads texts} (a verifier), else may be {@code null}
+   */
   List<DuplicatePair> verify(
       VectorStore vectors,
+      List<String> texts,
       CandidatePairs candidates,
       GemmWorkers workers,
       ProgressListener progress) {
+    if (decision.readsTexts()) {
+      return verifyTexts(texts, candidates, progress);
+    }
     int total = candidates.size();
     int batches = (total + BATCH - 1) / BATCH;
     List<List<DuplicatePair>> parts = new ArrayList<>(batches);
@@ -84,6 +96,40 @@ final class PairVerifier {
       verified.addAll(part);
     }
     return verified;
+  }
+
+  /**
+   * The verifier's pass: candidates in chunks of {@value #TEXT_BATCH} pairs on the calling thread
+   * (ONNX Runtime parallelises inside each call), {@code "verifying"} progress after each.
+   */
+  private List<DuplicatePair> verifyTexts(
+      List<String> texts, CandidatePairs candidates, ProgressListener progress) {
+    if (texts == null) {
+      throw new IllegalStateException("the verifier decision needs the questions' texts");
+    }
+    int total = candidates.size();
+    List<DuplicatePair> out = new ArrayList<>();
+    progress.update("verifying", 0, total);
+    for (int from = 0; from < total; from += TEXT_BATCH) {
+      int to = Math.min(total, from + TEXT_BATCH);
+      List<String> a = new ArrayList<>(to - from);
+      List<String> b = new ArrayList<>(to - from);
+      for (int p = from; p < to; p++) {
+        a.add(texts.get(candidates.first(p)));
+        b.add(texts.get(candidates.second(p)));
+      }
+      double[] scores = decision.scores(a, b, null, null);
+      for (int p = from; p < to; p++) {
+        double score = scores[p - from];
+        if (decision.accepts(score)) {
+          out.add(
+              new DuplicatePair(
+                  candidates.first(p), candidates.second(p), candidates.similarity(p), score));
+        }
+      }
+      progress.update("verifying", to, total);
+    }
+    return out;
   }
 
   private void verifyBatch(

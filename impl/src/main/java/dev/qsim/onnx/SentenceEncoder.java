@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -81,7 +80,7 @@ final class SentenceEncoder implements AutoCloseable {
     this.maxLength = maxLength;
     this.batchSize = batchSize;
     this.workers = workers;
-    this.tokenizer = loadTokenizer(src, metadata, maxLength);
+    this.tokenizer = Tokenizers.load(src, metadata.tokenizerFile(), maxLength);
     OrtSession.SessionOptions options = null;
     Model loaded = null;
     try {
@@ -111,30 +110,6 @@ final class SentenceEncoder implements AutoCloseable {
     }
     if (options != null) {
       options.close();
-    }
-  }
-
-  private static HuggingFaceTokenizer loadTokenizer(
-      ModelSource src, ModelMetadata metadata, int maxLength) {
-    Map<String, String> options = new HashMap<>();
-    options.put("padding", "false");
-    options.put("truncation", "true");
-    options.put("maxLength", Integer.toString(maxLength));
-    options.put("addSpecialTokens", "true");
-    try (InputStream in = src.open(metadata.tokenizerFile())) {
-      return HuggingFaceTokenizer.newInstance(in, options);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ModelLoadException) {
-        throw (ModelLoadException) e;
-      }
-      throw new ModelLoadException(
-          "Cannot load tokenizer '"
-              + metadata.tokenizerFile()
-              + "' of model "
-              + src.describe()
-              + ": "
-              + e.getMessage(),
-          e);
     }
   }
 
@@ -174,7 +149,7 @@ final class SentenceEncoder implements AutoCloseable {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

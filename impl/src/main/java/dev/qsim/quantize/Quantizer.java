@@ -135,6 +135,22 @@ public final class Quantizer {
         pairHeadFile == null
             ? null
             : read(files, md.pairHeadFile(), source + "/" + md.pairHeadFile());
+    ModelMetadata.Verifier verifierSpec = md.verifier();
+    byte[] verifier = null;
+    if (verifierSpec != null) {
+      String verifierName = source + "/" + verifierSpec.file();
+      verifier =
+          Int8Rewriter.rewrite(read(files, verifierSpec.file(), verifierName), verifierName)
+              .model();
+      verifierSpec =
+          new ModelMetadata.Verifier(
+              baseName(verifierSpec.file()),
+              verifierSpec.threshold(),
+              verifierSpec.maxSequenceLength(),
+              verifierSpec.thresholdCalibration());
+    }
+    byte[] verifierBytes = verifier;
+    String verifierFile = verifierSpec == null ? null : verifierSpec.file();
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("source", source);
     facts.put(
@@ -157,6 +173,7 @@ public final class Quantizer {
             .encoderFile(encoderFile)
             .tokenizerFile(tokenizerFile)
             .precision(Precision.INT8)
+            .verifier(verifierSpec)
             .provenance("quantization", facts);
     if (pairHeadFile != null) {
       out.pairHead(pairHeadFile, md.pairHeadThreshold());
@@ -169,6 +186,9 @@ public final class Quantizer {
           Files.write(dir.resolve(tokenizerFile), tokenizer);
           if (pairHead != null) {
             Files.write(dir.resolve(pairHeadFile), pairHead);
+          }
+          if (verifierBytes != null) {
+            Files.write(dir.resolve(verifierFile), verifierBytes);
           }
           return written;
         });

@@ -92,7 +92,8 @@ class PairVerifierTest {
     List<DuplicatePair> verified;
     try (VectorStore store = VectorStore.of(v);
         GemmWorkers workers = new GemmWorkers(2)) {
-      verified = new PairVerifier(decision).verify(store, pairs, workers, ProgressListener.NONE);
+      verified =
+          new PairVerifier(decision).verify(store, null, pairs, workers, ProgressListener.NONE);
     }
     assertThat(expected).hasSizeGreaterThan(100);
     assertThat(verified).hasSameSizeAs(expected);

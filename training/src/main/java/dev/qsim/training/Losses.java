@@ -64,6 +64,9 @@ final class Losses {
         return multipleNegativesRanking(u, v, binaryValues(labels, config), 20f);
       case SOFTMAX_HEAD:
         return headCrossEntropy(headLogits, binaryValues(labels, config));
+      case BINARY_CROSS_ENTROPY:
+        throw new IllegalArgumentException(
+            "binary-cross-entropy trains a cross-encoder (--encoder cross-minilm), not embeddings");
       default:
         throw new IllegalArgumentException("Unsupported loss " + loss);
     }
@@ -193,6 +196,17 @@ final class Losses {
     }
     NDArray oneHot = logits.getManager().create(target, logits.getShape());
     return logits.logSoftmax(1).mul(oneHot).sum().neg().div((float) n);
+  }
+
+  /**
+   * Mean binary cross-entropy of a cross-encoder's logits {@code x} against {@code y} in {0, 1}, in
+   * the stable form {@code max(x, 0) - x y + log(1 + exp(-|x|))}.
+   */
+  static NDArray binaryCrossEntropy(NDArray logits, float[] y) {
+    NDArray target = logits.getManager().create(y);
+    NDArray terms =
+        logits.maximum(0f).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1f).log());
+    return terms.mean();
   }
 
   /** The pair head's features {@code [u, v, |u - v|, u * v]}, shape [batch, 4 dim]. */

@@ -31,6 +31,8 @@ public final class ModelExporter {
   private double similarityThreshold = Double.NaN;
   private PairHead head;
   private double headThreshold = Double.NaN;
+  private double verifierThreshold = Double.NaN;
+  private String verifierCalibration;
   private final Map<String, Object> provenance = new LinkedHashMap<>();
   private final Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
 
@@ -87,6 +89,21 @@ public final class ModelExporter {
   }
 
   /**
+   * Sets the calibrated threshold of a cross-encoder's verifier (required when the encoder {@link
+   * TrainableEncoder#readsPairs() reads pairs}; its file is {@link
+   * TrainableEncoder#verifierFile()}).
+   *
+   * @param threshold in [0, 1], on the probability averaged over both orders
+   * @param calibration how the threshold was obtained, recorded beside it
+   * @return this exporter
+   */
+  public ModelExporter verifier(double threshold, String calibration) {
+    this.verifierThreshold = threshold;
+    this.verifierCalibration = calibration;
+    return this;
+  }
+
+  /**
    * Adds provenance facts (settings, data, command, date).
    *
    * @param facts JSON-friendly values
@@ -125,20 +142,33 @@ public final class ModelExporter {
    *     target)
    */
   public Path export(Path target) {
-    if (!Double.isFinite(similarityThreshold)) {
+    boolean verifier = encoder.readsPairs();
+    if (verifier && !(verifierThreshold >= 0 && verifierThreshold <= 1)) {
+      throw new IllegalStateException(
+          "verifier(threshold, calibration) must be set to a threshold in [0, 1] before export");
+    }
+    if (!verifier && !Double.isFinite(similarityThreshold)) {
       throw new IllegalStateException(
           "similarityThreshold must be set to a finite value before export");
     }
     return ModelDirectoryWriter.write(
         target,
         dir -> {
-          ModelMetadata.Builder metadata =
-              encoder
-                  .exportInto(dir, tokenizer)
-                  .name(name)
-                  .similarityFunction(SimilarityFunction.COSINE)
-                  .similarityThreshold(similarityThreshold)
-                  .provenance(provenance);
+          ModelMetadata.Builder metadata = encoder.exportInto(dir, tokenizer).name(name);
+          if (verifier) {
+            // The base model's similarity, thresholds and pair head stay as they were.
+            metadata.verifier(
+                new ModelMetadata.Verifier(
+                    encoder.verifierFile(),
+                    verifierThreshold,
+                    tokenizer.maxLength(),
+                    verifierCalibration));
+          } else {
+            metadata
+                .similarityFunction(SimilarityFunction.COSINE)
+                .similarityThreshold(similarityThreshold);
+          }
+          provenance.forEach(metadata::provenance);
           for (Map.Entry<String, Map<String, Double>> e : metrics.entrySet()) {
             metadata.metrics(e.getKey(), e.getValue());
           }

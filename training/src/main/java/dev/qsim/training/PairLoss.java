@@ -36,7 +36,12 @@ public enum PairLoss {
    * with the encoder by cross-entropy, on both orders of every pair. Exported as {@code
    * pair-head.json}. Binary labels.
    */
-  SOFTMAX_HEAD("softmax-head");
+  SOFTMAX_HEAD("softmax-head"),
+  /**
+   * Binary cross-entropy of a cross-encoder's logit (one per pair, both questions read in one
+   * sequence) against the label; the loss of {@code --encoder cross-minilm}. Binary labels.
+   */
+  BINARY_CROSS_ENTROPY("binary-cross-entropy");
 
   private final String id;
 

@@ -46,26 +46,16 @@ final class PairScoring {
     double sum = 0;
     int count = 0;
     for (int start = 0; start + batch <= usable.size(); start += batch) {
-      List<long[]> sequences = new ArrayList<>(batch * 2);
+      int[] rows = new int[batch];
       float[] labels = new float[batch];
       for (int i = 0; i < batch; i++) {
-        sequences.add(firstIds[start + i]);
+        rows[i] = start + i;
         labels[i] = (float) usable.get(start + i).label();
-      }
-      for (int i = 0; i < batch; i++) {
-        sequences.add(secondIds[start + i]);
       }
       try (NDManager scope = t.manager().newSubManager()) {
         t.attachTo(scope);
-        NDArray embeddings =
-            t.encoder()
-                .block()
-                .forward(t.store(), QuestionTokenizer.toInputs(scope, sequences), false)
-                .head();
-        NDArray u = embeddings.get("0:" + batch);
-        NDArray v = embeddings.get(batch + ":");
-        NDArray logits = t.head() != null ? t.head().symmetricLogits(t.store(), u, v, false) : null;
-        NDArray loss = Losses.compute(t.config().loss(), u, v, labels, t.config(), logits);
+        NDArray loss =
+            TrainingStep.batchLoss(t, scope, rows, firstIds, secondIds, labels, false, 0);
         sum += loss.getFloat();
         count++;
       }
@@ -80,6 +70,10 @@ final class PairScoring {
    * @return one embedding per question, as the t.encoder() outputs it
    */
   float[][] embed(List<String> questions) {
+    if (t.encoder().readsPairs()) {
+      throw new IllegalStateException(
+          "A cross-encoder reads pairs: it has no embedding of a single question");
+    }
     long[][] ids = t.encoder().encode(t.tokenizer(), questions);
     Integer[] order = new Integer[ids.length];
     for (int i = 0; i < order.length; i++) {
@@ -150,6 +144,11 @@ final class PairScoring {
 
   /** Cosine similarity per pair, and the t.head()'s probability per pair (or null). */
   private double[][] score(List<LabelledPair> pairs) {
+    if (t.encoder().readsPairs()) {
+      // The verifier's probability stands in for both scores: it has no similarity of its own.
+      double[] p = crossProbabilities(pairs);
+      return new double[][] {p, p};
+    }
     Map<String, Integer> index = new HashMap<>();
     List<String> unique = new ArrayList<>();
     int[] a = new int[pairs.size()];
@@ -187,6 +186,54 @@ final class PairScoring {
       }
     }
     return new double[][] {cos, prob};
+  }
+
+  /**
+   * A cross-encoder's duplicate probability of each pair, as {@code qsim-impl} serves it: the
+   * sigmoid of the logit of each order, averaged.
+   */
+  double[] crossProbabilities(List<LabelledPair> pairs) {
+    float[] forward = logits(t.tokenize(pairs, true));
+    float[] backward = logits(t.tokenize(pairs, false));
+    double[] p = new double[pairs.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = 0.5 * (sigmoid(forward[i]) + sigmoid(backward[i]));
+    }
+    return p;
+  }
+
+  static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  /** A cross-encoder's logits of pair sequences, in length-sorted batches, without dropout. */
+  private float[] logits(long[][] ids) {
+    Integer[] order = new Integer[ids.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
+    float[] out = new float[ids.length];
+    for (int start = 0; start < order.length; start += EVAL_BATCH) {
+      int end = Math.min(order.length, start + EVAL_BATCH);
+      List<long[]> batch = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        batch.add(ids[order[i]]);
+      }
+      try (NDManager scope = t.manager().newSubManager()) {
+        t.attachTo(scope);
+        float[] logits =
+            t.encoder()
+                .block()
+                .forward(t.store(), t.encoder().inputs(scope, batch), false)
+                .head()
+                .toFloatArray();
+        for (int i = start; i < end; i++) {
+          out[order[i]] = logits[i - start];
+        }
+      }
+    }
+    return out;
   }
 
   private static int add(List<String> unique, String question) {

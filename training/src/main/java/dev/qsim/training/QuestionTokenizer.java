@@ -151,6 +151,30 @@ public final class QuestionTokenizer implements AutoCloseable {
   }
 
   /**
+   * Token ids of each pair read as one sequence, {@code [CLS] first [SEP] second [SEP]}, truncated
+   * to {@link #maxLength()} tokens longest question first (Hugging Face's {@code longest_first}),
+   * unpadded; as {@code qsim-impl} tokenises a pair for a verifier.
+   *
+   * @param first the first question of each pair
+   * @param second the second question of each pair, as many
+   * @return one id array per pair
+   */
+  public long[][] encodePairs(List<String> first, List<String> second) {
+    checkOpen();
+    if (first.size() != second.size()) {
+      throw new IllegalArgumentException(
+          "first has " + first.size() + " questions, second " + second.size());
+    }
+    ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(first, second);
+    Encoding[] encodings = tokenizer.batchEncode(pairs);
+    long[][] ids = new long[encodings.length][];
+    for (int i = 0; i < encodings.length; i++) {
+      ids[i] = encodings[i].getIds();
+    }
+    return ids;
+  }
+
+  /**
    * Pads token id arrays into {@code NDList(inputIds, attentionMask)}, both int64 {@code [batch,
    * longest]}, created in {@code manager}.
    *

@@ -403,10 +403,16 @@ public final class SiameseTrainer implements AutoCloseable {
     for (int start = 0; start < pairs.size(); start += TOKENIZE_CHUNK) {
       int end = Math.min(pairs.size(), start + TOKENIZE_CHUNK);
       List<String> texts = new ArrayList<>(end - start);
+      List<String> others = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
         texts.add(first ? pairs.get(i).first() : pairs.get(i).second());
+        others.add(first ? pairs.get(i).second() : pairs.get(i).first());
       }
-      long[][] chunk = encoder.encode(tokenizer, texts);
+      // A cross-encoder reads the pair in this order: (first, second), or (second, first).
+      long[][] chunk =
+          encoder.readsPairs()
+              ? encoder.encodePairs(tokenizer, texts, others)
+              : encoder.encode(tokenizer, texts);
       System.arraycopy(chunk, 0, ids, start, chunk.length);
     }
     return ids;

@@ -3,6 +3,7 @@ package dev.qsim.training;
 import com.google.gson.GsonBuilder;
 import dev.qsim.QsimException;
 import dev.qsim.data.PairDataset;
+import dev.qsim.training.minilm.CrossMiniLmEncoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -115,6 +116,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainer.head() != null) {
           exporter.pairHead(trainer.head(), result.headThreshold());
         }
+        if (encoder.readsPairs()) {
+          exporter.verifier(
+              result.headThreshold(),
+              "midpoint threshold with the best balanced accuracy of the verifier's probability"
+                  + " (averaged over both orders) on "
+                  + calibratedOn());
+        }
         if (result.dev() != null) {
           exporter.metrics(TrainingInputs.datasetName(o.dev), result.dev().asMap());
         }
@@ -148,6 +156,9 @@ public final class TrainCommand implements Callable<Integer> {
     p.put("command", "qsim-train " + String.join(" ", arguments));
     p.put("trained_at", Instant.now().toString());
     p.put("encoder", o.encoder);
+    if (encoder instanceof CrossMiniLmEncoder cross) {
+      p.put("base_model", cross.baseModel());
+    }
     if (encoder instanceof FrozenEncoder frozen) {
       p.put("base_model", frozen.base().name());
       if (o.baseModel != null) {

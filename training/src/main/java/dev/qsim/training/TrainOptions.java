@@ -1,5 +1,6 @@
 package dev.qsim.training;
 
+import dev.qsim.training.minilm.CrossMiniLmEncoder;
 import dev.qsim.training.minilm.MiniLmEncoder;
 import dev.qsim.training.scratch.BiLstmEncoder;
 import dev.qsim.training.scratch.CnnEncoder;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
  */
 final class TrainOptions {
   static final String FROZEN = "frozen-minilm";
+  static final String CROSS = "cross-minilm";
 
   @Option(
       names = "--train",
@@ -61,7 +63,9 @@ final class TrainOptions {
   @Option(
       names = "--encoder",
       defaultValue = "minilm",
-      description = "minilm|bilstm|cnn|bag|frozen-minilm (default ${DEFAULT-VALUE}).")
+      description =
+          "minilm|bilstm|cnn|bag|frozen-minilm|cross-minilm (default ${DEFAULT-VALUE});"
+              + " cross-minilm trains a cross-encoder verifier added to the --base-model.")
   String encoder;
 
   @Option(
@@ -69,7 +73,8 @@ final class TrainOptions {
       paramLabel = "DIR",
       description =
           "With --encoder frozen-minilm: the model directory whose encoder stays frozen under the"
-              + " new pair head (default: the bundled model), e.g. a fine-tuned one.")
+              + " new pair head; with cross-minilm: the model the verifier is added to, copied"
+              + " with its thresholds (default: the bundled model).")
   Path baseModel;
 
   @Option(
@@ -135,7 +140,9 @@ final class TrainOptions {
   @Option(
       names = "--max-length",
       defaultValue = "48",
-      description = "Tokens per question (default ${DEFAULT-VALUE}).")
+      description =
+          "Tokens per question; for cross-minilm tokens per pair sequence (default"
+              + " ${DEFAULT-VALUE}).")
   int maxLength;
 
   @Option(names = "--seed", defaultValue = "42", description = "Default ${DEFAULT-VALUE}.")
@@ -226,20 +233,26 @@ final class TrainOptions {
 
   /** Refuses options that do not apply to the chosen encoder. */
   void check() {
-    if (baseModel != null && !encoder.equals(FROZEN)) {
-      throw new IllegalArgumentException("--base-model applies to --encoder frozen-minilm only");
+    if (baseModel != null && !encoder.equals(FROZEN) && !encoder.equals(CROSS)) {
+      throw new IllegalArgumentException(
+          "--base-model applies to --encoder frozen-minilm and cross-minilm only");
     }
     if (cacheDir != null && !encoder.equals(FROZEN)) {
       throw new IllegalArgumentException("--cache-dir applies to --encoder frozen-minilm only");
     }
-    if ((freezeWordEmbeddings || frozenLayers != 0 || initModel != null)
-        && !encoder.equals("minilm")) {
+    if (freezeWordEmbeddings && !encoder.equals("minilm")) {
       throw new IllegalArgumentException(
-          "--freeze-word-embeddings, --init-model and --frozen-layers apply to --encoder minilm"
-              + " only");
+          "--freeze-word-embeddings applies to --encoder minilm only");
     }
-    if (dropout != null && !List.of("minilm", "bilstm", "cnn").contains(encoder)) {
-      throw new IllegalArgumentException("--dropout applies to --encoder minilm, bilstm or cnn");
+    if ((frozenLayers != 0 || initModel != null)
+        && !encoder.equals("minilm")
+        && !encoder.equals(CROSS)) {
+      throw new IllegalArgumentException(
+          "--init-model and --frozen-layers apply to --encoder minilm and cross-minilm only");
+    }
+    if (dropout != null && !List.of("minilm", "bilstm", "cnn", CROSS).contains(encoder)) {
+      throw new IllegalArgumentException(
+          "--dropout applies to --encoder minilm, bilstm, cnn or cross-minilm");
     }
     if (dropout != null && !(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("--dropout must be in [0, 1), was " + dropout);
@@ -247,16 +260,24 @@ final class TrainOptions {
     if (forceResume && !resume) {
       throw new IllegalArgumentException("--force-resume needs --resume");
     }
-    if (!List.of("minilm", "bilstm", "cnn", "bag", FROZEN).contains(encoder)) {
+    if (!List.of("minilm", "bilstm", "cnn", "bag", FROZEN, CROSS).contains(encoder)) {
       throw new IllegalArgumentException(
-          "Unknown encoder '" + encoder + "'; expected minilm, bilstm, cnn, bag or " + FROZEN);
+          "Unknown encoder '"
+              + encoder
+              + "'; expected minilm, bilstm, cnn, bag, "
+              + FROZEN
+              + " or "
+              + CROSS);
     }
   }
 
   /** The training settings; {@code graded} for 0–5 scores (labels up to 5). */
   TrainingConfig config(boolean graded) {
     return TrainingConfig.builder()
-        .loss(encoder.equals(FROZEN) ? PairLoss.SOFTMAX_HEAD : PairLoss.fromId(loss))
+        .loss(
+            encoder.equals(FROZEN)
+                ? PairLoss.SOFTMAX_HEAD
+                : encoder.equals(CROSS) ? PairLoss.BINARY_CROSS_ENTROPY : PairLoss.fromId(loss))
         .epochs(epochs)
         .batchSize(batchSize)
         .learningRate(learningRate != null ? learningRate : defaultLearningRate(encoder))
@@ -276,6 +297,7 @@ final class TrainOptions {
   private static double defaultLearningRate(String encoder) {
     switch (encoder) {
       case "minilm":
+      case CROSS:
         return 2e-5;
       case "bag":
         return 0.05;
@@ -287,6 +309,11 @@ final class TrainOptions {
   /** The encoder's own settings, for the provenance. */
   Map<String, Object> encoderSettings() {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (encoder.equals(CROSS)) {
+      m.put("frozen_layers", frozenLayers);
+      m.put("init_model", initModel == null ? null : initModel.toString());
+      m.put("base_model", baseModel == null ? "bundled" : baseModel.toString());
+    }
     if (encoder.equals("minilm")) {
       m.put("freeze_word_embeddings", freezeWordEmbeddings);
       m.put("frozen_layers", frozenLayers);
@@ -330,6 +357,19 @@ final class TrainOptions {
         return cnn.build();
       case "bag":
         return new EmbeddingBagEncoder(tokenizer.vocabularySize(), 128);
+      case CROSS:
+        CrossMiniLmEncoder.Builder cross =
+            CrossMiniLmEncoder.builder().optFrozenLayers(frozenLayers).optSeed(seed);
+        if (dropout != null) {
+          cross.optDropout(dropout);
+        }
+        if (initModel != null) {
+          cross.optModelFile(initModel);
+        }
+        if (baseModel != null) {
+          cross.optBaseModel(baseModel);
+        }
+        return cross.build();
       case FROZEN:
         return FrozenEncoder.open(
             baseModel, cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory(), progress);

@@ -1,5 +1,7 @@
 package dev.qsim.training;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Pooling;
@@ -73,6 +75,53 @@ public interface TrainableEncoder extends AutoCloseable {
    */
   default long[][] encode(QuestionTokenizer tokenizer, List<String> questions) {
     return tokenizer.encode(questions);
+  }
+
+  /**
+   * Whether the block reads both questions of a pair in one sequence and outputs one logit per pair
+   * (a cross-encoder, trained with binary cross-entropy and exported as a verifier) instead of one
+   * embedding per question. Then the trainer tokenises pairs with {@link #encodePairs}, pads them
+   * with {@link #inputs} and scores pairs by the logit's probability averaged over both orders.
+   *
+   * @return {@code false} by default
+   */
+  default boolean readsPairs() {
+    return false;
+  }
+
+  /**
+   * For a cross-encoder ({@link #readsPairs()}): the token ids of each pair read in the order
+   * given, one sequence per pair.
+   *
+   * @param tokenizer the trainer's tokenizer
+   * @param first the first question of each pair
+   * @param second the second question of each pair
+   * @return one id sequence per pair
+   */
+  default long[][] encodePairs(
+      QuestionTokenizer tokenizer, List<String> first, List<String> second) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " reads one question");
+  }
+
+  /**
+   * Pads id sequences into the block's inputs; by default {@code NDList(inputIds, attentionMask)}.
+   *
+   * @param manager where the arrays live
+   * @param sequences the id sequences of one batch
+   * @return the block's inputs
+   */
+  default NDList inputs(NDManager manager, List<long[]> sequences) {
+    return QuestionTokenizer.toInputs(manager, sequences);
+  }
+
+  /**
+   * For a cross-encoder: the verifier file {@link #exportInto} writes, which the exporter records
+   * in the metadata; {@code null} otherwise.
+   *
+   * @return the file name, or {@code null}
+   */
+  default String verifierFile() {
+    return null;
   }
 
   /**

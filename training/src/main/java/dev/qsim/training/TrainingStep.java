@@ -2,7 +2,6 @@ package dev.qsim.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -10,6 +9,7 @@ import dev.qsim.data.LabelledPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 
 /**
  * One optimiser step of a {@link SiameseTrainer}, the only one: {@link SiameseTrainer#train} takes
@@ -58,26 +58,16 @@ final class TrainingStep {
       int epoch,
       long step) {
     Engine.getEngine(SiameseTrainer.ENGINE).setRandomSeed((int) (t.config().seed() * 31 + step));
-    List<long[]> sequences = new ArrayList<>(rows.length * 2);
     float[] batchLabels = new float[rows.length];
     for (int i = 0; i < rows.length; i++) {
-      sequences.add(firstIds[rows[i]]);
       batchLabels[i] = labels[rows[i]];
-    }
-    for (int row : rows) {
-      sequences.add(secondIds[row]);
     }
     try (NDManager scope = t.manager().newSubManager()) {
       t.attachTo(scope);
-      NDList inputs = QuestionTokenizer.toInputs(scope, sequences);
       float lossValue;
       try (GradientCollector collector =
           Engine.getEngine(SiameseTrainer.ENGINE).newGradientCollector()) {
-        NDArray embeddings = t.encoder().block().forward(t.store(), inputs, true).head();
-        NDArray u = embeddings.get("0:" + rows.length);
-        NDArray v = embeddings.get(rows.length + ":");
-        NDArray logits = t.head() != null ? t.head().symmetricLogits(t.store(), u, v, true) : null;
-        NDArray loss = Losses.compute(t.config().loss(), u, v, batchLabels, t.config(), logits);
+        NDArray loss = batchLoss(t, scope, rows, firstIds, secondIds, batchLabels, true, step);
         lossValue = loss.getFloat();
         if (!Float.isFinite(lossValue)) {
           warnNonFinite("loss is " + lossValue, epoch, step, pairs.get(rows[0]));
@@ -101,6 +91,54 @@ final class TrainingStep {
       AdamW.zero(grads);
       return (double) lossValue;
     }
+  }
+
+  /**
+   * The loss of one batch, the one formula of training steps and of {@link
+   * SiameseTrainer#meanLoss}. A siamese encoder embeds the batch's first and second questions in
+   * one forward pass and {@link Losses#compute} compares them (with the pair head's logits when one
+   * is trained). A cross-encoder ({@link TrainableEncoder#readsPairs()}) reads each pair as one
+   * sequence — in training in a seeded random order per pair ({@code firstIds} holds the pairs read
+   * first-second, {@code secondIds} second-first), so that it learns both orders — and its logits
+   * get the binary cross-entropy.
+   *
+   * @param labels the batch's labels, aligned with {@code rows}
+   * @param training whether this is a training pass (dropout, gradients, random order)
+   * @param step the step, seeding the order of a cross-encoder's pairs
+   */
+  static NDArray batchLoss(
+      SiameseTrainer t,
+      NDManager scope,
+      int[] rows,
+      long[][] firstIds,
+      long[][] secondIds,
+      float[] labels,
+      boolean training,
+      long step) {
+    TrainableEncoder encoder = t.encoder();
+    if (encoder.readsPairs()) {
+      Random order = new Random(t.config().seed() * 31 + step);
+      List<long[]> sequences = new ArrayList<>(rows.length);
+      for (int row : rows) {
+        sequences.add(training && order.nextBoolean() ? secondIds[row] : firstIds[row]);
+      }
+      NDArray logits =
+          encoder.block().forward(t.store(), encoder.inputs(scope, sequences), training).head();
+      return Losses.binaryCrossEntropy(logits, Losses.binaryValues(labels, t.config()));
+    }
+    List<long[]> sequences = new ArrayList<>(rows.length * 2);
+    for (int row : rows) {
+      sequences.add(firstIds[row]);
+    }
+    for (int row : rows) {
+      sequences.add(secondIds[row]);
+    }
+    NDArray embeddings =
+        encoder.block().forward(t.store(), encoder.inputs(scope, sequences), training).head();
+    NDArray u = embeddings.get("0:" + rows.length);
+    NDArray v = embeddings.get(rows.length + ":");
+    NDArray logits = t.head() != null ? t.head().symmetricLogits(t.store(), u, v, training) : null;
+    return Losses.compute(t.config().loss(), u, v, labels, t.config(), logits);
   }
 
   private void warnNonFinite(String what, int epoch, long step, LabelledPair first) {

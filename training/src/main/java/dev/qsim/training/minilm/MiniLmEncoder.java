@@ -189,14 +189,30 @@ public final class MiniLmEncoder implements TrainableEncoder {
 
   @Override
   public void exportOnnx(Path onnxFile) {
-    checkOpen();
     Objects.requireNonNull(onnxFile, "onnxFile");
+    OnnxBertWeights.write(trainedGraph(), onnxFile);
+  }
+
+  /** The source graph with the current weights (outputs {@code last_hidden_state}). */
+  ModelProto trainedGraph() {
+    checkOpen();
     Map<String, float[]> values = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : block.parametersByName().entrySet()) {
       values.put(e.getKey(), e.getValue().getArray().toFloatArray());
     }
-    ModelProto updated = OnnxBertWeights.withValues(source.read(), values, source.name());
-    OnnxBertWeights.write(updated, onnxFile);
+    return OnnxBertWeights.withValues(source.read(), values, source.name());
+  }
+
+  /** The transformer block (for a cross-encoder built over it). */
+  MiniLmBlock miniLmBlock() {
+    checkOpen();
+    return block;
+  }
+
+  /** The manager holding the parameter arrays. */
+  NDManager manager() {
+    checkOpen();
+    return manager;
   }
 
   /**
