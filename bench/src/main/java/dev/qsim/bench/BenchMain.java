@@ -13,10 +13,10 @@ import java.util.Locale;
 /**
  * qsim's benchmark harness: {@code java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]}, with
  * NAME among {@code throughput}, {@code latency}, {@code dedupe}, {@code index}, {@code
- * train-step}, {@code grouping}, {@code soak} or {@code all}. Each benchmark prints a table, then
- * machine-readable {@code RESULT} lines; the throughput benchmark ends with {@code ratio
- * qsim/langchain4j = R}, and {@code all} runs it last so that this is the last line. See {@code
- * docs/benchmarks.md}.
+ * train-step}, {@code grouping}, {@code soak}, {@code verifier} or {@code all}. Each benchmark
+ * prints a table, then machine-readable {@code RESULT} lines; the throughput benchmark ends with
+ * {@code ratio qsim/langchain4j = R}, and {@code all} runs it last so that this is the last line.
+ * See {@code docs/benchmarks.md}.
  *
  * <p>A command-line program; not thread-safe.
  */
@@ -38,13 +38,14 @@ public final class BenchMain {
           TrainStepBenchmark.NAME,
           ThroughputBenchmark.NAME,
           GroupingBenchmark.NAME,
-          SoakBenchmark.NAME);
+          SoakBenchmark.NAME,
+          VerifierBenchmark.NAME);
 
   static final String USAGE =
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | index | train-step | grouping | soak | all"
+          "  NAME: throughput | latency | dedupe | index | train-step | grouping | soak | verifier | all"
               + " (all = latency dedupe index train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
@@ -59,6 +60,8 @@ public final class BenchMain {
               + " --recall none|exact|sampled --timed true|false (sizes up to 1m)",
           "  index:      --index-size 20000 (100k allowed) --index-queries 300 --index-warmup 50"
               + " --index-k 5 --recall-queries 200 --index-dir DIR (kept and reused)",
+          "  verifier:   --model DIR (with a verifier) --verifier-pairs 1000 --verifier-single 200"
+              + " --verifier-warmup 50 --precision fp32[,int8] (not part of all)",
           "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"
               + " (grouping quality on labelled Quora dev pairs; not part of all)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
@@ -120,6 +123,10 @@ public final class BenchMain {
           }
           case SoakBenchmark.NAME -> {
             SoakBenchmark b = new SoakBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case VerifierBenchmark.NAME -> {
+            VerifierBenchmark b = new VerifierBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
           case GroupingBenchmark.NAME -> {

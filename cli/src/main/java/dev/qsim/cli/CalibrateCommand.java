@@ -1,5 +1,6 @@
 package dev.qsim.cli;
 
+import dev.qsim.DuplicateDecision;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.data.PairDataset;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Spec;
       "Prints the similarity threshold that maximises balanced accuracy on labelled pairs:",
       "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
       "Balanced accuracy does not depend on the share of duplicates in the data.",
-      "With a pair head it also prints the candidate threshold (candidate_threshold): the",
-      "similarity above which 99% of the pairs the pair head accepts lie.",
+      "With a pair head or a verifier it also prints the candidate threshold",
+      "(candidate_threshold): the similarity above which 99% of the pairs the decision accepts",
+      "lie; with a verifier also the verifier threshold with the best balanced accuracy.",
       "The last line is the similarity threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
@@ -71,6 +73,7 @@ final class CalibrateCommand implements Callable<Integer> {
     double decisionThreshold = Double.NaN;
     double current;
     String modelName;
+    boolean verifier;
     StageProgress progress =
         new StageProgress(err, !noProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
@@ -78,7 +81,8 @@ final class CalibrateCommand implements Callable<Integer> {
       current = sim.similarityThreshold();
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       similarities = evaluator.similarities(dataset.pairs());
-      if (sim.hasPairHead()) {
+      verifier = sim.decision() == DuplicateDecision.VERIFIER;
+      if (sim.decision() != DuplicateDecision.SIMILARITY) {
         decisionScores = evaluator.duplicateScores(dataset.pairs());
         decisionThreshold = sim.duplicateThreshold();
       }
@@ -124,6 +128,16 @@ final class CalibrateCommand implements Callable<Integer> {
         "The model's current similarity threshold %.4f gives balanced accuracy %.4f%n",
         current,
         atCurrent.balancedAccuracy());
+    if (verifier) {
+      ThresholdMetrics v = BinaryMetrics.of(decisionScores, labels).bestBalancedAccuracy();
+      out.printf(
+          Locale.ROOT,
+          "Verifier: best balanced accuracy %.4f at probability >= %.4f; the model's current"
+              + " verifier threshold %.4f%n",
+          v.balancedAccuracy(),
+          v.threshold(),
+          decisionThreshold);
+    }
     if (decisionScores != null) {
       double candidate =
           Math.min(
@@ -132,9 +146,10 @@ final class CalibrateCommand implements Callable<Integer> {
                   similarities, decisionScores, decisionThreshold, CANDIDATE_COVERAGE));
       out.printf(
           Locale.ROOT,
-          "Candidate threshold %.4f: %.0f%% of the pairs the pair head accepts (probability >= %.4f)"
+          "Candidate threshold %.4f: %.0f%% of the pairs the %s accepts (probability >= %.4f)"
               + " have a similarity at or above it%n",
           candidate,
+          verifier ? "verifier" : "pair head",
           100 * CANDIDATE_COVERAGE,
           decisionThreshold);
     }

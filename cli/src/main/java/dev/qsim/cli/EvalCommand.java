@@ -72,13 +72,18 @@ final class EvalCommand implements Callable<Integer> {
     }
     PairDataset dataset = data.read(spec.commandLine(), err);
     EvaluationResult result;
-    boolean pairHead;
+    String decision;
     String modelName;
     StageProgress progress =
         new StageProgress(err, !noProgress && dataset.size() >= PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
       modelName = ModelOptions.describe(sim);
-      pairHead = sim.hasPairHead();
+      decision =
+          switch (sim.decision()) {
+            case VERIFIER -> "verifier probability";
+            case PAIR_HEAD -> "pair-head probability";
+            default -> "similarity";
+          };
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       result =
           data.graded()
@@ -101,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, Object> values;
     if (result instanceof BinaryEvaluation) {
       BinaryEvaluation binary = (BinaryEvaluation) result;
-      printBinary(out, title, binary, pairHead);
+      printBinary(out, title, binary, decision);
       values = binaryJson(binary);
     } else {
       GradedEvaluation graded = (GradedEvaluation) result;
@@ -121,7 +126,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private static void printBinary(
-      PrintWriter out, String title, BinaryEvaluation r, boolean pairHead) {
+      PrintWriter out, String title, BinaryEvaluation r, String decision) {
     ThresholdMetrics own = r.modelDecision();
     out.println("Evaluated " + title);
     out.printf(
@@ -132,7 +137,7 @@ final class EvalCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "The model's own decision (%s >= %.4f, its calibrated threshold):%n",
-        pairHead ? "pair-head probability" : "similarity",
+        decision,
         r.threshold());
     row(out, "accuracy", own.accuracy());
     row(out, "precision", own.precision());

@@ -36,13 +36,20 @@ import java.util.PriorityQueue;
  * (padded per batch) and returned in input order; pooling and normalisation happen in Java as the
  * model's metadata says.
  *
- * <p><b>Thread safety:</b> thread-safe. Share one instance: the ONNX Runtime session and the
- * tokenizer are shared, and each call borrows one of a pool of DJL predictors (which are not
- * thread-safe themselves). {@link #close()} may be called while other threads are inside calls:
- * those calls finish normally (or, if they had not reached the encoder yet, throw {@link
- * IllegalStateException}), every later call throws {@link IllegalStateException}, and the native
- * memory is freed when the last call in flight returns (at once if there is none). {@code close()}
- * itself does not wait.
+ * <p>The duplicate decision is the model's best ({@link #decision()}): its cross-encoder verifier
+ * when the model directory has one (see {@code docs/model-format.md}; {@link
+ * Builder#optVerifier(boolean)}), else its pair head, else the similarity threshold. With a
+ * verifier, {@code isDuplicate}, {@code duplicateScore(s)}, the verification stage of {@code
+ * findDuplicates}, {@code mostSimilar}'s flag and a question index read the pair's texts with it;
+ * retrieval of candidates stays on the embeddings.
+ *
+ * <p><b>Thread safety:</b> thread-safe. Share one instance: the ONNX Runtime sessions (encoder and
+ * verifier) and the tokenizers are shared, and each encoder call borrows one of a pool of DJL
+ * predictors (which are not thread-safe themselves). {@link #close()} may be called while other
+ * threads are inside calls: those calls finish normally (or, if they had not reached the encoder
+ * yet, throw {@link IllegalStateException}), every later call throws {@link IllegalStateException},
+ * and the native memory is freed when the last call in flight returns (at once if there is none).
+ * {@code close()} itself does not wait.
  *
  * <p><b>Offline:</b> loading sets the system properties {@code ai.djl.offline=true} and {@code
  * OPT_OUT_TRACKING=true} unless they are already set, so DJL neither downloads nor reports usage.

@@ -42,6 +42,83 @@ class ModelMetadataTest {
   }
 
   @Test
+  void roundTripsAVerifierAndOldFilesHaveNone(@TempDir Path tmp) {
+    assertThat(sample().verifier()).isNull();
+    assertThat(sample().toJson()).doesNotContain("verifier");
+    ModelMetadata md =
+        sample().toBuilder()
+            .verifier(
+                new ModelMetadata.Verifier("verifier.onnx", 0.43, 80, "best balanced accuracy"))
+            .build();
+    Path file = tmp.resolve(ModelMetadata.FILE_NAME);
+    md.write(file);
+    ModelMetadata back = ModelMetadata.read(file);
+    assertThat(back.verifier())
+        .isEqualTo(new ModelMetadata.Verifier("verifier.onnx", 0.43, 80, "best balanced accuracy"));
+    assertThat(back.verifierIfPresent()).isPresent();
+    assertThat(back.toJson()).isEqualTo(md.toJson().replace("\"epochs\": 2", "\"epochs\": 2.0"));
+  }
+
+  @Test
+  void namesTheBadVerifierKey() {
+    String base =
+        "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"mean\",\"normalize\":true,"
+            + "\"dimension\":8,\"max_sequence_length\":64,\"similarity_function\":\"cosine\","
+            + "\"similarity_threshold\":0.5,\"verifier\":";
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(
+                        base
+                            + "{\"file\":\"v.onnx\",\"threshold\":1.5,\"max_sequence_length\":80}}"),
+                    "a.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("a.json")
+        .hasMessageContaining("verifier.threshold")
+        .hasMessageContaining("1.5");
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(base + "{\"threshold\":0.5,\"max_sequence_length\":80}}"),
+                    "b.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("missing required key 'verifier.file'");
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(
+                        base
+                            + "{\"file\":\"v.onnx\",\"threshold\":0.5,\"max_sequence_length\":1}}"),
+                    "c.json"))
+        .hasMessageContaining("verifier.max_sequence_length");
+    assertThatThrownBy(
+            () -> ModelMetadata.parse(new StringReader(base + "\"verifier.onnx\"}"), "d.json"))
+        .hasMessageContaining("key 'verifier' must be an object");
+  }
+
+  @Test
+  void theWriterRefusesAVerifierFileThatIsMissing(@TempDir Path tmp) {
+    ModelMetadata md =
+        ModelMetadata.of("m", Pooling.MEAN, true, 8, 64, SimilarityFunction.COSINE, 0.75)
+            .toBuilder()
+            .verifier(new ModelMetadata.Verifier("verifier.onnx", 0.5, 64, null))
+            .build();
+    Path target = tmp.resolve("out");
+    assertThatThrownBy(
+            () ->
+                ModelDirectoryWriter.write(
+                    target,
+                    dir -> {
+                      Files.writeString(dir.resolve("model.onnx"), "x");
+                      Files.writeString(dir.resolve("tokenizer.json"), "{}");
+                      return md;
+                    }))
+        .isInstanceOf(QsimException.class)
+        .hasMessageContaining("verifier.file");
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
   void namesTheBadKey() {
     String json =
         "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"max\",\"normalize\":true,\"dimension\":8,"

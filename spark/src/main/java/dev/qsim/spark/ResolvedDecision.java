@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  *
- * @param kind {@link DuplicateDecision#PAIR_HEAD} or {@link DuplicateDecision#SIMILARITY}
+ * @param kind {@link DuplicateDecision#VERIFIER}, {@link DuplicateDecision#PAIR_HEAD} or {@link
+ *     DuplicateDecision#SIMILARITY}
  * @param threshold the decision score a pair must reach
  * @param candidateThreshold the similarity a candidate must reach
  */
@@ -38,7 +39,8 @@ record ResolvedDecision(DuplicateDecision kind, double threshold, double candida
 
   /**
    * The decision scores of candidate pairs whose embeddings and similarities are at hand, as the
-   * SDK computes them: the pair head's probability, or the similarity itself.
+   * SDK computes them: the verifier's probability of the texts or the pair head's of the embeddings
+   * (both through {@code duplicateScores}), or the similarity itself.
    */
   double[] scores(
       QuestionSimilarity model,

@@ -134,7 +134,8 @@ public final class TrainCommand implements Callable<Integer> {
             stdout,
             result,
             o.calibrate == null ? "the training pairs" : "the " + o.calibrate.getFileName(),
-            written);
+            written,
+            encoder.readsPairs());
       }
     }
     return 0;

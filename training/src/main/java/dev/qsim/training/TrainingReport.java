@@ -11,6 +11,15 @@ final class TrainingReport {
   private TrainingReport() {}
 
   static void print(PrintStream out, TrainingResult result, String calibratedOn, Path written) {
+    print(out, result, calibratedOn, written, false);
+  }
+
+  /**
+   * As {@link #print(PrintStream, TrainingResult, String, Path)}; {@code verifier}: the model is a
+   * cross-encoder, whose one score (in both of the result's threshold slots) is the verifier's.
+   */
+  static void print(
+      PrintStream out, TrainingResult result, String calibratedOn, Path written, boolean verifier) {
     out.printf(
         Locale.ROOT,
         "%nTrained %d steps (%d skipped as non-finite) in %.0f s; kept epoch %d.%n",
@@ -31,6 +40,20 @@ final class TrainingReport {
                   ", dev %s %.4f",
                   Double.isNaN(e.dev().spearman()) ? "AP" : "Spearman",
                   e.dev().selectionScore()));
+    }
+    if (verifier) {
+      out.printf(
+          Locale.ROOT,
+          "Calibrated on %s (best balanced accuracy): verifier threshold %.4f%n",
+          calibratedOn,
+          result.headThreshold());
+      if (result.dev() != null) {
+        Evaluation d = result.dev();
+        out.printf(Locale.ROOT, "Dev (%d pairs), the verifier's decision:%n", d.pairs());
+        decision(out, "verifier", d.decision(), d.deciding());
+      }
+      out.println("Wrote " + written);
+      return;
     }
     out.printf(
         Locale.ROOT,

@@ -2,6 +2,7 @@ package dev.qsim.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.qsim.DuplicateDecision;
 import dev.qsim.DuplicateOptions;
@@ -150,6 +151,21 @@ class VerifierModelTest {
   }
 
   @Test
+  void scoresWithCallerHeldEmbeddingsAreTheVerifiers() {
+    // The question index and the Spark job verify through this overload.
+    List<QuestionPair> some = new ArrayList<>();
+    List<String> firsts = new ArrayList<>();
+    List<String> seconds = new ArrayList<>();
+    for (LabelledPair p : pairs.subList(0, 8)) {
+      some.add(new QuestionPair(p.first(), p.second()));
+      firsts.add(p.first());
+      seconds.add(p.second());
+    }
+    assertThat(sim.duplicateScores(some, sim.embedAll(firsts), sim.embedAll(seconds)))
+        .isEqualTo(sim.duplicateScores(some));
+  }
+
+  @Test
   void aSelfPairIsScoredAndDecidedLikeAnyOther() {
     String q = pairs.get(0).first();
     double s = sim.duplicateScore(q, q);
@@ -167,8 +183,11 @@ class VerifierModelTest {
     Set<List<Integer>> accepted = new HashSet<>();
     for (DuplicatePair p : found.pairs()) {
       accepted.add(List.of(p.first(), p.second()));
+      // Batched with other pairs: equal up to float rounding; the decision itself is exact.
       assertThat(p.score())
-          .isEqualTo(sim.duplicateScore(questions.get(p.first()), questions.get(p.second())));
+          .isCloseTo(
+              sim.duplicateScore(questions.get(p.first()), questions.get(p.second())),
+              within(1e-5));
     }
     for (int i = 0; i < questions.size(); i++) {
       for (int j = i + 1; j < questions.size(); j++) {
@@ -180,7 +199,8 @@ class VerifierModelTest {
     List<Match> matches = sim.mostSimilar(questions.get(0), questions.subList(1, 8), 7);
     for (Match m : matches) {
       assertThat(m.duplicate()).isEqualTo(sim.isDuplicate(questions.get(0), m.question()));
-      assertThat(m.score()).isEqualTo(sim.duplicateScore(questions.get(0), m.question()));
+      assertThat(m.score())
+          .isCloseTo(sim.duplicateScore(questions.get(0), m.question()), within(1e-5));
     }
   }
 
