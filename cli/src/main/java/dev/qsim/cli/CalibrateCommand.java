@@ -149,8 +149,8 @@ final class CalibrateCommand implements Callable<Integer> {
           "Candidate threshold %.4f: %.0f%% of the pairs the %s accepts (probability >= %.4f)"
               + " have a similarity at or above it%n",
           candidate,
-          verifier ? "verifier" : "pair head",
           100 * CANDIDATE_COVERAGE,
+          verifier ? "verifier" : "pair head",
           decisionThreshold);
     }
     out.println(SimilarityCommand.formatNumber(best.threshold()));

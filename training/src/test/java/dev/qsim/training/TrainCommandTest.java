@@ -117,10 +117,12 @@ class TrainCommandTest {
     assertThat(status).as(stderr()).isZero();
     assertThat(runLine("--train %s --encoder bag --base-model %s --out %s", train, base, x))
         .isEqualTo(1);
-    assertThat(stderr()).contains("--base-model applies to --encoder frozen-minilm only");
+    assertThat(stderr())
+        .contains("--base-model applies to --encoder frozen-minilm and cross-minilm only");
     assertThat(runLine("--train %s --encoder bag --frozen-layers 2 --out %s", train, x))
         .isEqualTo(1);
-    assertThat(stderr()).contains("--frozen-layers apply to --encoder minilm only");
+    assertThat(stderr())
+        .contains("--frozen-layers apply to --encoder minilm and cross-minilm only");
     assertThat(temp.resolve("x")).doesNotExist();
 
     Path headed = temp.resolve("cnn-with-head");
