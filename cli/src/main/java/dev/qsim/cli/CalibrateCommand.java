@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
       "Balanced accuracy does not depend on the share of duplicates in the data.",
       "With a pair head it also prints the candidate threshold (candidate_threshold): the",
-      "similarity above which 99% of the pairs the pair head accepts lie.",
+      "similarity above which 99%% of the pairs the pair head accepts lie.",
       "The last line is the similarity threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
