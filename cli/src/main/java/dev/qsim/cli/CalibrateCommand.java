@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
       "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
       "Balanced accuracy does not depend on the share of duplicates in the data.",
       "With a pair head or a verifier it also prints the candidate threshold",
-      "(candidate_threshold): the similarity above which 99% of the pairs the decision accepts",
+      "(candidate_threshold): the similarity above which 99%% of the pairs the decision accepts",
       "lie; with a verifier also the verifier threshold with the best balanced accuracy.",
       "The last line is the similarity threshold alone, for scripts."
     })

@@ -39,6 +39,33 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
+   * Whether this JVM ignores {@code signal} ("INT", "TERM", ...), as a process started in the
+   * background by a non-interactive shell ignores SIGINT. A child inherits that: its JVM then
+   * rightly keeps ignoring the signal, so a test of what the signal does cannot run. Read from the
+   * {@code SigIgn} mask of {@code /proc/self/status}; false where that file does not exist.
+   */
+  static boolean ignoredHere(String signal) throws IOException {
+    int number =
+        switch (signal) {
+          case "HUP" -> 1;
+          case "INT" -> 2;
+          case "TERM" -> 15;
+          default -> throw new IllegalArgumentException("unknown signal: " + signal);
+        };
+    Path status = Path.of("/proc/self/status");
+    if (!java.nio.file.Files.exists(status)) {
+      return false;
+    }
+    for (String line : java.nio.file.Files.readAllLines(status, StandardCharsets.UTF_8)) {
+      if (line.startsWith("SigIgn:")) {
+        long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+        return (mask & (1L << (number - 1))) != 0;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Starts {@code main} with the test class path, without the environment variable {@code
    * OPT_OUT_TRACKING} (the child must behave as a user's JVM).
    */

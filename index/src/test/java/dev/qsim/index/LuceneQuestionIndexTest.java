@@ -98,9 +98,8 @@ class LuceneQuestionIndexTest {
         if (model.isDuplicate(queries.get(q), rows.get(q).q1())
             && model.similarity(queries.get(q), rows.get(q).q1()) >= candidateThreshold) {
           // A partner that findDuplicates would verify and accept is a verified duplicate here.
-          // (Dev row 10's pair is accepted by the pair head at similarity 0.5998, below the
-          // bundled model's candidate threshold 0.6366: neither findDuplicates nor the index
-          // verify it.)
+          // (A pair the head accepts below the candidate threshold, as dev row 10's at similarity
+          // 0.5998, is verified by neither findDuplicates nor the index.)
           assertThat(matches).anyMatch(m -> m.id().equals(partner) && m.duplicate());
           duplicatesFound++;
         }
