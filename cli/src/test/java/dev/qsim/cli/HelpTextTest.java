@@ -34,7 +34,7 @@ class HelpTextTest {
     }
     assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(help).noneMatch(text -> text.contains("%n"));
-    assertThat(String.join("\n", help)).contains("99% of the pairs the pair head accepts");
+    assertThat(String.join("\n", help)).contains("99% of the pairs the decision accepts");
   }
 
   private static void collect(CommandLine command, List<CommandLine> into) {
