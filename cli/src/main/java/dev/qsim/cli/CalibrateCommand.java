@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
       "Prints the similarity threshold that maximises balanced accuracy on labelled pairs:",
       "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
       "Balanced accuracy does not depend on the share of duplicates in the data.",
-      "With a pair head or a verifier it also prints the candidate threshold",
-      "(candidate_threshold): the similarity above which 99%% of the pairs the decision accepts",
-      "lie; with a verifier also the verifier threshold with the best balanced accuracy.",
+      "With a pair head or a verifier it also prints the candidate threshold:",
+      "the similarity above which 99%% of the pairs the decision accepts lie",
+      "(candidate_threshold); with a verifier also the best verifier threshold.",
       "The last line is the similarity threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
