@@ -774,9 +774,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      * Whether to use the model's pair head, if it has one (default {@code true}). With {@code
      * false} the head is not loaded: {@link #build() the model}'s {@code isDuplicate} and {@code
      * duplicateScore} then use the similarity and its calibrated threshold. The bundled model's
-     * head was trained on Quora questions; for other kinds of text (news sentences, product titles)
-     * the similarity threshold can generalise better — measure on your own labelled pairs with
-     * {@code qsim eval}.
+     * head was trained on Quora questions plus news paraphrases and STS-B pairs; for other kinds of
+     * text (FAQ entries against short user questions, product titles) measure both decisions on
+     * your own labelled pairs with {@code qsim eval}.
      *
      * @param use {@code false} to ignore the pair head
      * @return this builder
