@@ -24,13 +24,13 @@ import java.util.Locale;
  * best one is close enough to answer with. Run it with {@code mvn -q -pl examples
  * exec:java@most-similar}.
  *
- * <p>The bundled model's own decision (its pair head, trained on Quora question pairs) is tuned for
- * pairs of forum questions, not for a short user question against an FAQ entry: on this FAQ's 54
- * labelled pairs ({@code faq-pairs.tsv}) it ranks worse than the cosine similarity (average
- * precision 0.84 against 0.92) and, at its Quora threshold, finds 5 of the 24 right answers. So
- * this FAQ decides by the similarity, at the threshold that a few dozen labelled pairs of its own
- * give (best balanced accuracy, as {@code qsim calibrate} computes it). The same threshold from the
- * command line:
+ * <p>The bundled model's own decision (its pair head, trained on Quora question pairs, news
+ * paraphrases and STS-B pairs) is tuned for pairs of like sentences, not for a short user question
+ * against an FAQ entry: on this FAQ's 54 labelled pairs ({@code faq-pairs.tsv}) it ranks worse than
+ * the cosine similarity (average precision 0.84 against 0.92) and, at its threshold, finds 5 of the
+ * 24 right answers. So this FAQ decides by the similarity, at the threshold that a few dozen
+ * labelled pairs of its own give (best balanced accuracy, as {@code qsim calibrate} computes it).
+ * The same threshold from the command line:
  *
  * <pre>
  * java -jar cli/target/qsim.jar calibrate \
