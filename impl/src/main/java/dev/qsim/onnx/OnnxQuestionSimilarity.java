@@ -490,21 +490,16 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       }
     }
     List<Match> top = new ArrayList<>(best);
-    double[] scores;
-    if (decision.readsTexts()) {
-      List<String> queries = java.util.Collections.nCopies(top.size(), queryText);
-      List<String> texts = new ArrayList<>(top.size());
-      for (Match m : top) {
-        texts.add(m.question());
-      }
-      scores = decision.scores(queries, texts, null, null);
-    } else {
-      scores = new double[top.size()];
-      for (int i = 0; i < scores.length; i++) {
-        Match m = top.get(i);
-        scores[i] = decision.score(query, vectors.get(m.index()), m.similarity());
-      }
+    List<String> texts = new ArrayList<>(top.size());
+    float[][] u = new float[top.size()][];
+    float[][] v = new float[top.size()][];
+    for (int i = 0; i < u.length; i++) {
+      texts.add(top.get(i).question());
+      u[i] = query;
+      v[i] = vectors.get(top.get(i).index());
     }
+    double[] scores =
+        decision.scores(java.util.Collections.nCopies(u.length, queryText), texts, u, v);
     List<Match> out = new ArrayList<>(top.size());
     for (int i = 0; i < scores.length; i++) {
       Match m = top.get(i);
