@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       IndexCommand.class,
       PairsCommand.class,
       QuantizeCommand.class,
+      PackCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

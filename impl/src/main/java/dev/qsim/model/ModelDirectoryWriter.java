@@ -62,6 +62,9 @@ public final class ModelDirectoryWriter {
       ModelMetadata metadata = contents.writeInto(temp);
       Objects.requireNonNull(metadata, "metadata returned by contents");
       requireFile(temp, metadata.encoderFile(), "encoder_file");
+      if (metadata.encoderDelta() != null) {
+        requireFile(temp, metadata.encoderDelta().file(), "encoder_delta.file");
+      }
       requireFile(temp, metadata.tokenizerFile(), "tokenizer_file");
       if (metadata.pairHeadFile() != null) {
         requireFile(temp, metadata.pairHeadFile(), "pair_head_file");
@@ -174,6 +177,17 @@ public final class ModelDirectoryWriter {
   }
 
   private static void requireFile(Path dir, String name, String key) {
+    if (name.startsWith("/")) {
+      if (ModelDirectoryWriter.class.getClassLoader().getResource(name.substring(1)) == null) {
+        throw new QsimException(
+            "Model metadata names "
+                + key
+                + " '"
+                + name
+                + "', a class-path resource, but the class path does not hold it");
+      }
+      return;
+    }
     if (!Files.isRegularFile(dir.resolve(name))) {
       throw new QsimException(
           "Model metadata names " + key + " '" + name + "' but it was not written");

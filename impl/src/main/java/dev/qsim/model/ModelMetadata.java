@@ -24,7 +24,10 @@ import java.util.OptionalDouble;
  *
  * @param formatVersion always {@value #FORMAT_VERSION} for metadata this version writes
  * @param name a human name for the model
- * @param encoderFile the ONNX encoder, relative to the model directory
+ * @param encoderFile the ONNX encoder, relative to the model directory (a name that starts with
+ *     {@code /} is a class-path resource, such as the bundled encoder in its carrier jar)
+ * @param encoderDelta the tensors that replace or change some of {@code encoderFile}'s weights;
+ *     {@code null} if the encoder is used as it is
  * @param tokenizerFile the {@code tokenizer.json}, relative to the model directory
  * @param output the encoder output to read; {@code null} for the first output
  * @param pooling how token vectors become a question vector
@@ -51,6 +54,7 @@ public record ModelMetadata(
     int formatVersion,
     String name,
     String encoderFile,
+    EncoderDelta encoderDelta,
     String tokenizerFile,
     String output,
     Pooling pooling,
@@ -100,6 +104,36 @@ public record ModelMetadata(
       if (maxSequenceLength < 3 || maxSequenceLength > 512) {
         throw new IllegalArgumentException(
             "verifier.max_sequence_length must be in [3, 512], was " + maxSequenceLength);
+      }
+    }
+  }
+
+  /**
+   * An encoder stored as a base ONNX file plus the weights that training changed ({@code
+   * "encoder_delta"} in {@code qsim-model.json}, docs/model-format.md): the directory's {@code
+   * encoder_file} names the base (usually the bundled encoder, {@code /all-minilm-l6-v2.onnx}) and
+   * {@code file} a safetensors file of the changed tensors, applied when the model is loaded.
+   *
+   * <p>Immutable and thread-safe.
+   *
+   * @param file the safetensors file, relative to the model directory
+   * @param baseSha256 {@code "sha256:"} and the hex SHA-256 of the base encoder the delta was made
+   *     against; loading fails if the base differs
+   */
+  public record EncoderDelta(String file, String baseSha256) {
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException naming the key of {@code encoder_delta} that is invalid
+     */
+    public EncoderDelta {
+      if (file == null || file.isBlank()) {
+        throw new IllegalArgumentException("encoder_delta.file must be a non-empty file name");
+      }
+      if (baseSha256 == null || !baseSha256.matches("sha256:[0-9a-f]{64}")) {
+        throw new IllegalArgumentException(
+            "encoder_delta.base_sha256 must be 'sha256:' and 64 lower-case hex digits, was "
+                + baseSha256);
       }
     }
   }
@@ -225,6 +259,7 @@ public record ModelMetadata(
     Builder b = new Builder();
     b.name = name;
     b.encoderFile = encoderFile;
+    b.encoderDelta = encoderDelta;
     b.tokenizerFile = tokenizerFile;
     b.output = output;
     b.pooling = pooling;
@@ -270,6 +305,15 @@ public record ModelMetadata(
    */
   public double effectiveCandidateThreshold() {
     return Double.isNaN(candidateThreshold) ? similarityThreshold : candidateThreshold;
+  }
+
+  /**
+   * The changed weights applied to the encoder file, if the encoder is stored as a delta.
+   *
+   * @return the delta file and the base encoder's fingerprint
+   */
+  public Optional<EncoderDelta> encoderDeltaIfPresent() {
+    return Optional.ofNullable(encoderDelta);
   }
 
   /**
@@ -387,6 +431,7 @@ public record ModelMetadata(
   public static final class Builder {
     private String name;
     private String encoderFile = "model.onnx";
+    private EncoderDelta encoderDelta;
     private String tokenizerFile = "tokenizer.json";
     private String output;
     private Pooling pooling;
@@ -540,6 +585,18 @@ public record ModelMetadata(
     }
 
     /**
+     * Sets the changed weights applied to the encoder file ({@code null}: the encoder file is used
+     * as it is).
+     *
+     * @param value the delta file and the base encoder's fingerprint
+     * @return this builder
+     */
+    public Builder encoderDelta(EncoderDelta value) {
+      this.encoderDelta = value;
+      return this;
+    }
+
+    /**
      * Sets the cross-encoder verifier ({@code null}: none).
      *
      * @param value the verifier's file, threshold and length
@@ -607,6 +664,7 @@ public record ModelMetadata(
           FORMAT_VERSION,
           name,
           encoderFile,
+          encoderDelta,
           tokenizerFile,
           output,
           pooling,

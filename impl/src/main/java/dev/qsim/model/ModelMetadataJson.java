@@ -56,6 +56,7 @@ final class ModelMetadataJson {
           requireInt(json, "format_version"),
           requireString(json, "name"),
           optString(json, "encoder_file", "model.onnx"),
+          encoderDelta(json),
           optString(json, "tokenizer_file", "tokenizer.json"),
           optString(json, "output", null),
           Pooling.fromId(requireString(json, "pooling")),
@@ -86,6 +87,12 @@ final class ModelMetadataJson {
     json.addProperty("format_version", m.formatVersion());
     json.addProperty("name", m.name());
     json.addProperty("encoder_file", m.encoderFile());
+    if (m.encoderDelta() != null) {
+      JsonObject d = new JsonObject();
+      d.addProperty("file", m.encoderDelta().file());
+      d.addProperty("base_sha256", m.encoderDelta().baseSha256());
+      json.add("encoder_delta", d);
+    }
     json.addProperty("tokenizer_file", m.tokenizerFile());
     if (m.output() != null) {
       json.addProperty("output", m.output());
@@ -117,6 +124,29 @@ final class ModelMetadataJson {
     json.add("provenance", GSON.toJsonTree(m.provenance()));
     json.add("metrics", GSON.toJsonTree(m.metrics()));
     return GSON.toJson(json) + "\n";
+  }
+
+  /**
+   * The optional {@code encoder_delta} object; its keys are reported as {@code encoder_delta.KEY}.
+   */
+  private static ModelMetadata.EncoderDelta encoderDelta(JsonObject json) {
+    JsonElement e = json.get("encoder_delta");
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonObject()) {
+      throw new IllegalArgumentException(
+          "key 'encoder_delta' must be an object with file and base_sha256");
+    }
+    JsonObject d = e.getAsJsonObject();
+    try {
+      return new ModelMetadata.EncoderDelta(
+          requireString(d, "file"), requireString(d, "base_sha256"));
+    } catch (IllegalArgumentException x) {
+      String m = x.getMessage();
+      throw new IllegalArgumentException(
+          m.startsWith("encoder_delta.") ? m : m.replace("key '", "key 'encoder_delta."), x);
+    }
   }
 
   /** The optional {@code verifier} object; its keys are reported as {@code verifier.KEY}. */

@@ -95,6 +95,9 @@ final class Int8Cache {
     digest.update(QUANTIZER_VERSION.getBytes(StandardCharsets.UTF_8));
     digest.update(md.toJson().getBytes(StandardCharsets.UTF_8));
     hash(digest, source, md.encoderFile());
+    if (md.encoderDelta() != null) {
+      hash(digest, source, md.encoderDelta().file());
+    }
     hash(digest, source, md.tokenizerFile());
     if (md.verifier() != null) {
       hash(digest, source, md.verifier().file());

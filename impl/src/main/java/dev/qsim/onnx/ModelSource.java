@@ -2,6 +2,7 @@ package dev.qsim.onnx;
 
 import dev.qsim.ModelLoadException;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.quantize.EncoderDeltas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,7 +15,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** Where a model's files come from: a directory on disk, or a folder of class-path resources. */
+/**
+ * Where a model's files come from: a directory on disk, or a folder of class-path resources. In
+ * both, a file name that starts with {@code /} is a class-path resource (such as the bundled
+ * encoder in its carrier jar, which a directory holding only an {@code encoder_delta} builds on).
+ */
 abstract class ModelSource {
 
   /** The directory or resource folder, for messages. */
@@ -49,6 +54,46 @@ abstract class ModelSource {
     return "sha256:" + HexFormat.of().formatHex(digest.digest());
   }
 
+  /**
+   * The encoder's ONNX bytes with the metadata's {@code encoder_delta} applied.
+   *
+   * @throws ModelLoadException if a file is missing or the delta does not fit its base
+   */
+  final byte[] encoderWithDelta(ModelMetadata md) {
+    ModelMetadata.EncoderDelta delta =
+        md.encoderDeltaIfPresent().orElseThrow(() -> new IllegalStateException("no delta"));
+    return EncoderDeltas.apply(
+        readAll(md.encoderFile()),
+        readAll(delta.file()),
+        delta.baseSha256(),
+        describe(md.encoderFile()),
+        describe(delta.file()));
+  }
+
+  private byte[] readAll(String file) {
+    try (InputStream in = open(file)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new ModelLoadException("Cannot read " + describe(file) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One of the model's files, for messages. */
+  final String describe(String file) {
+    return file.startsWith("/") ? "classpath:" + file.substring(1) : describe() + "/" + file;
+  }
+
+  /** Opens a class-path resource named by a file name that starts with {@code /}. */
+  static InputStream openResource(ClassLoader loader, String file, String model) {
+    String name = file.substring(1);
+    InputStream in = loader.getResourceAsStream(name);
+    if (in == null) {
+      throw new ModelLoadException(
+          "Model resource missing on the class path: " + name + " (model " + model + ")");
+    }
+    return in;
+  }
+
   static ModelSource directory(Path dir) {
     return new DirectorySource(dir);
   }
@@ -77,6 +122,9 @@ abstract class ModelSource {
 
     @Override
     Path path(String file) {
+      if (file.startsWith("/")) {
+        return null;
+      }
       Path resolved = dir.resolve(file).normalize();
       if (!resolved.startsWith(dir)) {
         throw new ModelLoadException(
@@ -96,6 +144,9 @@ abstract class ModelSource {
 
     @Override
     InputStream open(String file) throws IOException {
+      if (file.startsWith("/")) {
+        return openResource(ModelSource.class.getClassLoader(), file, describe());
+      }
       return Files.newInputStream(path(file));
     }
 
@@ -145,13 +196,7 @@ abstract class ModelSource {
 
     @Override
     InputStream open(String file) throws IOException {
-      String name = resource(file);
-      InputStream in = loader.getResourceAsStream(name);
-      if (in == null) {
-        throw new ModelLoadException(
-            "Model resource missing on the class path: " + name + " (model " + describe() + ")");
-      }
-      return in;
+      return openResource(loader, "/" + resource(file), describe());
     }
 
     @Override

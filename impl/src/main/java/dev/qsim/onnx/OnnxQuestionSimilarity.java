@@ -60,6 +60,13 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   /** The class-path folder of the bundled all-MiniLM-L6-v2 model's metadata. */
   public static final String BUNDLED_MODEL = "dev/qsim/models/all-minilm-l6-v2";
 
+  /**
+   * The class-path folder of the plain all-MiniLM-L6-v2 model (the encoder and tokenizer of its
+   * carrier jar with the mixed pair head): the base that fine-tuned models stored as deltas ({@code
+   * qsim pack}) build on.
+   */
+  public static final String BASE_MODEL = "dev/qsim/models/all-minilm-l6-v2";
+
   /** Default number of questions per encoder call. */
   public static final int DEFAULT_BATCH_SIZE = 8;
 
@@ -190,9 +197,11 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   /**
    * A fingerprint of the encoder file: {@code "sha256:"} and the SHA-256 of its bytes in lower-case
-   * hex. Two models whose fingerprints differ may embed the same question differently, so vectors
-   * stored with one (in a question index, say) must not be searched with the other. Computed on the
-   * first call (reading the encoder file once) and then remembered.
+   * hex; for an encoder stored as a base plus changed weights ({@code encoder_delta}), that of the
+   * delta file, which records its base's SHA-256. Two models whose fingerprints differ may embed
+   * the same question differently, so vectors stored with one (in a question index, say) must not
+   * be searched with the other. Computed on the first call (reading the encoder file once) and then
+   * remembered.
    *
    * @return the encoder's fingerprint
    * @throws dev.qsim.ModelLoadException if the encoder file can no longer be read
@@ -201,7 +210,12 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     ensureOpen();
     String f = fingerprint;
     if (f == null) {
-      f = source.sha256(metadata.encoderFile());
+      f =
+          source.sha256(
+              metadata
+                  .encoderDeltaIfPresent()
+                  .map(ModelMetadata.EncoderDelta::file)
+                  .orElse(metadata.encoderFile()));
       fingerprint = f;
     }
     return f;

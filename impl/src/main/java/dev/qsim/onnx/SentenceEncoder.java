@@ -22,6 +22,7 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.ProgressListener;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Pooling;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -127,6 +128,10 @@ final class SentenceEncoder implements AutoCloseable {
     Map<String, Object> loadOptions = Map.of("sessionOptions", options);
     String what = src.describe() + "/" + metadata.encoderFile();
     try {
+      if (metadata.encoderDelta() != null) {
+        model.load(new ByteArrayInputStream(src.encoderWithDelta(metadata)), loadOptions);
+        return model;
+      }
       Path file = src.path(metadata.encoderFile());
       if (file != null) {
         model.load(file, null, loadOptions);

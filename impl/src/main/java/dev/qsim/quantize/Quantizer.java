@@ -65,7 +65,10 @@ public final class Quantizer {
         md,
         dir.toString(),
         name -> {
-          Path file = dir.resolve(name.startsWith("/") ? name.substring(1) : name).normalize();
+          if (name.startsWith("/")) {
+            return resource(Quantizer.class.getClassLoader(), name.substring(1));
+          }
+          Path file = dir.resolve(name).normalize();
           if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
             throw new ModelLoadException(
                 "Model file missing: " + file + " (named in " + ModelMetadata.FILE_NAME + ")");
@@ -95,12 +98,7 @@ public final class Quantizer {
     String folder = prefix.isEmpty() ? "" : prefix + "/";
     ModelFiles files =
         name -> {
-          String resource = name.startsWith("/") ? name.substring(1) : folder + name;
-          InputStream in = loader.getResourceAsStream(resource);
-          if (in == null) {
-            throw new ModelLoadException("Model resource missing on the class path: " + resource);
-          }
-          return in;
+          return resource(loader, name.startsWith("/") ? name.substring(1) : folder + name);
         };
     ModelMetadata md;
     try (Reader reader =
@@ -126,6 +124,16 @@ public final class Quantizer {
     }
     String encoderName = source + "/" + md.encoderFile();
     byte[] encoder = read(files, md.encoderFile(), encoderName);
+    if (md.encoderDelta() != null) {
+      String deltaName = source + "/" + md.encoderDelta().file();
+      encoder =
+          EncoderDeltas.apply(
+              encoder,
+              read(files, md.encoderDelta().file(), deltaName),
+              md.encoderDelta().baseSha256(),
+              encoderName,
+              deltaName);
+    }
     Int8Rewriter.Result result = Int8Rewriter.rewrite(encoder, encoderName);
     String encoderFile = baseName(md.encoderFile());
     String tokenizerFile = baseName(md.tokenizerFile());
@@ -171,6 +179,7 @@ public final class Quantizer {
     ModelMetadata.Builder out =
         md.toBuilder()
             .encoderFile(encoderFile)
+            .encoderDelta(null)
             .tokenizerFile(tokenizerFile)
             .precision(Precision.INT8)
             .verifier(verifierSpec)
@@ -193,6 +202,14 @@ public final class Quantizer {
           return written;
         });
     return written;
+  }
+
+  private static InputStream resource(ClassLoader loader, String resource) {
+    InputStream in = loader.getResourceAsStream(resource);
+    if (in == null) {
+      throw new ModelLoadException("Model resource missing on the class path: " + resource);
+    }
+    return in;
   }
 
   private static byte[] read(ModelFiles files, String name, String what) {
