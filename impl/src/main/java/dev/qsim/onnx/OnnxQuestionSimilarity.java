@@ -12,7 +12,11 @@ import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Precision;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -193,6 +197,40 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    */
   public ModelMetadata metadata() {
     return metadata;
+  }
+
+  /**
+   * Writes the network this model embeds with as one ONNX file: the encoder file with its {@code
+   * encoder_delta} applied when it is stored as one (see {@code qsim pack}). For tools that need
+   * the network itself, such as training a pair head over it.
+   *
+   * @param target the ONNX file to write (replaced if it exists)
+   * @throws IOException if the file cannot be written
+   * @throws dev.qsim.ModelLoadException if a model file can no longer be read
+   */
+  public void writeEncoder(Path target) throws IOException {
+    ensureOpen();
+    if (metadata.encoderDelta() != null) {
+      Files.write(target, source.encoderWithDelta(metadata));
+    } else {
+      try (InputStream in = source.open(metadata.encoderFile())) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /**
+   * Writes the model's {@code tokenizer.json}.
+   *
+   * @param target the file to write (replaced if it exists)
+   * @throws IOException if the file cannot be written
+   * @throws dev.qsim.ModelLoadException if the tokenizer file can no longer be read
+   */
+  public void writeTokenizer(Path target) throws IOException {
+    ensureOpen();
+    try (InputStream in = source.open(metadata.tokenizerFile())) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /**

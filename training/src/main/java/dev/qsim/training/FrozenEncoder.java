@@ -12,11 +12,8 @@ import dev.qsim.data.LabelledPair;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +34,6 @@ final class FrozenEncoder implements TrainableEncoder {
   private final boolean ownsModel;
   private final String modelKey;
   private final ModelMetadata base;
-  private final Path baseDirectory;
   private final Path cacheDir;
   private final PrintStream progress;
   private final Map<String, Integer> ids = new HashMap<>();
@@ -50,8 +46,6 @@ final class FrozenEncoder implements TrainableEncoder {
    * @param model embeds questions
    * @param modelKey identifies the model in the cache
    * @param base the model's metadata (dimension, normalisation, pooling and files for the export)
-   * @param baseDirectory the model directory to copy the encoder and tokenizer from, or {@code
-   *     null} for the bundled model's class path resources
    * @param cacheDir the embedding cache directory, or {@code null} for none
    * @param progress where to report embedding progress, or {@code null}
    */
@@ -59,10 +53,9 @@ final class FrozenEncoder implements TrainableEncoder {
       QuestionSimilarity model,
       String modelKey,
       ModelMetadata base,
-      Path baseDirectory,
       Path cacheDir,
       PrintStream progress) {
-    this(model, false, modelKey, base, baseDirectory, cacheDir, progress);
+    this(model, false, modelKey, base, cacheDir, progress);
   }
 
   private FrozenEncoder(
@@ -70,14 +63,12 @@ final class FrozenEncoder implements TrainableEncoder {
       boolean ownsModel,
       String modelKey,
       ModelMetadata base,
-      Path baseDirectory,
       Path cacheDir,
       PrintStream progress) {
     this.model = Objects.requireNonNull(model, "model");
     this.ownsModel = ownsModel;
     this.modelKey = Objects.requireNonNull(modelKey, "modelKey");
     this.base = Objects.requireNonNull(base, "base");
-    this.baseDirectory = baseDirectory;
     this.cacheDir = cacheDir;
     this.progress = progress;
     this.block = new Lookup(base.dimension(), vectors);
@@ -101,20 +92,18 @@ final class FrozenEncoder implements TrainableEncoder {
                 .build();
     try {
       ModelMetadata base = model.metadata();
-      String key;
-      if (baseDirectory == null) {
-        key = "bundled:" + OnnxQuestionSimilarity.BUNDLED_MODEL;
-      } else {
-        // A retrained model in the same place (other size or time) gets new embeddings.
-        Path file = baseDirectory.resolve(base.encoderFile()).toAbsolutePath().normalize();
-        key = file + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
-      }
-      return new FrozenEncoder(model, true, key, base, baseDirectory, cacheDir, progress);
-    } catch (IOException | RuntimeException e) {
+      // A retrained model in the same place gets new embeddings: its encoder's fingerprint (of
+      // the delta file for a packed model) changes.
+      String key =
+          (baseDirectory == null
+                  ? "bundled:" + OnnxQuestionSimilarity.BUNDLED_MODEL
+                  : baseDirectory.toAbsolutePath().normalize().toString())
+              + ":"
+              + model.fingerprint();
+      return new FrozenEncoder(model, true, key, base, cacheDir, progress);
+    } catch (RuntimeException e) {
       model.close();
-      throw e instanceof RuntimeException r
-          ? r
-          : new TrainingException("Cannot read the base model " + baseDirectory, e);
+      throw e;
     }
   }
 
@@ -184,7 +173,7 @@ final class FrozenEncoder implements TrainableEncoder {
   @Override
   public void exportOnnx(Path onnxFile) {
     try {
-      copy(base.encoderFile(), "/all-minilm-l6-v2.onnx", onnxFile);
+      onnx().writeEncoder(onnxFile);
     } catch (IOException e) {
       throw new TrainingException("Cannot copy the frozen encoder to " + onnxFile, e);
     }
@@ -199,11 +188,8 @@ final class FrozenEncoder implements TrainableEncoder {
   @Override
   public ModelMetadata.Builder exportInto(Path directory, QuestionTokenizer tokenizer)
       throws IOException {
-    copy(base.encoderFile(), "/all-minilm-l6-v2.onnx", directory.resolve("model.onnx"));
-    copy(
-        base.tokenizerFile(),
-        "/all-minilm-l6-v2-tokenizer.json",
-        directory.resolve("tokenizer.json"));
+    onnx().writeEncoder(directory.resolve("model.onnx"));
+    onnx().writeTokenizer(directory.resolve("tokenizer.json"));
     return ModelMetadata.builder()
         .output(base.output())
         .pooling(base.pooling())
@@ -212,17 +198,15 @@ final class FrozenEncoder implements TrainableEncoder {
         .maxSequenceLength(base.maxSequenceLength());
   }
 
-  private void copy(String file, String bundledResource, Path target) throws IOException {
-    if (baseDirectory != null) {
-      Files.copy(baseDirectory.resolve(file), target, StandardCopyOption.REPLACE_EXISTING);
-      return;
+  /** The frozen model as an ONNX model, whose network the export writes. */
+  private OnnxQuestionSimilarity onnx() {
+    if (model instanceof OnnxQuestionSimilarity onnx) {
+      return onnx;
     }
-    try (InputStream in = FrozenEncoder.class.getResourceAsStream(bundledResource)) {
-      if (in == null) {
-        throw new IOException("class path resource " + bundledResource + " is missing");
-      }
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    throw new TrainingException(
+        "Cannot export the frozen encoder: "
+            + model.getClass().getName()
+            + " is not an ONNX model");
   }
 
   @Override

@@ -199,7 +199,7 @@ class FrozenEncoderTest {
             .headHidden(16)
             .seed(3)
             .build();
-    try (FrozenEncoder encoder = new FrozenEncoder(model, "m1", base, null, temp, null);
+    try (FrozenEncoder encoder = new FrozenEncoder(model, "m1", base, temp, null);
         QuestionTokenizer tokenizer = QuestionTokenizer.bundled(16);
         SiameseTrainer trainer = new SiameseTrainer(encoder, tokenizer, config).progressTo(null)) {
       List<LabelledPair> all = new ArrayList<>(train);

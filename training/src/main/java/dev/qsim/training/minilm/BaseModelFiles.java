@@ -75,8 +75,23 @@ final class BaseModelFiles {
    */
   ModelMetadata.Builder copyInto(Path target) throws IOException {
     ModelMetadata m = metadata;
-    copy(m.encoderFile(), target.resolve("model.onnx"));
-    copy(m.tokenizerFile(), target.resolve("tokenizer.json"));
+    if (m.encoderDelta() != null) {
+      // Stored as the bundled encoder plus changed weights: the loader rebuilds the network.
+      try (OnnxQuestionSimilarity model =
+          directory == null
+              ? OnnxQuestionSimilarity.bundled()
+              : OnnxQuestionSimilarity.builder()
+                  .setModelDirectory(directory)
+                  .optPairHead(false)
+                  .optVerifier(false)
+                  .build()) {
+        model.writeEncoder(target.resolve("model.onnx"));
+        model.writeTokenizer(target.resolve("tokenizer.json"));
+      }
+    } else {
+      copy(m.encoderFile(), target.resolve("model.onnx"));
+      copy(m.tokenizerFile(), target.resolve("tokenizer.json"));
+    }
     ModelMetadata.Builder b =
         ModelMetadata.builder()
             .name(m.name())
