@@ -191,6 +191,12 @@ public final class Evaluator {
   }
 
   /**
+   * The share of the pairs a decision accepts that its candidate threshold keeps: {@code
+   * candidate_threshold} is the similarity above which this share of them lies (0.99).
+   */
+  public static final double CANDIDATE_COVERAGE = 0.99;
+
+  /**
    * The candidate threshold that keeps a share of the pairs a decision accepts: the largest
    * similarity {@code s} such that at least {@code coverage} of the pairs with {@code
    * decisionScores[i] >= decisionThreshold} have {@code similarities[i] >= s}. Retrieval at that

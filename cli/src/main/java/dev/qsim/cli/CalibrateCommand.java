@@ -32,9 +32,6 @@ import picocli.CommandLine.Spec;
       "The last line is the similarity threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
-  /** The share of the pair head's accepted pairs that the candidate threshold keeps. */
-  static final double CANDIDATE_COVERAGE = 0.99;
-
   @Mixin DataOptions data;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
@@ -143,13 +140,13 @@ final class CalibrateCommand implements Callable<Integer> {
           Math.min(
               best.threshold(),
               Evaluator.candidateThreshold(
-                  similarities, decisionScores, decisionThreshold, CANDIDATE_COVERAGE));
+                  similarities, decisionScores, decisionThreshold, Evaluator.CANDIDATE_COVERAGE));
       out.printf(
           Locale.ROOT,
           "Candidate threshold %.4f: %.0f%% of the pairs the %s accepts (probability >= %.4f)"
               + " have a similarity at or above it%n",
           candidate,
-          100 * CANDIDATE_COVERAGE,
+          100 * Evaluator.CANDIDATE_COVERAGE,
           verifier ? "verifier" : "pair head",
           decisionThreshold);
     }

@@ -31,6 +31,7 @@ public final class ModelExporter {
   private double similarityThreshold = Double.NaN;
   private PairHead head;
   private double headThreshold = Double.NaN;
+  private double candidateThreshold = Double.NaN;
   private double verifierThreshold = Double.NaN;
   private String verifierCalibration;
   private final Map<String, Object> provenance = new LinkedHashMap<>();
@@ -72,6 +73,18 @@ public final class ModelExporter {
    */
   public ModelExporter similarityThreshold(double value) {
     this.similarityThreshold = value;
+    return this;
+  }
+
+  /**
+   * Sets the calibrated candidate threshold ({@code candidate_threshold}; NaN, the default: not
+   * recorded).
+   *
+   * @param value at most the similarity threshold
+   * @return this exporter
+   */
+  public ModelExporter candidateThreshold(double value) {
+    this.candidateThreshold = value;
     return this;
   }
 
@@ -166,7 +179,8 @@ public final class ModelExporter {
           } else {
             metadata
                 .similarityFunction(SimilarityFunction.COSINE)
-                .similarityThreshold(similarityThreshold);
+                .similarityThreshold(similarityThreshold)
+                .candidateThreshold(candidateThreshold);
           }
           provenance.forEach(metadata::provenance);
           for (Map.Entry<String, Map<String, Double>> e : metrics.entrySet()) {

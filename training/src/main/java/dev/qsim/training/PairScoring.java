@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
 import dev.qsim.eval.Correlation;
+import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.ThresholdMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -255,22 +256,39 @@ final class PairScoring {
   }
 
   /**
-   * {similarity threshold, t.head() threshold or NaN, their balanced accuracies}: best balanced
-   * accuracy on the calibration pairs.
+   * {similarity threshold, t.head() threshold or NaN, their balanced accuracies, candidate
+   * threshold or NaN}: best balanced accuracy on the calibration pairs; with a pair head over the
+   * encoder's vectors, also the candidate threshold, the similarity above which {@link
+   * Evaluator#CANDIDATE_COVERAGE} of the pairs the head accepts lie (at most the similarity
+   * threshold), as {@code qsim calibrate} computes it.
    */
   double[] calibrate(List<LabelledPair> train) {
     if (t.progress() != null) {
       t.progress()
           .printf(Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
     }
-    Evaluation e = evaluate(train, Double.NaN, Double.NaN);
-    ThresholdMetrics sim = e.similarity().bestBalancedAccuracy();
-    ThresholdMetrics h = e.pairHead() == null ? null : e.pairHead().bestBalancedAccuracy();
+    double[][] scores = score(train);
+    boolean[] duplicates = new boolean[train.size()];
+    for (int i = 0; i < duplicates.length; i++) {
+      duplicates[i] = t.config().isDuplicate(train.get(i).label());
+    }
+    ThresholdMetrics sim = BinaryMetrics.of(scores[0], duplicates).bestBalancedAccuracy();
+    ThresholdMetrics h =
+        scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates).bestBalancedAccuracy();
+    double candidate = Double.NaN;
+    if (h != null && !t.encoder().readsPairs()) {
+      candidate =
+          Math.min(
+              sim.threshold(),
+              Evaluator.candidateThreshold(
+                  scores[0], scores[1], h.threshold(), Evaluator.CANDIDATE_COVERAGE));
+    }
     return new double[] {
       sim.threshold(),
       h == null ? Double.NaN : h.threshold(),
       sim.balancedAccuracy(),
-      h == null ? Double.NaN : h.balancedAccuracy()
+      h == null ? Double.NaN : h.balancedAccuracy(),
+      candidate
     };
   }
 }

@@ -335,6 +335,7 @@ public final class SiameseTrainer implements AutoCloseable {
         state.bestEpoch,
         thresholds[0],
         thresholds[1],
+        thresholds[4],
         devResult,
         (System.nanoTime() - started) / 1e9,
         thresholds[2],

@@ -114,7 +114,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .similarityThreshold(result.similarityThreshold())
                 .provenance(provenance);
         if (trainer.head() != null) {
-          exporter.pairHead(trainer.head(), result.headThreshold());
+          exporter
+              .pairHead(trainer.head(), result.headThreshold())
+              .candidateThreshold(result.candidateThreshold());
         }
         if (encoder.readsPairs()) {
           exporter.verifier(
@@ -186,6 +188,12 @@ public final class TrainCommand implements Callable<Integer> {
         data.calibrationSet == null
             ? "the training pairs"
             : TrainingInputs.describe(data.calibrationSet));
+    if (!Double.isNaN(result.candidateThreshold())) {
+      p.put(
+          "candidate_threshold",
+          "cosine similarity above which 99% of the calibration pairs that the pair head accepts"
+              + " lie (at most the similarity threshold), as qsim calibrate computes it");
+    }
     p.put("duplicate_rule", "label >= " + config.labelMax() / 2);
     p.put("steps", result.steps());
     p.put("skipped_non_finite_steps", result.skippedSteps());

@@ -15,6 +15,9 @@ import java.util.List;
  *     balanced accuracy)
  * @param headThreshold the pair head's probability threshold calibrated likewise, or NaN without a
  *     head
+ * @param candidateThreshold the similarity above which 99% of the calibration pairs the pair head
+ *     accepts lie (at most {@code similarityThreshold}; {@code candidate_threshold}), or NaN
+ *     without a head over the encoder's vectors
  * @param dev the kept model on the dev pairs at the calibrated thresholds, or {@code null} without
  *     dev pairs
  * @param seconds wall-clock seconds of this call
@@ -29,6 +32,7 @@ public record TrainingResult(
     int bestEpoch,
     double similarityThreshold,
     double headThreshold,
+    double candidateThreshold,
     Evaluation dev,
     double seconds,
     double calibrationBalancedAccuracy,

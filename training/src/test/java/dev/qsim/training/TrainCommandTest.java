@@ -136,6 +136,11 @@ class TrainCommandTest {
     ModelMetadata metadata = ModelMetadata.read(headed.resolve("qsim-model.json"));
     assertThat(metadata.pairHeadFile()).isEqualTo("pair-head.json");
     assertThat(metadata.provenance().get("encoder")).isEqualTo("frozen-minilm");
+    assertThat(metadata.candidateThreshold())
+        .as("calibrated with the head: recall-oriented, at most the similarity threshold")
+        .isFinite()
+        .isLessThanOrEqualTo(metadata.similarityThreshold());
+    assertThat(metadata.provenance()).containsKey("candidate_threshold");
     assertThat(metadata.provenance().get("settings").toString()).contains(base.toString());
     assertThat(metadata.provenance()).containsKey("base_model_provenance");
     assertThat(temp.resolve("cache")).isDirectoryContaining("glob:**embeddings-*.f32");
