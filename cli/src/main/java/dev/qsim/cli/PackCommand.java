@@ -3,6 +3,7 @@ package dev.qsim.cli;
 import dev.qsim.QsimException;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
+import dev.qsim.quantize.DeltaPacker;
 import dev.qsim.quantize.EncoderDeltas;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ final class PackCommand implements Callable<Integer> {
       throw new QsimException("--out " + out + " already exists; give a new directory");
     }
     ModelMetadata md =
-        EncoderDeltas.pack(
+        DeltaPacker.pack(
             model,
             OnnxQuestionSimilarity.class.getClassLoader(),
             OnnxQuestionSimilarity.BASE_MODEL,

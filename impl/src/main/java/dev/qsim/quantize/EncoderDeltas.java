@@ -7,13 +7,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
-import dev.qsim.model.ModelDirectoryWriter;
-import dev.qsim.model.ModelMetadata;
-import dev.qsim.model.Precision;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -270,139 +265,6 @@ public final class EncoderDeltas {
           at, bt.toBuilder().clearFloatData().setRawData(ByteString.copyFrom(raw.array())));
     }
     return model.toBuilder().setGraph(graph).build().toByteArray();
-  }
-
-  /**
-   * Writes a model directory whose encoder is a class-path base encoder plus the weights in which
-   * {@code source}'s encoder differs from it. The tokenizer is the base model's when it is the same
-   * file (else it is copied); the pair head and verifier are copied; the metadata is {@code
-   * source}'s, with {@code encoder_delta} and the facts of the delta under {@code
-   * provenance.encoder_delta}.
-   *
-   * @param source a model directory whose encoder is a fine-tune of the base (same graph)
-   * @param loader the class loader that holds the base model
-   * @param baseModel the base model's resource folder, e.g. the bundled {@code
-   *     dev/qsim/models/all-minilm-l6-v2}; its encoder and tokenizer must be class-path resources
-   *     named from the root ({@code /...})
-   * @param encoding how changed tensors are stored
-   * @param target the directory to create; must not exist
-   * @return the metadata written to {@code target}
-   * @throws ModelLoadException if a model cannot be read
-   * @throws QsimException if {@code source} is not the base graph with other weights, is already a
-   *     delta or int8, or {@code target} exists or cannot be written
-   */
-  public static ModelMetadata pack(
-      Path source, ClassLoader loader, String baseModel, Encoding encoding, Path target) {
-    Path dir = source.toAbsolutePath().normalize();
-    ModelMetadata md = ModelMetadata.read(dir.resolve(ModelMetadata.FILE_NAME));
-    if (md.encoderDelta() != null || md.precision() != Precision.FP32) {
-      throw new QsimException(
-          "Cannot pack "
-              + dir
-              + ": its encoder is already "
-              + (md.encoderDelta() != null ? "a delta" : md.precision().id())
-              + "; pack the fp32 directory that training wrote");
-    }
-    ModelMetadata base = baseMetadata(loader, baseModel);
-    for (String file : new String[] {base.encoderFile(), base.tokenizerFile()}) {
-      if (!file.startsWith("/")) {
-        throw new QsimException(
-            "The base model " + baseModel + " names '" + file + "', not a resource from the root");
-      }
-    }
-    byte[] baseEncoder = resource(loader, base.encoderFile());
-    Delta delta =
-        diff(
-            baseEncoder,
-            file(dir, md.encoderFile()),
-            encoding,
-            "classpath:" + base.encoderFile().substring(1),
-            dir + "/" + md.encoderFile());
-    byte[] tokenizer = file(dir, md.tokenizerFile());
-    boolean sameTokenizer = Arrays.equals(tokenizer, resource(loader, base.tokenizerFile()));
-    String deltaFile = "encoder-delta.safetensors";
-    Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("base", base.name() + " (" + base.encoderFile() + ")");
-    facts.put("source", dir.toString());
-    facts.put("source_sha256", sha256(file(dir, md.encoderFile())));
-    facts.put("encoding", encoding.name().toLowerCase(java.util.Locale.ROOT));
-    facts.put("changed_tensors", delta.changedTensors());
-    facts.put("changed_values", delta.changedValues());
-    facts.put("unchanged_tensors", delta.unchangedTensors());
-    facts.put("max_abs_error", delta.maxError());
-    ModelMetadata.Builder out =
-        md.toBuilder()
-            .encoderFile(base.encoderFile())
-            .encoderDelta(new ModelMetadata.EncoderDelta(deltaFile, delta.baseSha256()))
-            .tokenizerFile(sameTokenizer ? base.tokenizerFile() : "tokenizer.json")
-            .provenance("encoder_delta", facts);
-    ModelMetadata.Verifier verifier = md.verifier();
-    if (verifier != null) {
-      out.verifier(
-          new ModelMetadata.Verifier(
-              "verifier.onnx",
-              verifier.threshold(),
-              verifier.maxSequenceLength(),
-              verifier.thresholdCalibration()));
-    }
-    if (md.pairHeadFile() != null) {
-      out.pairHead("pair-head.json", md.pairHeadThreshold());
-    }
-    ModelMetadata written = out.build();
-    ModelDirectoryWriter.write(
-        target,
-        into -> {
-          Files.write(into.resolve(deltaFile), delta.delta());
-          if (!sameTokenizer) {
-            Files.write(into.resolve("tokenizer.json"), tokenizer);
-          }
-          if (md.pairHeadFile() != null) {
-            Files.write(into.resolve("pair-head.json"), file(dir, md.pairHeadFile()));
-          }
-          if (verifier != null) {
-            Files.write(into.resolve("verifier.onnx"), file(dir, verifier.file()));
-          }
-          return written;
-        });
-    return written;
-  }
-
-  private static ModelMetadata baseMetadata(ClassLoader loader, String baseModel) {
-    String prefix = baseModel.replaceAll("^/+", "").replaceAll("/+$", "");
-    String name = "/" + prefix + "/" + ModelMetadata.FILE_NAME;
-    try (java.io.Reader reader =
-        new java.io.InputStreamReader(
-            new java.io.ByteArrayInputStream(resource(loader, name)),
-            java.nio.charset.StandardCharsets.UTF_8)) {
-      return ModelMetadata.parse(reader, "classpath:" + name.substring(1));
-    } catch (java.io.IOException e) {
-      throw new ModelLoadException("Cannot read classpath:" + name + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] resource(ClassLoader loader, String name) {
-    try (java.io.InputStream in = loader.getResourceAsStream(name.substring(1))) {
-      if (in == null) {
-        throw new ModelLoadException(
-            "Model resource missing on the class path: " + name.substring(1));
-      }
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new ModelLoadException("Cannot read classpath:" + name + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] file(Path dir, String name) {
-    Path file = dir.resolve(name).normalize();
-    if (name.startsWith("/") || !file.startsWith(dir) || !Files.isRegularFile(file)) {
-      throw new ModelLoadException(
-          "Model file missing: " + file + " (named in " + ModelMetadata.FILE_NAME + ")");
-    }
-    try {
-      return Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
-      throw new ModelLoadException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /** {@code "sha256:"} and the lower-case hex SHA-256 of {@code bytes}. */

@@ -67,7 +67,7 @@ class EncoderDeltasTest {
   void fp32DeltaEmbedsExactlyAsTheFullModelAndUnlikeTheBase() {
     Path packed = tmp.resolve("packed-fp32");
     ModelMetadata md =
-        EncoderDeltas.pack(
+        DeltaPacker.pack(
             full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, packed);
     assertThat(packed.resolve("model.onnx")).doesNotExist();
     assertThat(md.encoderFile()).startsWith("/");
@@ -89,10 +89,10 @@ class EncoderDeltasTest {
   void int8DeltaIsAQuarterOfTheSizeAndEmbedsCloseToTheFullModel() throws IOException {
     Path fp32 = tmp.resolve("size-fp32");
     Path int8 = tmp.resolve("size-int8");
-    EncoderDeltas.pack(
+    DeltaPacker.pack(
         full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, fp32);
     ModelMetadata md =
-        EncoderDeltas.pack(
+        DeltaPacker.pack(
             full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.INT8, int8);
     long fp32Size = Files.size(fp32.resolve("encoder-delta.safetensors"));
     long int8Size = Files.size(int8.resolve(md.encoderDelta().file()));
@@ -117,7 +117,7 @@ class EncoderDeltasTest {
         .write(same.resolve(ModelMetadata.FILE_NAME));
     Path packed = tmp.resolve("same-packed");
     ModelMetadata md =
-        EncoderDeltas.pack(
+        DeltaPacker.pack(
             same, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.INT8, packed);
     assertThat(md.provenance().get("encoder_delta").toString()).contains("changed_tensors=0");
     assertThat(md.pairHeadFile()).isNull();
@@ -204,7 +204,7 @@ class EncoderDeltasTest {
 
   private static Path packedCopy(String name) {
     Path packed = tmp.resolve(name);
-    EncoderDeltas.pack(
+    DeltaPacker.pack(
         full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, packed);
     return packed;
   }
