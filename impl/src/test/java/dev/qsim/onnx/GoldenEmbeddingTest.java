@@ -64,8 +64,7 @@ class GoldenEmbeddingTest {
         nb += (double) b[k] * b[k];
       }
       double expected = dot / Math.sqrt(na * nb);
-      assertThat(base.similarity(row.q1(), row.q2()))
-          .isCloseTo(expected, within(1e-5));
+      assertThat(base.similarity(row.q1(), row.q2())).isCloseTo(expected, within(1e-5));
     }
   }
 }

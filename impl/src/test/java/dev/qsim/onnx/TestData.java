@@ -40,6 +40,16 @@ final class TestData {
     return rows;
   }
 
+  /** The rows' question pairs, in order. */
+  static List<dev.qsim.QuestionPair> pairs(List<Row> rows) {
+    return rows.stream().map(r -> dev.qsim.QuestionPair.of(r.q1(), r.q2())).toList();
+  }
+
+  /** The rows' labels, in order. */
+  static int[] labels(List<Row> rows) {
+    return rows.stream().mapToInt(Row::label).toArray();
+  }
+
   /** Distinct questions from the first rows of the dev file, in order of appearance. */
   static List<String> devQuestions(int count) {
     List<String> out = new ArrayList<>();
