@@ -45,6 +45,9 @@ class EncoderDeltasTest {
   @TempDir static Path tmp;
   private static byte[] base;
   private static Path full;
+  private static Path packedFp32;
+  private static List<Embedding> fromFull;
+  private static List<Embedding> fromBase;
 
   @BeforeAll
   static void writeFineTune() throws IOException {
@@ -61,22 +64,22 @@ class EncoderDeltasTest {
         .pairHead("pair-head.json", bundled.pairHeadThreshold())
         .build()
         .write(full.resolve(ModelMetadata.FILE_NAME));
+    packedFp32 = tmp.resolve("packed-fp32");
+    DeltaPacker.pack(
+        full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, packedFp32);
+    fromFull = embed(full);
+    fromBase = embed(null);
   }
 
   @Test
   void fp32DeltaEmbedsExactlyAsTheFullModelAndUnlikeTheBase() {
-    Path packed = tmp.resolve("packed-fp32");
-    ModelMetadata md =
-        DeltaPacker.pack(
-            full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, packed);
-    assertThat(packed.resolve("model.onnx")).doesNotExist();
+    ModelMetadata md = ModelMetadata.read(packedFp32.resolve(ModelMetadata.FILE_NAME));
+    assertThat(packedFp32.resolve("model.onnx")).doesNotExist();
     assertThat(md.encoderFile()).startsWith("/");
     assertThat(md.tokenizerFile()).as("same tokenizer: the base's is used").startsWith("/");
     assertThat(md.encoderDelta().baseSha256()).isEqualTo(EncoderDeltas.sha256(base));
     assertThat(md.provenance().get("encoder_delta").toString()).contains("changed_tensors=16");
-    List<Embedding> fromFull = embed(full);
-    List<Embedding> fromDelta = embed(packed);
-    List<Embedding> fromBase = embed(null);
+    List<Embedding> fromDelta = embed(packedFp32);
     for (int i = 0; i < QUESTIONS.size(); i++) {
       assertThat(fromDelta.get(i).vector()).containsExactly(fromFull.get(i).vector());
       assertThat(cosine(fromDelta.get(i), fromBase.get(i)))
@@ -87,10 +90,8 @@ class EncoderDeltasTest {
 
   @Test
   void int8DeltaIsAQuarterOfTheSizeAndEmbedsCloseToTheFullModel() throws IOException {
-    Path fp32 = tmp.resolve("size-fp32");
+    Path fp32 = packedFp32;
     Path int8 = tmp.resolve("size-int8");
-    DeltaPacker.pack(
-        full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, fp32);
     ModelMetadata md =
         DeltaPacker.pack(
             full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.INT8, int8);
@@ -98,7 +99,6 @@ class EncoderDeltasTest {
     long int8Size = Files.size(int8.resolve(md.encoderDelta().file()));
     // six 2-D weights (1.77M values) shrink 4x; biases and norms stay fp32; one scale per row.
     assertThat((double) int8Size / fp32Size).isBetween(0.25, 0.27);
-    List<Embedding> fromFull = embed(full);
     List<Embedding> fromDelta = embed(int8);
     for (int i = 0; i < QUESTIONS.size(); i++) {
       assertThat(cosine(fromDelta.get(i), fromFull.get(i))).isGreaterThan(0.9999);
@@ -122,7 +122,6 @@ class EncoderDeltasTest {
     assertThat(md.provenance().get("encoder_delta").toString()).contains("changed_tensors=0");
     assertThat(md.pairHeadFile()).isNull();
     List<Embedding> fromDelta = embed(packed);
-    List<Embedding> fromBase = embed(null);
     for (int i = 0; i < QUESTIONS.size(); i++) {
       assertThat(fromDelta.get(i).vector()).containsExactly(fromBase.get(i).vector());
     }
@@ -187,25 +186,35 @@ class EncoderDeltasTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("slow")
   void aDeltaModelQuantisesToInt8LikeTheFullModel() {
     Path packed = packedCopy("to-int8");
-    Path fromDelta = tmp.resolve("to-int8-q");
-    Path fromFull = tmp.resolve("full-q");
-    Quantizer.quantize(packed, fromDelta);
-    Quantizer.quantize(full, fromFull);
-    assertThat(ModelMetadata.read(fromDelta.resolve(ModelMetadata.FILE_NAME)).encoderDelta())
+    Path deltaInt8 = tmp.resolve("to-int8-q");
+    Path fullInt8 = tmp.resolve("full-q");
+    Quantizer.quantize(packed, deltaInt8);
+    Quantizer.quantize(full, fullInt8);
+    assertThat(ModelMetadata.read(deltaInt8.resolve(ModelMetadata.FILE_NAME)).encoderDelta())
         .isNull();
-    List<Embedding> a = embed(fromDelta);
-    List<Embedding> b = embed(fromFull);
+    List<Embedding> a = embed(deltaInt8);
+    List<Embedding> b = embed(fullInt8);
     for (int i = 0; i < QUESTIONS.size(); i++) {
       assertThat(a.get(i).vector()).containsExactly(b.get(i).vector());
     }
   }
 
+  /** A copy of the fp32-packed directory, for a test to change. */
   private static Path packedCopy(String name) {
     Path packed = tmp.resolve(name);
-    DeltaPacker.pack(
-        full, LOADER, OnnxQuestionSimilarity.BASE_MODEL, EncoderDeltas.Encoding.FP32, packed);
+    try {
+      Files.createDirectory(packed);
+      try (var files = Files.list(packedFp32)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, packed.resolve(f.getFileName()));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return packed;
   }
 
