@@ -60,6 +60,42 @@ class ModelMetadataTest {
   }
 
   @Test
+  void roundTripsAnEncoderDeltaAndNamesItsBadKeys(@TempDir Path tmp) {
+    assertThat(sample().toJson()).doesNotContain("encoder_delta");
+    String sha = "sha256:" + "ab".repeat(32);
+    ModelMetadata md =
+        sample().toBuilder()
+            .encoderFile("/all-minilm-l6-v2.onnx")
+            .encoderDelta(new ModelMetadata.EncoderDelta("encoder-delta.safetensors", sha))
+            .build();
+    Path file = tmp.resolve(ModelMetadata.FILE_NAME);
+    md.write(file);
+    ModelMetadata back = ModelMetadata.read(file);
+    assertThat(back.encoderDelta())
+        .isEqualTo(new ModelMetadata.EncoderDelta("encoder-delta.safetensors", sha));
+    assertThat(back.encoderDeltaIfPresent()).isPresent();
+    String base =
+        "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"mean\",\"normalize\":true,"
+            + "\"dimension\":8,\"max_sequence_length\":64,\"similarity_function\":\"cosine\","
+            + "\"similarity_threshold\":0.5,\"encoder_delta\":";
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(
+                        base + "{\"file\":\"d.safetensors\",\"base_sha256\":\"abc\"}}"),
+                    "e.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("e.json")
+        .hasMessageContaining("encoder_delta.base_sha256")
+        .hasMessageContaining("abc");
+    assertThatThrownBy(
+            () ->
+                ModelMetadata.parse(
+                    new StringReader(base + "{\"base_sha256\":\"" + sha + "\"}}"), "f.json"))
+        .hasMessageContaining("missing required key 'encoder_delta.file'");
+  }
+
+  @Test
   void namesTheBadVerifierKey() {
     String base =
         "{\"format_version\":1,\"name\":\"m\",\"pooling\":\"mean\",\"normalize\":true,"
