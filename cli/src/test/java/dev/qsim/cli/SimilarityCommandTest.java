@@ -40,7 +40,7 @@ class SimilarityCommandTest {
     assertThat(withHead.out()).contains("the pair head's probability");
     CliRun plain = CliRun.run("similarity", q1, q2, "--no-pair-head");
     assertThat(plain.exitCode()).as(plain.err()).isZero();
-    assertThat(plain.out()).contains("the similarity is").contains("threshold 0.7305");
+    assertThat(plain.out()).contains("the similarity is").contains("threshold 0.7764");
     assertThat(plain.lastOutLine()).isEqualTo(withHead.lastOutLine());
   }
 

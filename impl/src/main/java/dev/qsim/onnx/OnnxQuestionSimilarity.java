@@ -61,13 +61,20 @@ import java.util.PriorityQueue;
  * otherwise.
  */
 public final class OnnxQuestionSimilarity implements QuestionSimilarity {
-  /** The class-path folder of the bundled all-MiniLM-L6-v2 model's metadata. */
-  public static final String BUNDLED_MODEL = "dev/qsim/models/all-minilm-l6-v2";
+  /**
+   * The class-path folder of the shipped default model ({@link #bundled()}): all-MiniLM-L6-v2 with
+   * its layers 2–5 fine-tuned on Quora question pairs and a pair head over it, stored as the base
+   * encoder of the carrier jar plus the changed weights ({@code encoder_delta}, about 7 MB),
+   * rebuilt when it is loaded. Recreated by {@code training/recipes/default-model.sh}.
+   */
+  public static final String BUNDLED_MODEL = "dev/qsim/models/minilm-quora";
 
   /**
    * The class-path folder of the plain all-MiniLM-L6-v2 model (the encoder and tokenizer of its
-   * carrier jar with the mixed pair head): the base that fine-tuned models stored as deltas ({@code
-   * qsim pack}) build on.
+   * carrier jar, with a pair head trained over them on Quora, MSRP and STS-B pairs; the default
+   * until 2026-12-02): the base that fine-tuned models stored as deltas ({@code qsim pack}) build
+   * on. Load it with {@code setModelResource(OnnxQuestionSimilarity.class.getClassLoader(),
+   * BASE_MODEL)}, e.g. to get the published all-MiniLM-L6-v2 vectors.
    */
   public static final String BASE_MODEL = "dev/qsim/models/all-minilm-l6-v2";
 
@@ -168,8 +175,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   }
 
   /**
-   * Loads the bundled all-MiniLM-L6-v2 model from qsim-impl's class path. No network, no files on
-   * disk.
+   * Loads the shipped default model ({@link #BUNDLED_MODEL}: all-MiniLM-L6-v2 fine-tuned on Quora,
+   * with a pair head) from qsim-impl's class path. No network, no files on disk.
    *
    * @return a new instance; close it when done
    * @throws dev.qsim.ModelLoadException if the model's resources or native libraries are missing

@@ -85,7 +85,9 @@ class BundledDefaultTest {
     OnnxQuestionSimilarity shipped = SharedModel.get();
     double shippedAp = QuoraDevSliceTest.averagePrecision(shipped.similarities(pairs), labels);
     double baseAp = QuoraDevSliceTest.averagePrecision(base.similarities(pairs), labels);
-    // Measured on this slice: fine-tuned cosine AP SHIPPED_AP, base cosine AP 0.8410.
+    // Measured on this slice: fine-tuned cosine AP 0.9020, base cosine AP 0.8410; the decision
+    // 0.834 vs
+    // 0.820.
     assertThat(shippedAp).isGreaterThan(baseAp + 0.03);
     assertThat(accuracy(shipped, pairs, labels)).isGreaterThan(accuracy(base, pairs, labels));
   }

@@ -20,7 +20,7 @@ class PropertiesTest {
     assertThat(qsim.maxSequenceLength()).isEqualTo(256);
     assertThat(qsim.similarityFunction()).isEqualTo(dev.qsim.SimilarityFunction.COSINE);
     assertThat(qsim.similarityThreshold()).isBetween(0.5, 0.95);
-    assertThat(qsim.metadata().name()).isEqualTo("all-MiniLM-L6-v2");
+    assertThat(qsim.metadata().name()).isEqualTo("all-MiniLM-L6-v2 fine-tuned on Quora");
   }
 
   @Test

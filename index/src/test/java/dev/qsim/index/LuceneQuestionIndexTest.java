@@ -300,7 +300,7 @@ class LuceneQuestionIndexTest {
     }
     IndexStats stats = LuceneQuestionIndex.stats(path);
     assertThat(stats.questions()).isEqualTo(59);
-    assertThat(stats.model().name()).isEqualTo("all-MiniLM-L6-v2");
+    assertThat(stats.model().name()).isEqualTo("all-MiniLM-L6-v2 fine-tuned on Quora");
     assertThat(stats.model().fingerprint()).startsWith("sha256:").hasSize(7 + 64);
     assertThat(stats.model().dimension()).isEqualTo(384);
     assertThat(stats.bytes()).isPositive();

@@ -75,7 +75,8 @@ final class FrozenEncoder implements TrainableEncoder {
   }
 
   /**
-   * Opens the bundled model ({@code baseDirectory == null}) or a model directory's encoder.
+   * Opens the plain bundled base model ({@code OnnxQuestionSimilarity.BASE_MODEL}, when {@code
+   * baseDirectory == null}) or a model directory's encoder.
    *
    * @param baseDirectory the model directory, or {@code null}
    * @param cacheDir the embedding cache, or {@code null}
@@ -85,7 +86,11 @@ final class FrozenEncoder implements TrainableEncoder {
   static FrozenEncoder open(Path baseDirectory, Path cacheDir, PrintStream progress) {
     OnnxQuestionSimilarity model =
         baseDirectory == null
-            ? OnnxQuestionSimilarity.bundled()
+            ? OnnxQuestionSimilarity.builder()
+                .setModelResource(
+                    FrozenEncoder.class.getClassLoader(), OnnxQuestionSimilarity.BASE_MODEL)
+                .optPairHead(false)
+                .build()
             : OnnxQuestionSimilarity.builder()
                 .setModelDirectory(baseDirectory)
                 .optPairHead(false)
@@ -96,7 +101,7 @@ final class FrozenEncoder implements TrainableEncoder {
       // the delta file for a packed model) changes.
       String key =
           (baseDirectory == null
-                  ? "bundled:" + OnnxQuestionSimilarity.BUNDLED_MODEL
+                  ? "bundled:" + OnnxQuestionSimilarity.BASE_MODEL
                   : baseDirectory.toAbsolutePath().normalize().toString())
               + ":"
               + model.fingerprint();

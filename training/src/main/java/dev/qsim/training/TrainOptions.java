@@ -74,7 +74,8 @@ final class TrainOptions {
       description =
           "With --encoder frozen-minilm: the model directory whose encoder stays frozen under the"
               + " new pair head; with cross-minilm: the model the verifier is added to, copied"
-              + " with its thresholds (default: the bundled model).")
+              + " with its thresholds (default: the plain all-MiniLM-L6-v2 with its mixed pair head,"
+              + " OnnxQuestionSimilarity.BASE_MODEL, not the fine-tuned default).")
   Path baseModel;
 
   @Option(

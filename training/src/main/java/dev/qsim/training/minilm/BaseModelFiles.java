@@ -15,11 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bi-encoder model a verifier is added to: a model directory, or the bundled model (its
- * metadata and pair head from qsim-impl's class path, its encoder and tokenizer from the
- * LangChain4j carrier jar). {@link #copyInto} copies its encoder, tokenizer and pair head into a
- * new model directory and returns its metadata (thresholds included) as a builder, so that
- * retrieval and the earlier decisions stay exactly those of the base model.
+ * The bi-encoder model a verifier is added to: a model directory, or the plain bundled base model
+ * ({@code OnnxQuestionSimilarity.BASE_MODEL}; its metadata and pair head from qsim-impl's class
+ * path, its encoder and tokenizer from the LangChain4j carrier jar). {@link #copyInto} copies its
+ * encoder, tokenizer and pair head into a new model directory and returns its metadata (thresholds
+ * included) as a builder, so that retrieval and the earlier decisions stay exactly those of the
+ * base model.
  *
  * <p>Immutable and thread-safe.
  */
@@ -41,7 +42,7 @@ final class BaseModelFiles {
           directory, null, ModelMetadata.read(directory.resolve(ModelMetadata.FILE_NAME)));
     }
     ClassLoader loader = BaseModelFiles.class.getClassLoader();
-    String resource = OnnxQuestionSimilarity.BUNDLED_MODEL + "/" + ModelMetadata.FILE_NAME;
+    String resource = OnnxQuestionSimilarity.BASE_MODEL + "/" + ModelMetadata.FILE_NAME;
     try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
         throw new ModelLoadException("class path resource " + resource + " is missing (qsim-impl)");
@@ -59,7 +60,7 @@ final class BaseModelFiles {
   String describe() {
     return directory != null
         ? directory.toAbsolutePath().toString()
-        : "bundled (classpath:" + OnnxQuestionSimilarity.BUNDLED_MODEL + ")";
+        : "bundled (classpath:" + OnnxQuestionSimilarity.BASE_MODEL + ")";
   }
 
   ModelMetadata metadata() {
@@ -79,7 +80,12 @@ final class BaseModelFiles {
       // Stored as the bundled encoder plus changed weights: the loader rebuilds the network.
       try (OnnxQuestionSimilarity model =
           directory == null
-              ? OnnxQuestionSimilarity.bundled()
+              ? OnnxQuestionSimilarity.builder()
+                  .setModelResource(
+                      BaseModelFiles.class.getClassLoader(), OnnxQuestionSimilarity.BASE_MODEL)
+                  .optPairHead(false)
+                  .optVerifier(false)
+                  .build()
               : OnnxQuestionSimilarity.builder()
                   .setModelDirectory(directory)
                   .optPairHead(false)
@@ -125,9 +131,7 @@ final class BaseModelFiles {
       return;
     }
     String resource =
-        file.startsWith("/")
-            ? file.substring(1)
-            : OnnxQuestionSimilarity.BUNDLED_MODEL + "/" + file;
+        file.startsWith("/") ? file.substring(1) : OnnxQuestionSimilarity.BASE_MODEL + "/" + file;
     try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
         throw new ModelLoadException("class path resource " + resource + " is missing");
