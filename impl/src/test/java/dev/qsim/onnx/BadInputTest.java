@@ -233,7 +233,7 @@ class BadInputTest {
     }
   }
 
-  /** Writes the bundled model as a plain model directory with default file names. */
+  /** Writes the plain base model as a model directory with default file names. */
   static void copyBundledInto(Path dir) throws IOException {
     ClassLoader cl = BadInputTest.class.getClassLoader();
     try (InputStream in = cl.getResourceAsStream("all-minilm-l6-v2.onnx")) {
@@ -243,14 +243,16 @@ class BadInputTest {
       Files.copy(in, dir.resolve("tokenizer.json"));
     }
     try (InputStream in =
-        cl.getResourceAsStream(OnnxQuestionSimilarity.BUNDLED_MODEL + "/pair-head.json")) {
+        cl.getResourceAsStream(OnnxQuestionSimilarity.BASE_MODEL + "/pair-head.json")) {
       Files.copy(in, dir.resolve("pair-head.json"));
     }
-    String md =
-        SharedModel.get()
-            .metadata()
-            .toJson()
-            .replace("\"/all-minilm-l6-v2.onnx\"", "\"model.onnx\"");
+    String md;
+    try (InputStream in =
+        cl.getResourceAsStream(OnnxQuestionSimilarity.BASE_MODEL + "/qsim-model.json")) {
+      md =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .replace("\"/all-minilm-l6-v2.onnx\"", "\"model.onnx\"");
+    }
     md = md.replace("\"/all-minilm-l6-v2-tokenizer.json\"", "\"tokenizer.json\"");
     Files.writeString(dir.resolve("qsim-model.json"), md);
   }

@@ -94,8 +94,12 @@ class VerifierModelTest {
     assertThat(v.maxSequenceLength()).isEqualTo(40);
     assertThat(v.thresholdCalibration()).contains("balanced accuracy").contains("training pairs");
     assertThat(model.resolve("verifier.onnx")).isRegularFile();
-    // Retrieval and the earlier decisions stay the bundled model's.
-    try (OnnxQuestionSimilarity bundled = OnnxQuestionSimilarity.bundled()) {
+    // Retrieval and the earlier decisions stay the base model's (the plain bundled one by default).
+    try (OnnxQuestionSimilarity bundled =
+        OnnxQuestionSimilarity.builder()
+            .setModelResource(
+                VerifierModelTest.class.getClassLoader(), OnnxQuestionSimilarity.BASE_MODEL)
+            .build()) {
       ModelMetadata base = bundled.metadata();
       assertThat(md.similarityThreshold()).isEqualTo(base.similarityThreshold());
       assertThat(md.pairHeadThreshold()).isEqualTo(base.pairHeadThreshold());
@@ -115,7 +119,7 @@ class VerifierModelTest {
       try (var in =
           VerifierModelTest.class
               .getClassLoader()
-              .getResourceAsStream(OnnxQuestionSimilarity.BUNDLED_MODEL + "/pair-head.json")) {
+              .getResourceAsStream(OnnxQuestionSimilarity.BASE_MODEL + "/pair-head.json")) {
         Files.copy(in, copy);
       }
     }
@@ -216,7 +220,11 @@ class VerifierModelTest {
                 .optVerifier(false)
                 .optThreads(2)
                 .build();
-        OnnxQuestionSimilarity bundled = OnnxQuestionSimilarity.bundled()) {
+        OnnxQuestionSimilarity bundled =
+            OnnxQuestionSimilarity.builder()
+                .setModelResource(
+                    VerifierModelTest.class.getClassLoader(), OnnxQuestionSimilarity.BASE_MODEL)
+                .build()) {
       assertThat(off.decision()).isEqualTo(DuplicateDecision.PAIR_HEAD);
       assertThat(off.duplicateScores(some)).isEqualTo(bundled.duplicateScores(some));
     }
