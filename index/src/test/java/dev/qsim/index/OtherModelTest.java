@@ -23,13 +23,17 @@ class OtherModelTest {
    * ONNX bytes with a {@code doc_string} (ModelProto field 6) appended, which a protobuf parser
    * reads as the last value of that field. Same weights, another file, another fingerprint.
    */
-  private static Path otherModel(Path target, ModelMetadata bundled) {
+  private static Path otherModel(Path target, OnnxQuestionSimilarity model) {
+    ModelMetadata bundled = model.metadata();
     return ModelDirectoryWriter.write(
         target,
         dir -> {
           byte[] doc = "qsim test: a re-labelled copy".getBytes(StandardCharsets.UTF_8);
           ByteArrayOutputStream encoder = new ByteArrayOutputStream();
-          encoder.write(resource(bundled.encoderFile()));
+          Path full = dir.resolve("full.onnx");
+          model.writeEncoder(full); // the network itself (the default is stored as a delta)
+          encoder.write(Files.readAllBytes(full));
+          Files.delete(full);
           encoder.write(0x32); // field 6 (doc_string), length-delimited
           encoder.write(doc.length);
           encoder.write(doc);
@@ -37,6 +41,7 @@ class OtherModelTest {
           Files.write(dir.resolve("tokenizer.json"), resource(bundled.tokenizerFile()));
           return bundled.toBuilder()
               .encoderFile("encoder.onnx")
+              .encoderDelta(null)
               .tokenizerFile("tokenizer.json")
               .pairHead(null, Double.NaN)
               .build();
@@ -58,7 +63,7 @@ class OtherModelTest {
         LuceneQuestionIndex.builder().setDirectory(path).setModel(bundled).build()) {
       index.add("1", "How do I learn Java?");
     }
-    Path modelDir = otherModel(dir.resolve("other-model"), bundled.metadata());
+    Path modelDir = otherModel(dir.resolve("other-model"), bundled);
     try (OnnxQuestionSimilarity other =
         OnnxQuestionSimilarity.builder().setModelDirectory(modelDir).build()) {
       // A real model: it loads and embeds like the bundled one, yet its file is another.
@@ -91,9 +96,14 @@ class OtherModelTest {
   }
 
   @Test
-  void fingerprintIsTheSha256OfTheEncoderFile() throws Exception {
+  void fingerprintIsTheSha256OfTheEncoderFileOrOfItsDelta() throws Exception {
     OnnxQuestionSimilarity bundled = TestData.model();
-    byte[] bytes = resource(bundled.metadata().encoderFile());
+    ModelMetadata md = bundled.metadata();
+    byte[] bytes =
+        resource(
+            md.encoderDelta() == null
+                ? md.encoderFile()
+                : "/" + OnnxQuestionSimilarity.BUNDLED_MODEL + "/" + md.encoderDelta().file());
     String hex =
         java.util.HexFormat.of()
             .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
