@@ -49,7 +49,8 @@ class QuantizeCommandTest {
             "How do I learn Java?",
             "What is the best way to learn Java?");
     assertThat(similarity.exitCode()).as(similarity.err()).isZero();
-    assertThat(similarity.out()).contains("Model:      all-MiniLM-L6-v2 (int8)");
+    assertThat(similarity.out())
+        .contains("Model:      all-MiniLM-L6-v2 fine-tuned on Quora (int8)");
     assertThat(Double.parseDouble(similarity.lastOutLine())).isGreaterThan(0.7);
 
     CliRun again =

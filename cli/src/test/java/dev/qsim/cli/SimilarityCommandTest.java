@@ -28,7 +28,8 @@ class SimilarityCommandTest {
       assertThat(run.out()).contains(decision).contains("cosine");
     }
     assertThat(run.outLines()).hasSize(4);
-    assertThat(run.outLines().get(0)).isEqualTo("Model:      all-MiniLM-L6-v2 (fp32)");
+    assertThat(run.outLines().get(0))
+        .isEqualTo("Model:      all-MiniLM-L6-v2 fine-tuned on Quora (fp32)");
   }
 
   @Test
