@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --model DIR}: the bundled model copied into a model directory with its own threshold. */
+/**
+ * {@code --model DIR}: the plain bundled base model copied into a model directory with its own
+ * threshold.
+ */
 class ModelDirectoryTest {
   private static final String METADATA = "dev/qsim/models/all-minilm-l6-v2/qsim-model.json";
 
@@ -52,7 +55,15 @@ class ModelDirectoryTest {
     String q2 = "What is the best way to learn Java?";
     CliRun fromDirectory = CliRun.run("similarity", q1, q2, "--model", dir.toString());
     assertThat(fromDirectory.exitCode()).as(fromDirectory.err()).isZero();
-    double bundled = SharedModel.get().similarity(q1, q2);
+    double bundled;
+    try (dev.qsim.onnx.OnnxQuestionSimilarity base =
+        dev.qsim.onnx.OnnxQuestionSimilarity.builder()
+            .setModelResource(
+                ModelDirectoryTest.class.getClassLoader(),
+                dev.qsim.onnx.OnnxQuestionSimilarity.BASE_MODEL)
+            .build()) {
+      bundled = base.similarity(q1, q2);
+    }
     assertThat(Double.parseDouble(fromDirectory.lastOutLine())).isCloseTo(bundled, within(1e-6));
     assertThat(fromDirectory.out()).contains("threshold 0.9500");
     assertThat(fromDirectory.out())
