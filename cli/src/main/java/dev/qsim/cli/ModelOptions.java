@@ -13,8 +13,8 @@ final class ModelOptions {
       names = "--model",
       paramLabel = "DIR",
       description =
-          "A qsim model directory (see docs/model-format.md). Default: the bundled"
-              + " all-MiniLM-L6-v2.")
+          "A qsim model directory (see docs/model-format.md). Default: the bundled model,"
+              + " all-MiniLM-L6-v2 fine-tuned on Quora with a pair head.")
   Path modelDirectory;
 
   @Option(
@@ -44,7 +44,7 @@ final class ModelOptions {
   }
 
   String describe() {
-    return modelDirectory == null ? "bundled all-MiniLM-L6-v2" : modelDirectory.toString();
+    return modelDirectory == null ? "the bundled model" : modelDirectory.toString();
   }
 
   /** The loaded model's name and precision, e.g. {@code all-MiniLM-L6-v2 (int8)}. */

@@ -28,7 +28,7 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "DIR",
-      description = "The fp32 model directory to quantise. Default: the bundled all-MiniLM-L6-v2.")
+      description = "The fp32 model directory to quantise. Default: the bundled model.")
   Path model;
 
   @Option(
