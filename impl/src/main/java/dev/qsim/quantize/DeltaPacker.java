@@ -79,10 +79,11 @@ public final class DeltaPacker {
       }
     }
     byte[] baseEncoder = resource(loader, base.encoderFile());
+    byte[] tuned = file(dir, md.encoderFile());
     EncoderDeltas.Delta delta =
         EncoderDeltas.diff(
             baseEncoder,
-            file(dir, md.encoderFile()),
+            tuned,
             encoding,
             "classpath:" + base.encoderFile().substring(1),
             dir + "/" + md.encoderFile());
@@ -92,7 +93,7 @@ public final class DeltaPacker {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("base", base.name() + " (" + base.encoderFile() + ")");
     facts.put("source", dir.toString());
-    facts.put("source_sha256", EncoderDeltas.sha256(file(dir, md.encoderFile())));
+    facts.put("source_sha256", EncoderDeltas.sha256(tuned));
     facts.put("encoding", encoding.name().toLowerCase(Locale.ROOT));
     facts.put("changed_tensors", delta.changedTensors());
     facts.put("changed_values", delta.changedValues());

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * An encoder stored as a base ONNX file plus the weights that training changed
  * (docs/model-format.md, {@code encoder_delta}): {@link #diff} finds the float tensors in which a
  * fine-tuned ONNX file differs from its base and writes them as a safetensors file; {@link #apply}
- * puts them back into the base when a model is loaded.
+ * puts them back into the base when a model is loaded. {@link DeltaPacker} writes a whole model
+ * directory that way.
  *
  * <p>A changed tensor of two or more dimensions is stored, with {@link Encoding#INT8}, as the
  * difference from the base in int8 with one scale per row (the first dimension): {@code weight =
