@@ -11,8 +11,9 @@ package dev.qsim;
  */
 public enum DuplicateDecision {
   /**
-   * The model's best decision: its cross-encoder verifier when it has one (and it is enabled), else
-   * its pair head when it has one (and it is enabled), else the similarity threshold.
+   * The model's best decision: its cascade when it has a pair head, a verifier and a cascade band
+   * (and both are enabled), else its cross-encoder verifier when it has one (and it is enabled),
+   * else its pair head when it has one (and it is enabled), else the similarity threshold.
    */
   AUTO,
   /**
@@ -31,5 +32,14 @@ public enum DuplicateDecision {
    * calibrated verifier threshold. Only for models that have one. Candidates are still retrieved by
    * the similarity of the embeddings; the verifier decides.
    */
-  VERIFIER
+  VERIFIER,
+  /**
+   * The pair head, then the cross-encoder verifier: the pair head decides the pairs whose
+   * probability lies outside the model's cascade band (where it is sure), the verifier decides the
+   * pairs inside it. The score is on the pair head's scale (in [0, 1]) and is compared with the
+   * pair head's threshold; inside the band it is the verifier's probability mapped into the band so
+   * that the verifier's threshold falls on the head's. Only for models with a pair head, a verifier
+   * and a band ({@code verifier.cascade} in the model metadata).
+   */
+  CASCADE
 }

@@ -12,7 +12,14 @@ import java.util.OptionalDouble;
  * {@code topKPerQuestion} per question, found by the {@link SearchMode}. <b>Verification</b>: each
  * candidate is scored by the {@link DuplicateDecision} and kept when the score reaches the
  * decision's threshold — the same rule as {@link QuestionSimilarity#isDuplicate(String, String)}.
- * At most {@code maxPairs} verified pairs, the highest-scoring, are returned and grouped.
+ * By default every verified pair is returned and grouped (there are never more than the candidates,
+ * at most {@code topKPerQuestion} per question); with {@link #withMaxPairs(int)} only the
+ * highest-scoring ones, and {@link Duplicates} says how many were dropped.
+ *
+ * <p>Questions that are the same text after stripping invisible characters at both ends and
+ * collapsing runs of invisible characters inside ({@link QuestionSimilarity#isBlankQuestion the
+ * blank rule}) are embedded once and always land in one group: each repeat is a duplicate of its
+ * first occurrence with similarity 1 and the decision's score of the text with itself.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -24,8 +31,10 @@ import java.util.OptionalDouble;
  *     the {@link DuplicateDecision#SIMILARITY} decision, that threshold)
  * @param decision which score decides
  * @param search how candidates are found
- * @param topKPerQuestion how many candidates to keep per question, at least 1
- * @param maxPairs the most verified pairs to return, at least 1
+ * @param topKPerQuestion how many candidates to keep per question, from 1 to {@value #MAX_TOP_K}; a
+ *     value above the number of questions less one is the same as that number
+ * @param maxPairs the most verified pairs to return, at least 1; {@value #DEFAULT_MAX_PAIRS} (the
+ *     default) means no cap
  */
 public record DuplicateOptions(
     OptionalDouble threshold,
@@ -37,8 +46,18 @@ public record DuplicateOptions(
   /** Default number of candidates kept per question. */
   public static final int DEFAULT_TOP_K = 10;
 
-  /** Default cap on the number of pairs returned. */
-  public static final int DEFAULT_MAX_PAIRS = 1_000_000;
+  /**
+   * The largest {@code topKPerQuestion}: the search holds {@code topKPerQuestion} candidates per
+   * question (12 bytes each), and a question's duplicates beyond its best few join its group
+   * through the grouping's complete-link check anyway.
+   */
+  public static final int MAX_TOP_K = 1_000;
+
+  /**
+   * Default cap on the number of pairs returned: {@link Integer#MAX_VALUE}, no cap. The verified
+   * pairs are never more than the candidates, at most {@code topKPerQuestion} per question.
+   */
+  public static final int DEFAULT_MAX_PAIRS = Integer.MAX_VALUE;
 
   /** The largest list that {@link SearchMode#AUTO} searches exactly. */
   public static final int AUTO_EXACT_LIMIT = 50_000;
@@ -64,6 +83,10 @@ public record DuplicateOptions(
     if (topKPerQuestion < 1) {
       throw new IllegalArgumentException("topKPerQuestion must be >= 1, was " + topKPerQuestion);
     }
+    if (topKPerQuestion > MAX_TOP_K) {
+      throw new IllegalArgumentException(
+          "topKPerQuestion must be at most " + MAX_TOP_K + ", was " + topKPerQuestion);
+    }
     if (maxPairs < 1) {
       throw new IllegalArgumentException("maxPairs must be >= 1, was " + maxPairs);
     }
@@ -71,7 +94,7 @@ public record DuplicateOptions(
 
   /**
    * The model's own decision at its calibrated thresholds, search chosen by size, {@value
-   * #DEFAULT_TOP_K} candidates per question, at most {@value #DEFAULT_MAX_PAIRS} pairs.
+   * #DEFAULT_TOP_K} candidates per question, every verified pair kept.
    *
    * @return the default options
    */
@@ -133,7 +156,7 @@ public record DuplicateOptions(
   /**
    * Returns a copy that keeps at most {@code k} candidates per question.
    *
-   * @param k at least 1
+   * @param k from 1 to {@value #MAX_TOP_K}
    * @return the changed options
    */
   public DuplicateOptions withTopKPerQuestion(int k) {
@@ -141,9 +164,9 @@ public record DuplicateOptions(
   }
 
   /**
-   * Returns a copy that returns at most {@code max} pairs.
+   * Returns a copy that returns at most {@code max} pairs, the highest-scoring.
    *
-   * @param max at least 1
+   * @param max at least 1; {@link Integer#MAX_VALUE} for no cap
    * @return the changed options
    */
   public DuplicateOptions withMaxPairs(int max) {

@@ -13,11 +13,15 @@ import java.util.Objects;
  *     {@link DuplicateDecision#SIMILARITY}, never {@code AUTO}
  * @param threshold the decision score a pair had to reach
  * @param candidateThreshold the similarity a candidate pair had to reach
- * @param candidates how many candidate pairs were verified
- * @param pairs the verified pairs, highest score first (ties by {@code first}, then {@code second})
+ * @param candidates how many candidate pairs were verified (an exact repeat of a question counts as
+ *     one candidate, with its first occurrence)
+ * @param verified how many candidate pairs the decision accepted, before any {@link
+ *     DuplicateOptions#maxPairs()} cap
+ * @param pairs the verified pairs kept, highest score first (ties by {@code first}, then {@code
+ *     second})
  * @param groups the groups the pairs form, largest first (ties by smallest member)
  * @param truncated {@code true} if more pairs qualified than {@link DuplicateOptions#maxPairs()}
- *     allowed, so that the lowest-scoring ones were left out
+ *     allowed, so that the lowest-scoring ones ({@link #dropped()}) were left out
  */
 public record Duplicates(
     int questionCount,
@@ -25,10 +29,11 @@ public record Duplicates(
     double threshold,
     double candidateThreshold,
     long candidates,
+    long verified,
     List<DuplicatePair> pairs,
     List<DuplicateGroup> groups,
     boolean truncated) {
-  /** Copies the lists and validates the decision. */
+  /** Copies the lists and validates the decision and the counts. */
   public Duplicates {
     Objects.requireNonNull(decision, "decision");
     if (decision == DuplicateDecision.AUTO) {
@@ -36,6 +41,53 @@ public record Duplicates(
     }
     pairs = List.copyOf(Objects.requireNonNull(pairs, "pairs"));
     groups = List.copyOf(Objects.requireNonNull(groups, "groups"));
+    if (verified < pairs.size()) {
+      throw new IllegalArgumentException(
+          "verified (" + verified + ") must be at least the pairs kept (" + pairs.size() + ")");
+    }
+  }
+
+  /**
+   * A result whose verified pairs were all kept or, with {@code truncated}, cut to {@code pairs}
+   * (the verified count is then unknown and taken as the pairs kept).
+   *
+   * @param questionCount how many questions were searched
+   * @param decision the decision used
+   * @param threshold its threshold
+   * @param candidateThreshold the candidate threshold
+   * @param candidates how many candidate pairs were verified
+   * @param pairs the verified pairs kept
+   * @param groups their groups
+   * @param truncated whether pairs were left out
+   */
+  public Duplicates(
+      int questionCount,
+      DuplicateDecision decision,
+      double threshold,
+      double candidateThreshold,
+      long candidates,
+      List<DuplicatePair> pairs,
+      List<DuplicateGroup> groups,
+      boolean truncated) {
+    this(
+        questionCount,
+        decision,
+        threshold,
+        candidateThreshold,
+        candidates,
+        Objects.requireNonNull(pairs, "pairs").size(),
+        pairs,
+        groups,
+        truncated);
+  }
+
+  /**
+   * How many verified pairs the {@link DuplicateOptions#maxPairs()} cap left out.
+   *
+   * @return {@code verified - pairs.size()}
+   */
+  public long dropped() {
+    return verified - pairs.size();
   }
 
   /**
@@ -50,6 +102,6 @@ public record Duplicates(
   public static Duplicates none(
       int questionCount, DuplicateDecision decision, double threshold, double candidateThreshold) {
     return new Duplicates(
-        questionCount, decision, threshold, candidateThreshold, 0, List.of(), List.of(), false);
+        questionCount, decision, threshold, candidateThreshold, 0, 0, List.of(), List.of(), false);
   }
 }

@@ -3,8 +3,9 @@ package dev.qsim;
 /**
  * The root of qsim's unchecked exceptions. Every failure that qsim itself reports is a {@code
  * QsimException} (or one of its subclasses) that keeps the underlying cause; argument errors are
- * the JDK's {@link NullPointerException} and {@link IllegalArgumentException}, and use after close
- * is {@link IllegalStateException}.
+ * the JDK's {@link NullPointerException} and {@link IllegalArgumentException} (a question the model
+ * cannot read is the {@link UnreadableQuestionException} subclass of the latter), and use after
+ * close is {@link IllegalStateException}.
  *
  * <p>Instances are immutable once thrown and may be shared between threads.
  */

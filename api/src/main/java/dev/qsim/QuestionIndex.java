@@ -24,6 +24,11 @@ import java.util.Optional;
  * IllegalStateException}.
  */
 public interface QuestionIndex extends AutoCloseable {
+  /**
+   * The largest {@code k} of a lookup: a lookup reads back and verifies up to about twice {@code k}
+   * stored questions. A {@code k} above the number of stored questions returns them all.
+   */
+  int MAX_K = 10_000;
 
   /**
    * Adds questions, each under its id, replacing any question already stored under that id. The
@@ -78,7 +83,7 @@ public interface QuestionIndex extends AutoCloseable {
    * by similarity, then id.
    *
    * @param queries the questions to look up; none null or blank
-   * @param k the most matches per query, at least 1
+   * @param k the most matches per query, from 1 to {@link #MAX_K}
    * @return one list per query, in input order
    */
   List<List<IndexMatch>> askedBeforeAll(List<String> queries, int k);
@@ -87,7 +92,7 @@ public interface QuestionIndex extends AutoCloseable {
    * The verified matches of one question; see {@link #askedBeforeAll(List, int)}.
    *
    * @param question the question to look up
-   * @param k the most matches, at least 1
+   * @param k the most matches, from 1 to {@link #MAX_K}
    * @return up to {@code k} matches, duplicates first
    */
   default List<IndexMatch> askedBefore(String question, int k) {
@@ -101,7 +106,7 @@ public interface QuestionIndex extends AutoCloseable {
    * approximate (a nearest-neighbour graph): a true neighbour can occasionally be missed.
    *
    * @param queries the questions to look up; none null or blank
-   * @param k the most matches per query, at least 1
+   * @param k the most matches per query, from 1 to {@link #MAX_K}
    * @return one list per query, in input order
    */
   List<List<IndexMatch>> nearestAll(List<String> queries, int k);
@@ -110,7 +115,7 @@ public interface QuestionIndex extends AutoCloseable {
    * The nearest stored questions to one question; see {@link #nearestAll(List, int)}.
    *
    * @param question the question to look up
-   * @param k the most matches, at least 1
+   * @param k the most matches, from 1 to {@link #MAX_K}
    * @return up to {@code k} matches, highest similarity first
    */
   default List<IndexMatch> nearest(String question, int k) {

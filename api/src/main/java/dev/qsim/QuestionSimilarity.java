@@ -14,9 +14,18 @@ import java.util.List;
  * <p><b>Inputs.</b> Questions must be non-null ({@link NullPointerException} naming the argument or
  * index) and not blank ({@link IllegalArgumentException} naming the argument or index). Blank means
  * no visible character ({@link #isBlankQuestion(CharSequence)}): white space, but also text made
- * only of no-break spaces, zero-width characters, byte-order marks or control characters. Questions
- * longer than {@link #maxSequenceLength()} tokens are truncated, never rejected. Any other Unicode
- * text is accepted.
+ * only of no-break spaces, zero-width characters, byte-order marks or control characters. A
+ * question the model cannot read ({@link #readability(List)}: at least {@link #UNREADABLE_SHARE} of
+ * its words unknown to the model's tokenizer, such as emoji only or a script the model does not
+ * know) is refused like a blank one, with an {@link UnreadableQuestionException} (an {@link
+ * IllegalArgumentException}) naming the argument or index: it is never embedded or scored, so two
+ * such questions are never called duplicates. Questions longer than {@link #maxSequenceLength()}
+ * tokens are truncated, never rejected. Any other Unicode text is accepted.
+ *
+ * <p><b>Text rules.</b> The static methods {@link #isBlankQuestion(CharSequence)}, {@link
+ * #stripInvisible(String)} and {@link #isUnreadable(int, int)}, with {@link #readability(List)},
+ * are the one rule set of qsim: the API's argument checks, the command line's question files, a
+ * question index and the Spark jobs all call them.
  *
  * <p><b>Thread safety.</b> Implementations are thread-safe: one instance should be shared by all
  * threads of an application. {@link #close()} releases native memory; calls after it throw {@link
@@ -31,6 +40,7 @@ public interface QuestionSimilarity extends AutoCloseable {
    * @return the embeddings, {@code result.get(i)} for {@code questions.get(i)}
    * @throws NullPointerException if the list or an element is null (naming the index)
    * @throws IllegalArgumentException if an element is blank (naming the index)
+   * @throws UnreadableQuestionException if an element is unreadable (naming the index)
    * @throws InferenceException if the encoder fails
    */
   List<Embedding> embedAll(List<String> questions);
@@ -302,6 +312,66 @@ public interface QuestionSimilarity extends AutoCloseable {
   void close();
 
   /**
+   * What the text rules make of each question: {@link Readability#BLANK} by {@link
+   * #isBlankQuestion(CharSequence)}, {@link Readability#UNREADABLE} when at least {@link
+   * #UNREADABLE_SHARE} of its words are unknown to this model's tokenizer ({@link
+   * #isUnreadable(int, int)}), else {@link Readability#READABLE}. The questions that every other
+   * method refuses are exactly those that are not {@code READABLE}; callers that read many
+   * questions (a file, a dataset) use this to skip and count them instead.
+   *
+   * <p>This default knows no tokenizer: it finds blank questions only. Implementations with a
+   * tokenizer override it.
+   *
+   * @param questions the questions, raw or stripped; none null
+   * @return one verdict per question, in input order
+   * @throws NullPointerException if the list or an element is null (naming the index)
+   */
+  default List<Readability> readability(List<String> questions) {
+    java.util.Objects.requireNonNull(questions, "questions");
+    List<Readability> out = new java.util.ArrayList<>(questions.size());
+    for (int i = 0; i < questions.size(); i++) {
+      String q = questions.get(i);
+      if (q == null) {
+        throw new NullPointerException("questions[" + i + "]");
+      }
+      out.add(isBlankQuestion(q) ? Readability.BLANK : Readability.READABLE);
+    }
+    return out;
+  }
+
+  /**
+   * The share of a question's words that, when unknown to the model's tokenizer, makes it
+   * unreadable: {@value}. Three unknown words out of four leave the model one word to go on, too
+   * little to tell two questions apart, so nearly-all-unknown is treated like all-unknown. A
+   * question with readable words beside a few unknown ones stays readable: {@code "Is 🍕 better
+   * than 🍔?"} (2 of 5 words unknown) is embedded from what the model reads, {@code "is [UNK]
+   * better than [UNK] ?"}, so it equals every other question that differs from it only in unknown
+   * words.
+   */
+  double UNREADABLE_SHARE = 0.75;
+
+  /**
+   * The unreadable rule over a question's tokenised words: whether at least {@link
+   * #UNREADABLE_SHARE} of them are unknown. A word is what the tokenizer's pre-tokenizer splits
+   * (white space and punctuation); it is unknown if any of its tokens is the tokenizer's unknown
+   * token ({@code [UNK]}); words of punctuation or symbols alone that the tokenizer knows ({@code
+   * ?}, {@code $}) are counted in neither argument, and special tokens ({@code [CLS]}) never. A
+   * question with no counted word at all ({@code "???"}) is readable.
+   *
+   * @param unknownWords words with an unknown token
+   * @param readWords words the tokenizer knows, each with at least one letter or digit
+   * @return {@code true} if the question is unreadable
+   * @throws IllegalArgumentException if a count is negative
+   */
+  static boolean isUnreadable(int unknownWords, int readWords) {
+    if (unknownWords < 0 || readWords < 0) {
+      throw new IllegalArgumentException(
+          "word counts must be >= 0, were " + unknownWords + " and " + readWords);
+    }
+    return unknownWords > 0 && unknownWords >= UNREADABLE_SHARE * (unknownWords + readWords);
+  }
+
+  /**
    * Checks one question argument the way every method of this interface does.
    *
    * @param question the value to check
@@ -348,6 +418,44 @@ public interface QuestionSimilarity extends AutoCloseable {
       i += Character.charCount(cp);
     }
     return true;
+  }
+
+  /**
+   * The text without the invisible characters ({@link #isBlankQuestion(CharSequence) the blank
+   * rule}) at its start and end: how the command line's question files, the exact-repeat check of
+   * {@code findDuplicates} and the question index strip a question.
+   *
+   * @param text the text; not null
+   * @return {@code text} without leading and trailing invisible characters (empty if it is blank)
+   */
+  static String stripInvisible(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end) {
+      int cp = text.codePointAt(start);
+      if (!isInvisible(cp)) {
+        break;
+      }
+      start += Character.charCount(cp);
+    }
+    while (end > start) {
+      int cp = text.codePointBefore(end);
+      if (!isInvisible(cp)) {
+        break;
+      }
+      end -= Character.charCount(cp);
+    }
+    return text.substring(start, end);
+  }
+
+  /**
+   * Whether one code point is invisible by {@link #isBlankQuestion(CharSequence) the blank rule}.
+   *
+   * @param codePoint a Unicode code point
+   * @return {@code true} if it shows nothing
+   */
+  static boolean isInvisibleCodePoint(int codePoint) {
+    return isInvisible(codePoint);
   }
 
   private static boolean isInvisible(int cp) {

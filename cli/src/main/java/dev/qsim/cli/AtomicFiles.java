@@ -81,6 +81,31 @@ final class AtomicFiles {
     if (Files.exists(absolute) && !Files.isWritable(absolute)) {
       throw new QsimException("Cannot write " + what + " " + target + ": file is read-only");
     }
+    // Some directories look writable and are not (/proc, a read-only mount): try the temporary.
+    try {
+      Temporary probe = createTemp(absolute);
+      probe.channel().close();
+      forget(probe.path(), true);
+    } catch (IOException e) {
+      throw new QsimException("Cannot write " + what + " " + target + ": " + reason(e, dir), e);
+    }
+  }
+
+  /**
+   * Why a write failed, in words and without the exception's class name: {@code permission denied},
+   * {@code directory DIR does not accept new files}, or the exception's own reason.
+   */
+  static String reason(IOException e, Path dir) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "cannot create a file in directory " + dir + " (it does not accept new files)";
+    }
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /**
@@ -159,7 +184,8 @@ final class AtomicFiles {
         moved = true;
       }
     } catch (IOException e) {
-      throw new QsimException("Cannot write " + what + " " + target + ": " + e, e);
+      throw new QsimException(
+          "Cannot write " + what + " " + target + ": " + reason(e, absolute.getParent()), e);
     } finally {
       if (temp != null) {
         forget(temp.path(), !moved);

@@ -8,6 +8,8 @@ import dev.qsim.eval.BinaryMetrics;
 import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.ThresholdMetrics;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +41,40 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Option(
+      names = "--cascade",
+      description =
+          "Also choose the cascade band of a model with a pair head and a verifier: the narrowest"
+              + " band of pair-head probabilities, around the head's threshold, in which the"
+              + " verifier decides, whose accuracy on these pairs is within --max-loss of the"
+              + " verifier deciding every pair.")
+  boolean cascade;
+
+  @Option(
+      names = "--max-loss",
+      paramLabel = "A",
+      defaultValue = "0.002",
+      description =
+          "With --cascade: the accuracy the cascade may lose against the verifier alone (default"
+              + " ${DEFAULT-VALUE}).")
+  double maxLoss;
+
+  @Option(
+      names = "--verify-accepted",
+      description =
+          "With --cascade: a band that reaches probability 1, so that the verifier also confirms"
+              + " every pair the head would accept (pairs that differ only in word order look like"
+              + " sure duplicates to the head).")
+  boolean verifyAccepted;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "With --cascade: write a copy of the --model directory with the band recorded"
+              + " (verifier.cascade in qsim-model.json); DIR must not exist.")
+  Path outDir;
+
   @ParentCommand QsimCli parent;
 
   @Spec CommandSpec spec;
@@ -51,6 +87,22 @@ final class CalibrateCommand implements Callable<Integer> {
           "calibrate needs duplicate labels (0/1); --format "
               + data.format.id()
               + " is graded: add --binarize LOW,HIGH");
+    }
+    if ((outDir != null || maxLoss != 0.002 || verifyAccepted) && !cascade) {
+      throw new ParameterException(
+          spec.commandLine(), "--out, --max-loss and --verify-accepted need --cascade");
+    }
+    if (cascade && model.modelDirectory == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--cascade needs --model DIR, a model with a pair head and a verifier");
+    }
+    if (!(maxLoss >= 0 && maxLoss <= 1)) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-loss must be in [0, 1], was " + maxLoss);
+    }
+    if (outDir != null && Files.exists(outDir)) {
+      throw new ParameterException(spec.commandLine(), "--out " + outDir + " already exists");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -71,6 +123,7 @@ final class CalibrateCommand implements Callable<Integer> {
     double current;
     String modelName;
     boolean verifier;
+    DuplicateDecision decision;
     StageProgress progress =
         new StageProgress(err, !noProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
@@ -78,7 +131,8 @@ final class CalibrateCommand implements Callable<Integer> {
       current = sim.similarityThreshold();
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       similarities = evaluator.similarities(dataset.pairs());
-      verifier = sim.decision() == DuplicateDecision.VERIFIER;
+      decision = sim.decision();
+      verifier = decision == DuplicateDecision.VERIFIER;
       if (sim.decision() != DuplicateDecision.SIMILARITY) {
         decisionScores = evaluator.duplicateScores(dataset.pairs());
         decisionThreshold = sim.duplicateThreshold();
@@ -143,12 +197,29 @@ final class CalibrateCommand implements Callable<Integer> {
                   similarities, decisionScores, decisionThreshold, Evaluator.CANDIDATE_COVERAGE));
       out.printf(
           Locale.ROOT,
-          "Candidate threshold %.4f: %.0f%% of the pairs the %s accepts (probability >= %.4f)"
+          "Candidate threshold %.4f: %.0f%% of the pairs the %s accepts (score >= %.4f)"
               + " have a similarity at or above it%n",
           candidate,
           100 * Evaluator.CANDIDATE_COVERAGE,
-          verifier ? "verifier" : "pair head",
+          switch (decision) {
+            case VERIFIER -> "verifier";
+            case CASCADE -> "cascade";
+            default -> "pair head";
+          },
           decisionThreshold);
+    }
+    if (cascade) {
+      CascadeCalibration.run(
+          parent.models(),
+          model,
+          dataset,
+          labels,
+          maxLoss,
+          verifyAccepted,
+          outDir,
+          out,
+          err,
+          !noProgress);
     }
     out.println(SimilarityCommand.formatNumber(best.threshold()));
     out.flush();

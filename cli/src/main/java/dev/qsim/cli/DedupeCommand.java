@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
           + "\"pairs\":[{\"a\":3,\"b\":9,\"similarity\":0.91,\"score\":0.93}]}",
       "Line numbers are the input's 1-based lines; each member but the representative carries",
       "its similarity and decision score with the representative. Blank lines are skipped and",
-      "counted.",
+      "counted. Lines with the same text (invisible characters at the ends and runs of them",
+      "inside aside) are embedded once and always share a group.",
       "A summary goes to standard error."
     })
 final class DedupeCommand implements Callable<Integer> {
@@ -85,14 +86,20 @@ final class DedupeCommand implements Callable<Integer> {
   @Option(
       names = "--top-k",
       paramLabel = "K",
-      description = "Candidates kept per question. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Candidates kept per question, from 1 to "
+              + DuplicateOptions.MAX_TOP_K
+              + " (more than the questions less one is the same as that). Default:"
+              + " ${DEFAULT-VALUE}.")
   int topK = DuplicateOptions.DEFAULT_TOP_K;
 
   @Option(
       names = "--max-pairs",
       paramLabel = "N",
-      description = "Most pairs kept, the highest-scoring. Default: ${DEFAULT-VALUE}.")
-  int maxPairs = DuplicateOptions.DEFAULT_MAX_PAIRS;
+      description =
+          "Most verified pairs kept, the highest-scoring; the summary says how many were"
+              + " dropped. Default: no cap (there are at most --top-k per question).")
+  Integer maxPairs;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
@@ -108,70 +115,114 @@ final class DedupeCommand implements Callable<Integer> {
     DuplicateOptions options = options();
     PrintWriter err = spec.commandLine().getErr();
     AtomicFiles.checkNotInput(output, input, "output");
-    QuestionFile file = QuestionFile.read(input);
+    QuestionFile read = QuestionFile.read(input);
     AtomicFiles.checkWritable(output, "output");
-    err.printf(
-        Locale.ROOT,
-        "Read %,d questions from %s (%,d lines, %,d blank lines skipped)%n",
-        file.questions().size(),
-        input,
-        file.totalLines(),
-        file.blankLines());
-    err.flush();
-
+    QuestionFile file;
     Duplicates found;
-    StageProgress progress =
-        new StageProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
-      if (file.questions().size() < 2) {
-        found =
-            Duplicates.none(
-                file.questions().size(),
-                sim.decision(),
-                options.threshold().orElse(sim.duplicateThreshold()),
-                options.candidateThreshold().orElse(sim.candidateThreshold()));
-      } else {
-        found = sim.findDuplicates(file.questions(), options, progress);
-      }
-    } finally {
-      progress.finish();
+      checkCandidateThreshold(sim);
+      file = read.readable(sim);
+      err.printf(
+          Locale.ROOT,
+          "Read %,d questions from %s (%,d lines, %,d blank lines skipped, %,d unreadable lines"
+              + " skipped)%n",
+          file.questions().size(),
+          input,
+          file.totalLines(),
+          file.blankLines(),
+          file.unreadableLines());
+      err.flush();
+      found = find(sim, file, options, err);
     }
 
     Duplicates result = found;
-    AtomicFiles.writeText(output, "output", writer -> writeGroups(writer, file, result));
+    QuestionFile kept = file;
+    AtomicFiles.writeText(output, "output", writer -> writeGroups(writer, kept, result));
 
     long inGroups = result.groups().stream().mapToLong(g -> g.members().size()).sum();
     err.printf(
         Locale.ROOT,
         "Verified %,d of %,d candidate pairs (similarity >= %.4f) with the %s decision"
             + " (score >= %.4f): %,d groups (%,d questions)%n",
-        result.pairs().size(),
+        result.verified(),
         result.candidates(),
         result.candidateThreshold(),
-        result.decision() == DuplicateDecision.PAIR_HEAD ? "pair head" : "similarity",
+        decisionName(result.decision()),
         result.threshold(),
         result.groups().size(),
         inGroups);
-    if (result.truncated()) {
+    if (maxPairs == null) {
       err.printf(
           Locale.ROOT,
-          "Kept only the %,d highest-scoring pairs (--max-pairs); more pairs qualified%n",
-          maxPairs);
+          "Kept all %,d verified pairs (no --max-pairs cap), dropped %,d%n",
+          result.pairs().size(),
+          result.dropped());
+    } else {
+      err.printf(
+          Locale.ROOT,
+          "Kept %,d of the %,d verified pairs (--max-pairs %d), dropped %,d%n",
+          result.pairs().size(),
+          result.verified(),
+          maxPairs,
+          result.dropped());
     }
     err.printf(Locale.ROOT, "Wrote %,d groups to %s%n", result.groups().size(), output);
     err.flush();
     return 0;
   }
 
+  private Duplicates find(
+      QuestionSimilarity sim, QuestionFile file, DuplicateOptions options, PrintWriter err) {
+    StageProgress progress =
+        new StageProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
+    try {
+      if (file.questions().size() < 2) {
+        return Duplicates.none(
+            file.questions().size(),
+            sim.decision(),
+            options.threshold().orElse(sim.duplicateThreshold()),
+            options.candidateThreshold().orElse(sim.candidateThreshold()));
+      }
+      return sim.findDuplicates(file.questions(), options, progress);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  /** Refuses a --candidate-threshold outside the range of the model's similarity function. */
+  private void checkCandidateThreshold(QuestionSimilarity sim) {
+    if (candidateThreshold != null && !sim.similarityFunction().inRange(candidateThreshold)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--candidate-threshold must be in "
+              + sim.similarityFunction().range()
+              + ", the range of the model's "
+              + sim.similarityFunction().id()
+              + " similarity; was "
+              + candidateThreshold);
+    }
+  }
+
   private DuplicateOptions options() {
     if (topK < 1) {
       throw new ParameterException(spec.commandLine(), "--top-k must be >= 1, was " + topK);
     }
-    if (maxPairs < 1) {
+    if (topK > DuplicateOptions.MAX_TOP_K) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.format(
+              Locale.ROOT,
+              "--top-k must be at most %,d (candidates kept per question), was %d",
+              DuplicateOptions.MAX_TOP_K,
+              topK));
+    }
+    if (maxPairs != null && maxPairs < 1) {
       throw new ParameterException(spec.commandLine(), "--max-pairs must be >= 1, was " + maxPairs);
     }
     DuplicateOptions options =
-        DuplicateOptions.defaults().withTopKPerQuestion(topK).withMaxPairs(maxPairs);
+        DuplicateOptions.defaults()
+            .withTopKPerQuestion(topK)
+            .withMaxPairs(maxPairs == null ? DuplicateOptions.DEFAULT_MAX_PAIRS : maxPairs);
     if (threshold != null) {
       if (!Double.isFinite(threshold)) {
         throw new ParameterException(
@@ -194,6 +245,14 @@ final class DedupeCommand implements Callable<Integer> {
           spec.commandLine(), "--search must be exact, approximate or auto, was '" + search + "'");
     }
     return options;
+  }
+
+  private static String decisionName(DuplicateDecision decision) {
+    return switch (decision) {
+      case PAIR_HEAD -> "pair head";
+      case SIMILARITY -> "similarity";
+      default -> decision.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    };
   }
 
   /** One JSON object per group, in the order the model returned them (largest first). */

@@ -24,7 +24,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else {
       message = ex.getClass().getName() + ": " + oneLine(ex.getMessage());
     }
-    err.println("qsim " + cl.getCommandName() + ": " + message);
+    // The full command path, "qsim index add", not just "add".
+    err.println(cl.getCommandSpec().qualifiedName() + ": " + message);
     if (verbose) {
       ex.printStackTrace(err);
     } else if (!(ex instanceof QsimException || ex instanceof IllegalArgumentException)) {

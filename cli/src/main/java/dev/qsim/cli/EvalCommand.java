@@ -81,6 +81,7 @@ final class EvalCommand implements Callable<Integer> {
       decision =
           switch (sim.decision()) {
             case VERIFIER -> "verifier probability";
+            case CASCADE -> "cascade score (pair head, verifier in its band)";
             case PAIR_HEAD -> "pair-head probability";
             default -> "similarity";
           };
@@ -114,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
       values = gradedJson(graded);
     }
     if (report != null) {
-      Path index = HtmlReport.write(report, title, result);
+      Path index = HtmlReport.write(report, title, result, decision);
       out.println();
       out.println("Report: " + index);
     }

@@ -70,14 +70,14 @@ final class HtmlReport {
    *
    * @return the path of {@code index.html}
    */
-  static Path write(Path dir, String title, EvaluationResult result) {
+  static Path write(Path dir, String title, EvaluationResult result, String decision) {
     checkDirectory(dir);
     StringBuilder body = new StringBuilder();
     if (result instanceof BinaryEvaluation) {
       BinaryEvaluation r = (BinaryEvaluation) result;
       AtomicFiles.writeBytes(dir.resolve(PR_CURVE), "report image", png(precisionRecall(r)));
-      AtomicFiles.writeBytes(dir.resolve(HISTOGRAM), "report image", png(histogram(r)));
-      binaryBody(body, r);
+      AtomicFiles.writeBytes(dir.resolve(HISTOGRAM), "report image", png(histogram(r, decision)));
+      binaryBody(body, r, decision);
     } else {
       gradedBody(body, (GradedEvaluation) result);
     }
@@ -99,10 +99,10 @@ final class HtmlReport {
     return index;
   }
 
-  private static void binaryBody(StringBuilder b, BinaryEvaluation r) {
+  private static void binaryBody(StringBuilder b, BinaryEvaluation r, String decision) {
     ThresholdMetrics own = r.modelDecision();
     b.append("<h2>The model's own decision</h2>\n<p>")
-        .append(r.pairHead() ? "Pair-head probability" : "Similarity")
+        .append(capitalized(decision))
         .append(String.format(Locale.ROOT, " &ge; %.4f", r.threshold()))
         .append(" (the model's calibrated threshold) means duplicate.</p>\n<table>\n");
     row(b, "pairs", String.format(Locale.ROOT, "%,d", r.pairs()));
@@ -211,7 +211,7 @@ final class HtmlReport {
   }
 
   /** Overlaid histograms of the scores of duplicates and of non-duplicates, as shares. */
-  static JFreeChart histogram(BinaryEvaluation r) {
+  static JFreeChart histogram(BinaryEvaluation r, String decision) {
     BinaryMetrics metrics = r.scores();
     double[] scores = metrics.scores();
     boolean[] duplicates = metrics.duplicates();
@@ -245,7 +245,7 @@ final class HtmlReport {
     JFreeChart chart =
         ChartFactory.createHistogram(
             "Score by label",
-            r.pairHead() ? "Pair-head probability" : "Similarity",
+            capitalized(decision),
             "Share of the label's pairs",
             dataset,
             PlotOrientation.VERTICAL,
@@ -294,5 +294,10 @@ final class HtmlReport {
       throw new QsimException("Cannot render chart '" + chart.getTitle().getText() + "': " + e, e);
     }
     return bytes.toByteArray();
+  }
+
+  /** "cascade score ..." -> "Cascade score ...". */
+  private static String capitalized(String label) {
+    return label.isEmpty() ? label : Character.toUpperCase(label.charAt(0)) + label.substring(1);
   }
 }

@@ -2,6 +2,7 @@ package dev.qsim.cli;
 
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
 import dev.qsim.index.LuceneQuestionIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,7 +53,9 @@ final class IndexAddCommand implements Callable<Integer> {
   @Option(
       names = "--commit-every",
       paramLabel = "N",
-      description = "Commit after every N questions. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Commit after every N questions (any N >= 1; a kill loses at most the questions added"
+              + " since the last commit). Default: ${DEFAULT-VALUE}.")
   int commitEvery = 10_000;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
@@ -74,49 +77,96 @@ final class IndexAddCommand implements Callable<Integer> {
           spec.commandLine(), "--commit-every must be >= 1, was " + commitEvery);
     }
     PrintWriter err = spec.commandLine().getErr();
-    QuestionFile file = QuestionFile.read(input);
-    Entries entries = ids ? withIds(file) : byLine(file);
-    int total = entries.ids().size();
+    // With --ids a line is split at its tab before the id and the question are stripped.
+    QuestionFile file = QuestionFile.read(input, !ids);
+    Entries parsed = ids ? withIds(file) : byLine(file);
     long start = System.nanoTime();
     int commits = 0;
     int size;
-    try (QuestionSimilarity sim = model.open(parent.models());
-        LuceneQuestionIndex idx = parent.open(index, sim, true, false)) {
-      int before = idx.size();
-      ProgressBar bar = new ProgressBar(err, "adding    ", total, !noProgress && total >= BATCH);
-      int sinceCommit = 0;
-      for (int from = 0; from < total; from += BATCH) {
-        int to = Math.min(total, from + BATCH);
-        idx.addAll(entries.ids().subList(from, to), entries.questions().subList(from, to));
-        sinceCommit += to - from;
-        if (sinceCommit >= commitEvery) {
+    try (QuestionSimilarity sim = model.open(parent.models())) {
+      Entries entries = readable(parsed, sim);
+      int unreadable = parsed.ids().size() - entries.ids().size();
+      int total = entries.ids().size();
+      if (total == 0) {
+        throw new QsimException(
+            "Input file "
+                + input
+                + " holds no question to add ("
+                + count(file.totalLines(), "line")
+                + ": "
+                + file.blankLines()
+                + " blank, "
+                + unreadable
+                + " unreadable); nothing was added"
+                + (java.nio.file.Files.exists(index)
+                    ? " to " + index
+                    : " and the index " + index + " was not created"));
+      }
+      try (LuceneQuestionIndex idx = parent.open(index, sim, true, false)) {
+        int before = idx.size();
+        ProgressBar bar = new ProgressBar(err, "adding    ", total, !noProgress && total >= BATCH);
+        int sinceCommit = 0;
+        for (int from = 0, to; from < total; from = to) {
+          // A batch never crosses a commit point, so that every --commit-every N is honoured.
+          to = Math.min(total, from + Math.min(BATCH, commitEvery - sinceCommit));
+          idx.addAll(entries.ids().subList(from, to), entries.questions().subList(from, to));
+          sinceCommit += to - from;
+          if (sinceCommit >= commitEvery) {
+            idx.commit();
+            commits++;
+            sinceCommit = 0;
+          }
+          bar.update(to);
+        }
+        bar.finish();
+        if (sinceCommit > 0) {
           idx.commit();
           commits++;
-          sinceCommit = 0;
         }
-        bar.update(to);
+        size = idx.size();
+        err.printf(
+            Locale.ROOT,
+            "Added %s from %s (%,d new, %,d replaced) in %.1f s, %s; skipped %s and %s;"
+                + " the index %s holds %s%n",
+            count(total, "question"),
+            input,
+            size - before,
+            total - (size - before),
+            (System.nanoTime() - start) / 1e9,
+            count(commits, "commit"),
+            count(file.blankLines(), "blank line"),
+            count(unreadable, "unreadable line"),
+            index,
+            count(size, "question"));
       }
-      bar.finish();
-      if (sinceCommit > 0 || total == 0) {
-        idx.commit();
-        commits++;
-      }
-      size = idx.size();
-      err.printf(
-          Locale.ROOT,
-          "Added %,d questions from %s (%,d new, %,d replaced) in %.1f s, %,d commits;"
-              + " the index %s holds %,d questions%n",
-          total,
-          input,
-          size - before,
-          total - (size - before),
-          (System.nanoTime() - start) / 1e9,
-          commits,
-          index,
-          size);
     }
     err.flush();
     return 0;
+  }
+
+  /** {@code 1 question}, {@code 2 questions}: a count with its noun in the right number. */
+  static String count(long n, String noun) {
+    return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
+  }
+
+  /**
+   * The entries whose question the model can read; the others are dropped (and counted by the
+   * caller), as blank lines are.
+   */
+  private static Entries readable(Entries entries, QuestionSimilarity sim) {
+    List<Readability> verdicts = sim.readability(entries.questions());
+    if (!verdicts.contains(Readability.UNREADABLE)) {
+      return entries;
+    }
+    List<String> ids = new ArrayList<>(entries.ids().size());
+    List<String> questions = new ArrayList<>(entries.ids().size());
+    for (int i = 0; i < verdicts.size(); i++) {
+      if (verdicts.get(i) == Readability.READABLE) {
+        ids.add(entries.ids().get(i));
+        questions.add(entries.questions().get(i));
+      }
+    }
+    return new Entries(ids, questions);
   }
 
   private static Entries byLine(QuestionFile file) {
@@ -139,13 +189,13 @@ final class IndexAddCommand implements Callable<Integer> {
       if (tab < 0) {
         throw new QsimException(where + ": expected id<TAB>question (--ids), found no tab");
       }
-      String id = line.substring(0, tab).strip();
-      String question = line.substring(tab + 1).strip();
+      String id = QuestionSimilarity.stripInvisible(line.substring(0, tab));
+      String question = QuestionSimilarity.stripInvisible(line.substring(tab + 1));
       if (id.isEmpty()) {
-        throw new QsimException(where + ": the id before the tab is blank");
+        throw new QsimException(where + ": the id before the tab is blank (id<TAB>question)");
       }
       if (question.isEmpty()) {
-        throw new QsimException(where + ": the question after the tab is blank");
+        throw new QsimException(where + ": the question after the tab is blank (id<TAB>question)");
       }
       if (id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
           > LuceneQuestionIndex.MAX_ID_BYTES) {

@@ -16,9 +16,15 @@ import picocli.CommandLine.Spec;
     description = {
       "A persistent \"asked before?\" index of questions (Apache Lucene, HNSW vectors).",
       "add stores questions, query finds the stored questions a new one duplicates, stats",
-      "describes an index. An index remembers its model and refuses any other."
+      "describes an index, check looks for damage. An index remembers its model and refuses any",
+      "other."
     },
-    subcommands = {IndexAddCommand.class, IndexQueryCommand.class, IndexStatsCommand.class})
+    subcommands = {
+      IndexAddCommand.class,
+      IndexQueryCommand.class,
+      IndexStatsCommand.class,
+      IndexCheckCommand.class
+    })
 final class IndexCommand implements Runnable {
   @ParentCommand QsimCli parent;
 
@@ -26,7 +32,7 @@ final class IndexCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: add, query or stats");
+    throw new ParameterException(spec.commandLine(), "Missing command: add, query, stats or check");
   }
 
   ModelFactory models() {

@@ -2,7 +2,9 @@ package dev.qsim.cli;
 
 import com.google.gson.stream.JsonWriter;
 import dev.qsim.IndexMatch;
+import dev.qsim.QuestionIndex;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
 import dev.qsim.index.LuceneQuestionIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Spec;
       "  {\"id\":...,\"text\":...,\"similarity\":...,\"score\":...,\"duplicate\":true|false}",
       "(score null: below the model's candidate threshold, not verified).",
       "With --queries FILE each line of FILE is a question, answered in order (with --json one",
-      "array per line, [] for a blank line). Opens the index read-only: an add may run meanwhile."
+      "array per line, [] for a blank line or one the model cannot read: emoji or a script it",
+      "does not know). Opens the index read-only: an add may run meanwhile."
     })
 final class IndexQueryCommand implements Callable<Integer> {
   /** Queries embedded and searched per call. */
@@ -44,7 +47,10 @@ final class IndexQueryCommand implements Callable<Integer> {
   @Option(
       names = "--k",
       paramLabel = "K",
-      description = "Matches per question. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Matches per question, from 1 to "
+              + QuestionIndex.MAX_K
+              + " (more than the index holds returns them all). Default: ${DEFAULT-VALUE}.")
   int k = 5;
 
   @Option(names = "--json", description = "Print JSON arrays instead of text.")
@@ -74,17 +80,34 @@ final class IndexQueryCommand implements Callable<Integer> {
     if (k < 1) {
       throw new ParameterException(spec.commandLine(), "--k must be >= 1, was " + k);
     }
+    if (k > QuestionIndex.MAX_K) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.format(
+              Locale.ROOT,
+              "--k must be at most %,d (matches per question), was %d",
+              QuestionIndex.MAX_K,
+              k));
+    }
     if ((question == null) == (queries == null)) {
       throw new ParameterException(
           spec.commandLine(), "Give either one QUESTION or --queries FILE");
     }
-    if (question != null && question.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "QUESTION is blank");
+    if (question != null && QuestionSimilarity.isBlankQuestion(question)) {
+      throw new ParameterException(
+          spec.commandLine(), "QUESTION is blank (no visible character): give a question");
     }
-    QuestionFile file = queries == null ? null : QuestionFile.read(queries);
+    QuestionFile read = queries == null ? null : QuestionFile.read(queries);
     PrintWriter out = spec.commandLine().getOut();
     try (QuestionSimilarity sim = model.open(parent.models());
         LuceneQuestionIndex idx = parent.open(index, sim, false, true)) {
+      if (question != null && sim.readability(List.of(question)).get(0) == Readability.UNREADABLE) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "QUESTION is unreadable: its words are all or nearly all unknown to the model's"
+                + " tokenizer (emoji or a script the model does not read)");
+      }
+      QuestionFile file = read == null ? null : read.readable(sim);
       if (file == null) {
         print(out, question, idx.askedBefore(question, k));
       } else {
@@ -104,7 +127,7 @@ final class IndexQueryCommand implements Callable<Integer> {
       for (int i = 0; i < batch.size(); i++) {
         int line = file.lineOf(from + i);
         for (; nextLine < line; nextLine++) {
-          blankLine(out, nextLine);
+          blankLine(out, file, nextLine);
         }
         if (!json) {
           out.printf(Locale.ROOT, "# line %d%n", line);
@@ -115,12 +138,24 @@ final class IndexQueryCommand implements Callable<Integer> {
       out.flush();
     }
     for (; nextLine <= file.totalLines(); nextLine++) {
-      blankLine(out, nextLine);
+      blankLine(out, file, nextLine);
+    }
+    if (file.unreadableLines() > 0) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(
+          Locale.ROOT,
+          "Skipped %,d blank and %,d unreadable lines of %s%n",
+          file.blankLines(),
+          file.unreadableLines(),
+          file.path());
+      err.flush();
     }
   }
 
-  private void blankLine(PrintWriter out, int line) {
-    out.println(json ? "[]" : "# line " + line + ": blank, skipped");
+  /** A skipped line: blank, or a question the model cannot read. */
+  private void blankLine(PrintWriter out, QuestionFile file, int line) {
+    String why = file.isUnreadable(line) ? "unreadable" : "blank";
+    out.println(json ? "[]" : "# line " + line + ": " + why + ", skipped");
   }
 
   private void print(PrintWriter out, String query, List<IndexMatch> matches) {

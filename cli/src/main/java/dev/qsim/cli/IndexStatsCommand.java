@@ -1,5 +1,6 @@
 package dev.qsim.cli;
 
+import dev.qsim.index.IndexCheck;
 import dev.qsim.index.IndexStats;
 import dev.qsim.index.LuceneQuestionIndex;
 import java.io.PrintWriter;
@@ -45,6 +46,18 @@ final class IndexStatsCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Vectors:    %s%n", stats.vectorFormat());
     out.printf(Locale.ROOT, "Segments:   %d%n", stats.segments());
     out.printf(Locale.ROOT, "Size:       %.1f MB%n", stats.bytes() / (1024.0 * 1024.0));
+    out.printf(
+        Locale.ROOT,
+        "Checked:    %s%n",
+        IndexCheck.lastPassed(index)
+            .map(
+                p ->
+                    "passed "
+                        + p.time()
+                        + (p.current()
+                            ? ""
+                            : " (the index has changed since: run qsim index check again)"))
+            .orElse("never (qsim index check)"));
     out.flush();
     return 0;
   }

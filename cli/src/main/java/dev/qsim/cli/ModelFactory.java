@@ -17,16 +17,17 @@ interface ModelFactory {
    *
    * @param directory a qsim model directory, or {@code null} for the bundled model
    * @param pairHead whether to use the model's pair head, if it has one
+   * @param verifier whether to use the model's cross-encoder verifier, if it has one
    * @param precision the precision to run in, or {@code null} for the model's own
    * @return the model; the caller closes it
    */
-  QuestionSimilarity open(Path directory, boolean pairHead, Precision precision);
+  QuestionSimilarity open(Path directory, boolean pairHead, boolean verifier, Precision precision);
 
   /**
    * What a question index records of a model this factory opened: its name, encoder fingerprint and
    * dimension.
    *
-   * @param model a model from {@link #open(Path, boolean, Precision)}
+   * @param model a model from {@link #open(Path, boolean, boolean, Precision)}
    * @return its identity
    * @throws QsimException if the model cannot be fingerprinted
    */
@@ -42,7 +43,7 @@ interface ModelFactory {
    * The real loader: a model directory through the ONNX Runtime implementation, or the bundled one.
    */
   ModelFactory ONNX =
-      (directory, pairHead, precision) -> {
+      (directory, pairHead, verifier, precision) -> {
         OnnxQuestionSimilarity.Builder builder = OnnxQuestionSimilarity.builder();
         if (directory == null) {
           builder.setModelResource(
@@ -59,6 +60,6 @@ interface ModelFactory {
         if (precision != null) {
           builder.optPrecision(precision);
         }
-        return builder.optPairHead(pairHead).build();
+        return builder.optPairHead(pairHead).optVerifier(verifier).build();
       };
 }

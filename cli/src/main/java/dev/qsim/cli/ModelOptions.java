@@ -25,6 +25,13 @@ final class ModelOptions {
   boolean noPairHead;
 
   @Option(
+      names = "--no-verifier",
+      description =
+          "Ignore the model's cross-encoder verifier, if it has one: decide by its pair head (or"
+              + " the similarity).")
+  boolean noVerifier;
+
+  @Option(
       names = "--precision",
       paramLabel = "fp32|int8",
       converter = PrecisionConverter.class,
@@ -40,7 +47,7 @@ final class ModelOptions {
   boolean verbose;
 
   QuestionSimilarity open(ModelFactory factory) {
-    return factory.open(modelDirectory, !noPairHead, precision);
+    return factory.open(modelDirectory, !noPairHead, !noVerifier, precision);
   }
 
   String describe() {

@@ -80,6 +80,7 @@ public final class QsimCli implements Runnable {
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    LibraryMessages.install(err);
     CommandLine cli = newCommandLine(ModelFactory.ONNX);
     cli.setOut(out);
     cli.setErr(err);

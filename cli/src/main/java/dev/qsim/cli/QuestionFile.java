@@ -2,6 +2,7 @@ package dev.qsim.cli;
 
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -19,10 +20,12 @@ import java.util.Locale;
 
 /**
  * The questions of a text file with one question per line: UTF-8 (a byte-order mark is skipped), LF
- * or CRLF line ends. Blank lines ({@link QuestionSimilarity#isBlankQuestion(CharSequence)}: no
- * visible character, so also lines of no-break or zero-width spaces) are skipped and counted;
- * questions are stripped of the invisible characters around them and keep their 1-based line
- * numbers.
+ * or CRLF line ends; a UTF-16 or UTF-32 file is refused by its byte-order mark. Blank lines ({@link
+ * QuestionSimilarity#isBlankQuestion(CharSequence)}: no visible character, so also lines of
+ * no-break or zero-width spaces) are skipped and counted; questions are stripped of the invisible
+ * characters around them ({@link QuestionSimilarity#stripInvisible(String)}) and keep their 1-based
+ * line numbers. {@link #readable(QuestionSimilarity)} also skips and counts the lines the model
+ * cannot read.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -31,12 +34,15 @@ final class QuestionFile {
   private final List<String> questions;
   private final int[] lines;
   private final int blankLines;
+  private final int[] unreadableLines;
 
-  private QuestionFile(Path path, List<String> questions, int[] lines, int blankLines) {
+  private QuestionFile(
+      Path path, List<String> questions, int[] lines, int blankLines, int[] unreadableLines) {
     this.path = path;
     this.questions = List.copyOf(questions);
     this.lines = lines;
     this.blankLines = blankLines;
+    this.unreadableLines = unreadableLines;
   }
 
   /** The longest line read, in bytes: a question file's lines are questions, not documents. */
@@ -50,13 +56,22 @@ final class QuestionFile {
    *     a line over {@link #MAX_LINE_BYTES}, or its questions do not fit in the heap
    */
   static QuestionFile read(Path path) {
+    return read(path, true);
+  }
+
+  /**
+   * Reads a question file as {@link #read(Path)} does; with {@code strip} false the non-blank lines
+   * are kept whole (only a CR before the LF and the first line's byte-order mark are dropped), for
+   * lines whose fields are split at a tab before each is stripped.
+   */
+  static QuestionFile read(Path path, boolean strip) {
     if (Files.isDirectory(path)) {
       throw new QsimException("Input is a directory, not a file: " + path);
     }
     if (!Files.exists(path)) {
       throw new QsimException("Input file not found: " + path);
     }
-    Reading reading = new Reading(path);
+    Reading reading = new Reading(path, strip);
     try (InputStream in = Files.newInputStream(path)) {
       reading.readAll(in);
     } catch (NoSuchFileException e) {
@@ -80,7 +95,70 @@ final class QuestionFile {
         path,
         reading.questions,
         reading.lineNumbers.stream().mapToInt(Integer::intValue).toArray(),
-        reading.blank);
+        reading.blank,
+        new int[0]);
+  }
+
+  /**
+   * This file without the questions that {@code model} cannot read ({@link
+   * QuestionSimilarity#readability(List)}), which are counted in {@link #unreadableLines()}.
+   */
+  QuestionFile readable(QuestionSimilarity model) {
+    List<Readability> verdicts = model.readability(questions);
+    List<String> kept = new ArrayList<>(questions.size());
+    int[] keptLines = new int[questions.size()];
+    int[] dropped = Arrays.copyOf(unreadableLines, unreadableLines.length + questions.size());
+    int droppedCount = unreadableLines.length;
+    for (int i = 0; i < questions.size(); i++) {
+      if (verdicts.get(i) == Readability.READABLE) {
+        keptLines[kept.size()] = lines[i];
+        kept.add(questions.get(i));
+      } else {
+        dropped[droppedCount++] = lines[i];
+      }
+    }
+    if (droppedCount == unreadableLines.length) {
+      return this;
+    }
+    int[] sortedDropped = Arrays.copyOf(dropped, droppedCount);
+    Arrays.sort(sortedDropped);
+    return new QuestionFile(
+        path, kept, Arrays.copyOf(keptLines, kept.size()), blankLines, sortedDropped);
+  }
+
+  /**
+   * Refuses a file that starts with a UTF-16 or UTF-32 byte-order mark: its text is not UTF-8, and
+   * decoding it as UTF-8 would only report bad bytes.
+   */
+  private static void checkNotUtf16(Path path, byte[] start, int count) {
+    String encoding = null;
+    if (count >= 4
+        && start[0] == (byte) 0xFF
+        && start[1] == (byte) 0xFE
+        && start[2] == 0
+        && start[3] == 0) {
+      encoding = "UTF-32 (little-endian)";
+    } else if (count >= 4
+        && start[0] == 0
+        && start[1] == 0
+        && start[2] == (byte) 0xFE
+        && start[3] == (byte) 0xFF) {
+      encoding = "UTF-32 (big-endian)";
+    } else if (count >= 2 && start[0] == (byte) 0xFF && start[1] == (byte) 0xFE) {
+      encoding = "UTF-16 (little-endian)";
+    } else if (count >= 2 && start[0] == (byte) 0xFE && start[1] == (byte) 0xFF) {
+      encoding = "UTF-16 (big-endian)";
+    }
+    if (encoding != null) {
+      throw new QsimException(
+          "Input file "
+              + path
+              + " is "
+              + encoding
+              + " text (it starts with that byte-order mark), not UTF-8: convert it, e.g. iconv -f "
+              + encoding.substring(0, 6)
+              + " -t UTF-8");
+    }
   }
 
   private static String size(Path path) {
@@ -102,18 +180,23 @@ final class QuestionFile {
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     final List<String> questions = new ArrayList<>();
     final List<Integer> lineNumbers = new ArrayList<>();
+    private final boolean strip;
     int blank;
     long lineNumber;
     private byte[] line = new byte[256];
     private int length;
 
-    Reading(Path path) {
+    Reading(Path path, boolean strip) {
       this.path = path;
+      this.strip = strip;
     }
 
     void readAll(InputStream in) throws IOException {
       byte[] chunk = new byte[1 << 16];
-      for (int r = in.read(chunk); r >= 0; r = in.read(chunk)) {
+      // The first four bytes alone: enough to recognise a UTF-16 or UTF-32 byte-order mark.
+      int r = in.readNBytes(chunk, 0, 4);
+      checkNotUtf16(path, chunk, r);
+      for (; r >= 0; r = in.read(chunk)) {
         int from = 0;
         for (int k = 0; k < r; k++) {
           if (chunk[k] == '\n') {
@@ -173,7 +256,7 @@ final class QuestionFile {
       if (QuestionSimilarity.isBlankQuestion(text)) {
         blank++;
       } else {
-        questions.add(stripInvisible(text));
+        questions.add(strip ? stripInvisible(text) : text);
         lineNumbers.add((int) lineNumber);
       }
     }
@@ -181,23 +264,7 @@ final class QuestionFile {
 
   /** The text without the invisible characters (by the blank rule) at its start and end. */
   static String stripInvisible(String text) {
-    int start = 0;
-    int end = text.length();
-    while (start < end) {
-      int n = Character.charCount(text.codePointAt(start));
-      if (!QuestionSimilarity.isBlankQuestion(text.subSequence(start, start + n))) {
-        break;
-      }
-      start += n;
-    }
-    while (end > start) {
-      int n = Character.charCount(text.codePointBefore(end));
-      if (!QuestionSimilarity.isBlankQuestion(text.subSequence(end - n, end))) {
-        break;
-      }
-      end -= n;
-    }
-    return text.substring(start, end);
+    return QuestionSimilarity.stripInvisible(text);
   }
 
   Path path() {
@@ -219,8 +286,18 @@ final class QuestionFile {
     return blankLines;
   }
 
-  /** Lines read in all, blank ones included. */
+  /** How many lines the model cannot read were skipped by {@link #readable}. */
+  int unreadableLines() {
+    return unreadableLines.length;
+  }
+
+  /** Whether the 1-based {@code line} was skipped as unreadable. */
+  boolean isUnreadable(int line) {
+    return Arrays.binarySearch(unreadableLines, line) >= 0;
+  }
+
+  /** Lines read in all, blank and unreadable ones included. */
   int totalLines() {
-    return questions.size() + blankLines;
+    return questions.size() + blankLines + unreadableLines.length;
   }
 }

@@ -1,7 +1,9 @@
 package dev.qsim.cli;
 
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +41,9 @@ final class SimilarityCommand implements Callable<Integer> {
     requireText(second, "Q2");
     PrintWriter out = spec.commandLine().getOut();
     try (QuestionSimilarity sim = model.open(parent.models())) {
+      List<Readability> readability = sim.readability(List.of(first, second));
+      requireReadable(readability.get(0), "Q1");
+      requireReadable(readability.get(1), "Q2");
       double similarity = sim.similarity(first, second);
       boolean duplicate = sim.isDuplicate(first, second);
       out.println("Model:      " + ModelOptions.describe(sim));
@@ -75,6 +80,22 @@ final class SimilarityCommand implements Callable<Integer> {
     if (QuestionSimilarity.isBlankQuestion(question)) {
       throw new ParameterException(
           spec.commandLine(), name + " is blank (no visible character): give a question");
+    }
+  }
+
+  /**
+   * Refuses a question the model cannot read, as a blank one is refused: two such questions would
+   * be read as the same unknown tokens and called duplicates.
+   */
+  private void requireReadable(Readability readability, String name) {
+    if (readability == Readability.UNREADABLE) {
+      throw new ParameterException(
+          spec.commandLine(),
+          name
+              + " is unreadable: its words are all or nearly all (at least "
+              + Math.round(100 * QuestionSimilarity.UNREADABLE_SHARE)
+              + " %) unknown to the model's tokenizer, e.g. emoji or a script the model does not"
+              + " read; give a question in words the model knows");
     }
   }
 

@@ -175,7 +175,9 @@ class IndexCommandTest {
     assertThat(dup.exitCode()).isEqualTo(1);
     assertThat(dup.err().lines())
         .containsExactly(
-            "qsim add: Input file " + repeated + " line 3: id 'a' was already used on line 1");
+            "qsim index add: Input file "
+                + repeated
+                + " line 3: id 'a' was already used on line 1");
     assertThat(index).doesNotExist();
 
     Path noTab = Files.writeString(dir.resolve("notab.tsv"), "a\tFine?\njust a question\n");
@@ -192,7 +194,7 @@ class IndexCommandTest {
 
     CliRun noIndex = run("index", "query", "--index", "" + index, "Anyone?");
     assertThat(noIndex.exitCode()).isEqualTo(1);
-    assertThat(noIndex.err().strip()).startsWith("qsim query: No question index at " + index);
+    assertThat(noIndex.err().strip()).startsWith("qsim index query: No question index at " + index);
     assertThat(index).doesNotExist();
     CliRun noStats = run("index", "stats", "--index", "" + index);
     assertThat(noStats.exitCode()).isEqualTo(1);

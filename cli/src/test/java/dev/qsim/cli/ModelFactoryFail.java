@@ -9,7 +9,8 @@ enum ModelFactoryFail implements ModelFactory {
   INSTANCE;
 
   @Override
-  public QuestionSimilarity open(Path directory, boolean pairHead, Precision precision) {
+  public QuestionSimilarity open(
+      Path directory, boolean pairHead, boolean verifier, Precision precision) {
     throw new AssertionError("no model should be opened in this test");
   }
 }

@@ -27,8 +27,9 @@ final class SharedModel implements QuestionSimilarity {
   static final ModelFactory FACTORY =
       new ModelFactory() {
         @Override
-        public QuestionSimilarity open(Path directory, boolean pairHead, Precision precision) {
-          if (directory != null || !pairHead || precision != null) {
+        public QuestionSimilarity open(
+            Path directory, boolean pairHead, boolean verifier, Precision precision) {
+          if (directory != null || !pairHead || !verifier || precision != null) {
             throw new AssertionError(
                 "tests using the shared model give no --model, --no-pair-head or --precision");
           }
@@ -53,6 +54,11 @@ final class SharedModel implements QuestionSimilarity {
   @Override
   public List<Embedding> embedAll(List<String> questions) {
     return delegate.embedAll(questions);
+  }
+
+  @Override
+  public List<dev.qsim.Readability> readability(List<String> questions) {
+    return delegate.readability(questions);
   }
 
   @Override

@@ -2,11 +2,8 @@ package dev.qsim.duplicates;
 
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import dev.qsim.ProgressListener;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,10 +12,20 @@ import java.util.Objects;
  *
  * <p>The rule is complete-link merging in order of confidence: every question starts alone; the
  * verified pairs are taken best score first, and the groups of a pair's two questions are merged
- * when every question of one is a duplicate of every question of the other (asked of the {@link
- * PairVerifier}); otherwise the pair is left out. The representative of a group is the member with
+ * when every question of one is a duplicate of every question of the other; otherwise the pair is
+ * left out, and the two groups are never tried again (groups only grow, so the pair that failed
+ * stays across them). The cross pairs that are not among the verified pairs are first screened
+ * ({@link BatchVerifier#screen}: a pair below the candidate threshold is no duplicate, without a
+ * decision call), then decided in growing batches, least similar first, stopping at the first batch
+ * with a rejection ({@link BatchVerifier#verify}). The representative of a group is the member with
  * the highest sum of decision scores with the other members (ties: the lower index) — the question
  * a site would keep.
+ *
+ * <p>Exact repeats ({@link ExactRepeats}) are grouped once, as their first occurrence, and every
+ * repeat comes back as a member of its first occurrence's group, a duplicate of every member: of
+ * its copies with similarity 1 and the decision's score of the text with itself, of the others with
+ * the pair of its first occurrence. A grouping costs what its groups' pairs cost, never the square
+ * of the number of repeats.
  *
  * <p>Single-link grouping (connected components) puts A, B and C into one group when A~B and B~C
  * although A≁C; here C joins A's group only if it is a duplicate of A too. On 2,000 Quora dev
@@ -30,16 +37,10 @@ import java.util.Objects;
  * call it, so both group the same way.
  */
 public final class DuplicateGrouping {
-  private static final Comparator<DuplicatePair> BEST_FIRST =
-      Comparator.comparingDouble(DuplicatePair::score)
-          .reversed()
-          .thenComparingInt(DuplicatePair::first)
-          .thenComparingInt(DuplicatePair::second);
-
   private DuplicateGrouping() {}
 
   /**
-   * The duplicate decision for any two questions.
+   * The duplicate decision for any two questions, one pair at a time.
    *
    * <p>Implementations must be symmetric and safe to call from the grouping's thread.
    */
@@ -57,6 +58,38 @@ public final class DuplicateGrouping {
   }
 
   /**
+   * The duplicate decision for many pairs at once, with a cheap screen before it.
+   *
+   * <p>Called from the grouping's thread only; {@link #verify} may spread a batch over threads of
+   * its own. Implementations must be symmetric.
+   */
+  public interface BatchVerifier {
+    /**
+     * What is known of a pair without asking the decision.
+     *
+     * @param a one question's index
+     * @param b another
+     * @return the pair's similarity, or {@code NaN} if the pair cannot be a duplicate (its
+     *     similarity is below the candidate threshold, say): then no decision is asked
+     */
+    double screen(int a, int b);
+
+    /**
+     * Decides pairs {@code (first[i], second[i])}, {@code i < count}; {@code first[i] == second[i]}
+     * asks whether a question is a duplicate of itself (its exact repeats).
+     *
+     * @param first one question of each pair
+     * @param second the other question of each pair
+     * @param count the number of pairs
+     * @param similarity each pair's similarity as {@link #screen} gave it (1 for a question with
+     *     itself); may be refined in place
+     * @param score receives each pair's decision score when the decision calls it a duplicate, else
+     *     {@code NaN}
+     */
+    void verify(int[] first, int[] second, int count, double[] similarity, double[] score);
+  }
+
+  /**
    * Groups questions using only the given pairs: two questions are duplicates when their pair is
    * among {@code verified}.
    *
@@ -69,97 +102,70 @@ public final class DuplicateGrouping {
 
   /**
    * Groups questions, asking {@code verifier} about the member pairs that are not among {@code
-   * verified}.
+   * verified}, one at a time.
    *
    * @param verified the verified duplicate pairs, each with its similarity and decision score
    * @param verifier the duplicate decision for any two questions
    * @return the groups, largest first (ties by smallest member)
    */
   public static List<DuplicateGroup> group(List<DuplicatePair> verified, PairVerifier verifier) {
+    Objects.requireNonNull(verifier, "verifier");
+    return group(verified, batches(verifier), null, null, ProgressListener.NONE);
+  }
+
+  /**
+   * Groups questions whose exact repeats were set aside, asking {@code verifier} in batches about
+   * the member pairs that are not among {@code verified}; reports {@code "grouping"} progress (the
+   * verified pairs taken so far) from the calling thread.
+   *
+   * @param verified the verified duplicate pairs between distinct texts, by distinct index (by
+   *     question index when {@code repeats} is {@code null})
+   * @param verifier the duplicate decision, by distinct index
+   * @param repeats the exact repeats of the questions, or {@code null} for none
+   * @param selfScores for each distinct text with repeats, the decision's score of the text with
+   *     itself, or {@code NaN} if the decision does not call it a duplicate of itself (its repeats
+   *     are then left out of every group); {@code null} when {@code repeats} is
+   * @param progress receives {@code "grouping"} updates
+   * @return the groups, by question index, largest first (ties by smallest member)
+   */
+  public static List<DuplicateGroup> group(
+      List<DuplicatePair> verified,
+      BatchVerifier verifier,
+      ExactRepeats repeats,
+      double[] selfScores,
+      ProgressListener progress) {
     Objects.requireNonNull(verified, "verified");
     Objects.requireNonNull(verifier, "verifier");
-    Map<Long, DuplicatePair> known = new HashMap<>();
-    for (DuplicatePair p : verified) {
-      known.putIfAbsent(key(p.first(), p.second()), p);
-    }
-    List<DuplicatePair> order = new ArrayList<>(known.values());
-    order.sort(BEST_FIRST);
-    Map<Integer, List<Integer>> groupOf = new HashMap<>();
-    for (DuplicatePair p : order) {
-      List<Integer> a = groupOf.computeIfAbsent(p.first(), q -> new ArrayList<>(List.of(q)));
-      List<Integer> b = groupOf.computeIfAbsent(p.second(), q -> new ArrayList<>(List.of(q)));
-      if (a == b || !allDuplicates(a, b, known, verifier)) {
-        continue;
-      }
-      List<Integer> into = a.size() >= b.size() ? a : b;
-      List<Integer> from = into == a ? b : a;
-      into.addAll(from);
-      for (int q : from) {
-        groupOf.put(q, into);
+    Objects.requireNonNull(progress, "progress");
+    if (repeats != null && repeats.any()) {
+      Objects.requireNonNull(selfScores, "selfScores");
+      if (selfScores.length != repeats.distinct()) {
+        throw new IllegalArgumentException(
+            "selfScores has " + selfScores.length + " scores, expected " + repeats.distinct());
       }
     }
-    List<DuplicateGroup> groups = new ArrayList<>();
-    Map<List<Integer>, Boolean> done = new java.util.IdentityHashMap<>();
-    for (List<Integer> members : groupOf.values()) {
-      if (members.size() > 1 && done.put(members, Boolean.TRUE) == null) {
-        groups.add(toGroup(members, known));
-      }
-    }
-    groups.sort(
-        Comparator.comparingInt((DuplicateGroup g) -> g.members().size())
-            .reversed()
-            .thenComparingInt(g -> g.members().get(0)));
-    return groups;
+    return new CompleteLink(verified, verifier, repeats, selfScores, progress).groups();
   }
 
-  /** Whether every question of {@code a} is a duplicate of every question of {@code b}. */
-  private static boolean allDuplicates(
-      List<Integer> a, List<Integer> b, Map<Long, DuplicatePair> known, PairVerifier verifier) {
-    for (int x : a) {
-      for (int y : b) {
-        long k = key(Math.min(x, y), Math.max(x, y));
-        if (known.containsKey(k)) {
-          continue;
-        }
-        DuplicatePair p = verifier.verify(Math.min(x, y), Math.max(x, y));
-        if (p == null) {
-          return false;
-        }
-        known.put(k, p);
+  /** A one-pair-at-a-time decision as a batch decision without a screen. */
+  private static BatchVerifier batches(PairVerifier verifier) {
+    return new BatchVerifier() {
+      @Override
+      public double screen(int a, int b) {
+        return 0;
       }
-    }
-    return true;
-  }
 
-  /** A clique's group: the member with the best score sum represents it. */
-  private static DuplicateGroup toGroup(List<Integer> members, Map<Long, DuplicatePair> known) {
-    List<Integer> sorted = new ArrayList<>(members);
-    sorted.sort(null);
-    int representative = sorted.get(0);
-    double best = Double.NEGATIVE_INFINITY;
-    for (int m : sorted) {
-      double sum = 0;
-      for (int o : sorted) {
-        if (o != m) {
-          sum += known.get(key(Math.min(m, o), Math.max(m, o))).score();
+      @Override
+      public void verify(
+          int[] first, int[] second, int count, double[] similarity, double[] score) {
+        for (int i = 0; i < count; i++) {
+          DuplicatePair p = verifier.verify(first[i], second[i]);
+          score[i] = p == null ? Double.NaN : p.score();
+          if (p != null) {
+            similarity[i] = p.similarity();
+          }
         }
       }
-      if (sum > best) {
-        best = sum;
-        representative = m;
-      }
-    }
-    List<DuplicatePair> pairs = new ArrayList<>();
-    for (int m : sorted) {
-      if (m != representative) {
-        pairs.add(known.get(key(Math.min(m, representative), Math.max(m, representative))));
-      }
-    }
-    pairs.sort(BEST_FIRST);
-    return new DuplicateGroup(representative, sorted, pairs);
-  }
-
-  private static long key(int a, int b) {
-    return ((long) a << 32) | (b & 0xffffffffL);
+    };
   }
 }

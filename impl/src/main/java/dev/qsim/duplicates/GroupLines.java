@@ -5,7 +5,9 @@ import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 
@@ -45,12 +47,21 @@ public final class GroupLines {
       json.name("size").value(group.members().size());
       json.name("representative").value(lineOf.applyAsLong(group.representative()));
       json.name("questions").beginArray();
+      // Each member's pair with the representative, found once (not by a scan per member).
+      Map<Integer, DuplicatePair> withRepresentative = new HashMap<>();
+      for (DuplicatePair pair : group.pairs()) {
+        int other = pair.first() == group.representative() ? pair.second() : pair.first();
+        withRepresentative.putIfAbsent(other, pair);
+      }
       for (int member : group.members()) {
         json.beginObject();
         json.name("line").value(lineOf.applyAsLong(member));
         json.name("text").value(text.apply(member));
         if (member != group.representative()) {
-          DuplicatePair pair = group.pairOf(member);
+          DuplicatePair pair = withRepresentative.get(member);
+          if (pair == null) {
+            pair = group.pairOf(member); // throws, naming the member
+          }
           json.name("similarity").value(pair.similarity());
           json.name("score").value(pair.score());
         }

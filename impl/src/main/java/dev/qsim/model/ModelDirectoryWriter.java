@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
  * Writes a model directory so that a crash never leaves half a model: everything goes into a
  * temporary sibling directory, which is checked and then renamed to the target in one step. An
- * existing target is never overwritten.
+ * existing target is never overwritten. The metadata it stores records the SHA-256 of every file it
+ * names ({@link ModelMetadata#checksums()}, computed here, replacing any the contents returned),
+ * which loading verifies.
  *
  * <p>Stateless and thread-safe; two writers racing for the same target both build, and only one
  * rename succeeds.
@@ -61,17 +64,10 @@ public final class ModelDirectoryWriter {
       temp = createTemporary(absolute);
       ModelMetadata metadata = contents.writeInto(temp);
       Objects.requireNonNull(metadata, "metadata returned by contents");
-      requireFile(temp, metadata.encoderFile(), "encoder_file");
-      if (metadata.encoderDelta() != null) {
-        requireFile(temp, metadata.encoderDelta().file(), "encoder_delta.file");
+      for (Map.Entry<String, String> file : metadata.files().entrySet()) {
+        requireFile(temp, file.getValue(), file.getKey());
       }
-      requireFile(temp, metadata.tokenizerFile(), "tokenizer_file");
-      if (metadata.pairHeadFile() != null) {
-        requireFile(temp, metadata.pairHeadFile(), "pair_head_file");
-      }
-      if (metadata.verifier() != null) {
-        requireFile(temp, metadata.verifier().file(), "verifier.file");
-      }
+      metadata = metadata.toBuilder().checksums(ModelChecksums.compute(temp, metadata)).build();
       metadata.write(temp.resolve(ModelMetadata.FILE_NAME));
       try {
         Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);

@@ -49,6 +49,10 @@ import java.util.OptionalDouble;
  *     the file does not say
  * @param provenance free-form facts about where the model came from
  * @param metrics evaluation results by data set name, each a map from metric name to value
+ * @param checksums {@code "sha256:"} and the hex SHA-256 of each file of the directory that the
+ *     metadata names, by file name (class-path files, whose names start with {@code /}, are not
+ *     listed); recorded by {@link ModelDirectoryWriter}, verified when the model is loaded; empty
+ *     for directories written before checksums were recorded
  */
 public record ModelMetadata(
     int formatVersion,
@@ -69,7 +73,8 @@ public record ModelMetadata(
     Verifier verifier,
     Precision precision,
     Map<String, Object> provenance,
-    Map<String, Map<String, Double>> metrics) {
+    Map<String, Map<String, Double>> metrics,
+    Map<String, String> checksums) {
 
   /**
    * A cross-encoder verifier stored in a model directory ({@code "verifier"} in {@code
@@ -85,9 +90,54 @@ public record ModelMetadata(
    * @param maxSequenceLength the most tokens of a pair sequence, special tokens included (the two
    *     questions are truncated longest first)
    * @param thresholdCalibration how the threshold was obtained (free text), or {@code null}
+   * @param delta when the verifier is stored as the weights training changed: the delta file, and
+   *     {@code file} names the base encoder from which the verifier's graph is built ({@code
+   *     VerifierGraph}); {@code null} when {@code file} is the whole verifier
+   * @param cascade the band of pair-head probabilities in which the verifier decides (the pair head
+   *     decides outside it), or {@code null}: the verifier decides every pair
    */
   public record Verifier(
-      String file, double threshold, int maxSequenceLength, String thresholdCalibration) {
+      String file,
+      double threshold,
+      int maxSequenceLength,
+      String thresholdCalibration,
+      EncoderDelta delta,
+      Cascade cascade) {
+    /**
+     * A verifier stored whole, deciding every pair.
+     *
+     * @param file the ONNX file
+     * @param threshold the calibrated threshold
+     * @param maxSequenceLength the most tokens of a pair sequence
+     * @param thresholdCalibration how the threshold was obtained, or {@code null}
+     */
+    public Verifier(
+        String file, double threshold, int maxSequenceLength, String thresholdCalibration) {
+      this(file, threshold, maxSequenceLength, thresholdCalibration, null, null);
+    }
+
+    /**
+     * This verifier with another cascade band.
+     *
+     * @param value the band, or {@code null} for none
+     * @return the new entry
+     */
+    public Verifier withCascade(Cascade value) {
+      return new Verifier(file, threshold, maxSequenceLength, thresholdCalibration, delta, value);
+    }
+
+    /**
+     * This verifier stored as a delta over a base encoder.
+     *
+     * @param baseFile the base encoder's file
+     * @param value the delta
+     * @return the new entry
+     */
+    public Verifier withDelta(String baseFile, EncoderDelta value) {
+      return new Verifier(
+          baseFile, threshold, maxSequenceLength, thresholdCalibration, value, cascade);
+    }
+
     /**
      * Validates the values.
      *
@@ -105,6 +155,50 @@ public record ModelMetadata(
         throw new IllegalArgumentException(
             "verifier.max_sequence_length must be in [3, 512], was " + maxSequenceLength);
       }
+    }
+  }
+
+  /**
+   * The cascade of a model with a pair head and a verifier ({@code "verifier.cascade"} in {@code
+   * qsim-model.json}): the pair head decides a pair whose probability lies below {@code lower} (not
+   * a duplicate) or above {@code upper} (a duplicate); the verifier decides the pairs in between,
+   * the band where the head is unsure. The band contains the pair head's threshold.
+   *
+   * <p>Immutable and thread-safe.
+   *
+   * @param lower the band's lower end, a pair-head probability in [0, 1]
+   * @param upper the band's upper end, in [lower, 1]
+   * @param calibration how the band was chosen (free text), or {@code null}
+   */
+  public record Cascade(double lower, double upper, String calibration) {
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException naming the key of {@code verifier.cascade} that is invalid
+     */
+    public Cascade {
+      if (!(lower >= 0 && lower <= 1)) {
+        throw new IllegalArgumentException(
+            "verifier.cascade.lower must be in [0, 1] (a pair-head probability), was " + lower);
+      }
+      if (!(upper >= lower && upper <= 1)) {
+        throw new IllegalArgumentException(
+            "verifier.cascade.upper must be in [lower, 1], was "
+                + upper
+                + " (lower "
+                + lower
+                + ")");
+      }
+    }
+
+    /**
+     * Whether the verifier decides a pair with this pair-head probability.
+     *
+     * @param headProbability the pair head's probability
+     * @return whether it lies in the band
+     */
+    public boolean contains(double headProbability) {
+      return headProbability >= lower && headProbability <= upper;
     }
   }
 
@@ -205,6 +299,25 @@ public record ModelMetadata(
       metrics.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
     }
     metrics = Collections.unmodifiableMap(copy);
+    Map<String, String> sums = new java.util.TreeMap<>();
+    if (checksums != null) {
+      checksums.forEach(
+          (file, sum) -> {
+            if (file == null || file.isBlank() || file.startsWith("/")) {
+              throw new IllegalArgumentException(
+                  "checksums: '" + file + "' is not a file name inside the model directory");
+            }
+            if (sum == null || !sum.matches("sha256:[0-9a-f]{64}")) {
+              throw new IllegalArgumentException(
+                  "checksums."
+                      + file
+                      + " must be 'sha256:' and 64 lower-case hex digits, was "
+                      + sum);
+            }
+            sums.put(file, sum);
+          });
+    }
+    checksums = Collections.unmodifiableMap(sums);
   }
 
   /**
@@ -253,7 +366,7 @@ public record ModelMetadata(
   /**
    * A builder that starts from this metadata.
    *
-   * @return a new builder holding every value of this metadata
+   * @return a new builder holding every value of this metadata but its {@link #checksums()}
    */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -275,6 +388,8 @@ public record ModelMetadata(
     b.precision = precision;
     b.provenance = new LinkedHashMap<>(provenance);
     b.metrics = new LinkedHashMap<>(metrics);
+    // Not the checksums: they describe files on disk, which a changed copy may not match; the
+    // model writer records them anew.
     return b;
   }
 
@@ -314,6 +429,35 @@ public record ModelMetadata(
    */
   public Optional<EncoderDelta> encoderDeltaIfPresent() {
     return Optional.ofNullable(encoderDelta);
+  }
+
+  /**
+   * Every file this metadata names, by the key that names it ({@code encoder_file}, {@code
+   * encoder_delta.file}, {@code tokenizer_file}, {@code pair_head_file}, {@code verifier.file},
+   * {@code verifier.delta.file}). The one list of a model's files: the writer checks that they
+   * exist and records their {@link #checksums()}, the loader verifies them. A key added to the
+   * format that names a file belongs here.
+   *
+   * @return key to file name, in that order; names that start with {@code /} are class-path
+   *     resources
+   */
+  public Map<String, String> files() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("encoder_file", encoderFile);
+    if (encoderDelta != null) {
+      files.put("encoder_delta.file", encoderDelta.file());
+    }
+    files.put("tokenizer_file", tokenizerFile);
+    if (pairHeadFile != null) {
+      files.put("pair_head_file", pairHeadFile);
+    }
+    if (verifier != null) {
+      files.put("verifier.file", verifier.file());
+      if (verifier.delta() != null) {
+        files.put("verifier.delta.file", verifier.delta().file());
+      }
+    }
+    return Collections.unmodifiableMap(files);
   }
 
   /**
@@ -447,6 +591,7 @@ public record ModelMetadata(
     private Precision precision = Precision.FP32;
     private Map<String, Object> provenance = new LinkedHashMap<>();
     private Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+    private Map<String, String> checksums = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -654,6 +799,18 @@ public record ModelMetadata(
     }
 
     /**
+     * Sets the recorded file checksums ({@link ModelDirectoryWriter} sets them from the files it
+     * writes; a builder, also one from {@link ModelMetadata#toBuilder()}, starts without any).
+     *
+     * @param values file name to {@code "sha256:"} and 64 hex digits
+     * @return this builder
+     */
+    public Builder checksums(Map<String, String> values) {
+      this.checksums = new LinkedHashMap<>(Objects.requireNonNull(values, "values"));
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the metadata
@@ -679,7 +836,8 @@ public record ModelMetadata(
           verifier,
           precision,
           provenance,
-          metrics);
+          metrics,
+          checksums);
     }
   }
 }

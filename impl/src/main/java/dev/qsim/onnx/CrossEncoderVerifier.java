@@ -89,7 +89,7 @@ final class CrossEncoderVerifier implements AutoCloseable {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       Path file;
       try {
-        file = src.path(spec.file());
+        file = spec.delta() != null ? null : src.path(spec.file());
       } catch (ModelLoadException e) {
         throw new ModelLoadException(
             "Verifier of "
@@ -100,7 +100,9 @@ final class CrossEncoderVerifier implements AutoCloseable {
                 + e.getMessage(),
             e);
       }
-      if (file != null) {
+      if (spec.delta() != null) {
+        session = env.createSession(src.verifierWithDelta(spec), options);
+      } else if (file != null) {
         session = env.createSession(file.toString(), options);
       } else {
         try (InputStream in = src.open(spec.file())) {

@@ -1,6 +1,7 @@
 package dev.qsim.onnx;
 
 import dev.qsim.ModelLoadException;
+import dev.qsim.model.ModelChecksums;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.quantize.EncoderDeltas;
 import java.io.IOException;
@@ -12,8 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Where a model's files come from: a directory on disk, or a folder of class-path resources. In
@@ -33,6 +38,44 @@ abstract class ModelSource {
 
   /** Reads and validates {@code qsim-model.json}. */
   abstract ModelMetadata readMetadata();
+
+  /**
+   * Class-path models whose files were verified in this process, by class loader: {@code
+   * resource=sha256} entries. Resources in a jar do not change while the process runs, so they are
+   * hashed once.
+   */
+  private static final Map<ClassLoader, Set<String>> VERIFIED_RESOURCES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * The one way a model is read: {@code qsim-model.json}, then every file it records a checksum of
+   * is hashed and compared ({@link ModelChecksums#verify}).
+   *
+   * @throws ModelLoadException naming the metadata or the damaged file
+   */
+  final ModelMetadata load() {
+    ModelMetadata md = readMetadata();
+    if (md.checksums().isEmpty()) {
+      return md;
+    }
+    ClassLoader loader = classLoader();
+    String key = describe() + "=" + md.checksums();
+    if (loader != null && VERIFIED_RESOURCES.getOrDefault(loader, Set.of()).contains(key)) {
+      return md;
+    }
+    ModelChecksums.verify(md, describe(), this::open);
+    if (loader != null) {
+      VERIFIED_RESOURCES
+          .computeIfAbsent(loader, l -> Collections.synchronizedSet(new java.util.HashSet<>()))
+          .add(key);
+    }
+    return md;
+  }
+
+  /** The class loader of a class-path source, whose verified files are remembered; else null. */
+  ClassLoader classLoader() {
+    return null;
+  }
 
   /** {@code "sha256:"} and the SHA-256 of one of the model's files, in lower-case hex. */
   final String sha256(String file) {
@@ -67,6 +110,21 @@ abstract class ModelSource {
         readAll(delta.file()),
         delta.baseSha256(),
         describe(md.encoderFile()),
+        describe(delta.file()));
+  }
+
+  /**
+   * The verifier's ONNX bytes rebuilt from its base encoder and {@code verifier.delta}.
+   *
+   * @throws ModelLoadException if a file is missing or the delta does not fit its base
+   */
+  final byte[] verifierWithDelta(ModelMetadata.Verifier verifier) {
+    ModelMetadata.EncoderDelta delta = verifier.delta();
+    return dev.qsim.quantize.VerifierGraph.rebuild(
+        readAll(verifier.file()),
+        readAll(delta.file()),
+        delta.baseSha256(),
+        describe(verifier.file()),
         describe(delta.file()));
   }
 
@@ -187,6 +245,11 @@ abstract class ModelSource {
     @Override
     String describe() {
       return "classpath:" + prefix;
+    }
+
+    @Override
+    ClassLoader classLoader() {
+      return loader;
     }
 
     @Override

@@ -9,7 +9,9 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.ProgressListener;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
 import dev.qsim.SimilarityFunction;
+import dev.qsim.duplicates.ExactRepeats;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Precision;
 import java.io.IOException;
@@ -59,6 +61,13 @@ import java.util.PriorityQueue;
  * OPT_OUT_TRACKING=true} unless they are already set, so DJL neither downloads nor reports usage.
  * Set them yourself (or {@code -Dai.djl.offline=false}) before the first DJL call to choose
  * otherwise.
+ *
+ * <p><b>Native libraries:</b> loading unpacks ONNX Runtime's and DJL's tokenizer libraries once
+ * into qsim's per-user cache folder ({@code -Dqsim.cache.dir}, else {@code QSIM_CACHE_DIR}, else
+ * {@code ~/.cache/qsim}, else {@code <java.io.tmpdir>/qsim-cache-<user>}; {@code native/}) and
+ * reuses them, by setting the system properties {@code onnxruntime.native.path} and {@code
+ * ENGINE_CACHE_DIR}, each only when it is unset (and {@code ENGINE_CACHE_DIR} only when neither it
+ * nor {@code DJL_CACHE_DIR} is set as an environment variable either).
  */
 public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   /**
@@ -86,6 +95,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   private volatile String fingerprint;
   private final SentenceEncoder encoder;
   private final PairDecision decision;
+  private final PairDecision verifierDecision;
   private final PairDecision pairHeadDecision;
   private final CrossEncoderVerifier verifier;
   private final int threads;
@@ -100,7 +110,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         b.directory != null
             ? ModelSource.directory(b.directory)
             : ModelSource.classpath(b.loader, b.resourcePrefix);
-    ModelMetadata md = source.readMetadata();
+    ModelMetadata md = source.load();
     if (b.precision != null && b.precision != md.precision()) {
       if (b.precision != Precision.INT8) {
         throw new ModelLoadException(
@@ -115,7 +125,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       source =
           ModelSource.directory(
               Int8Cache.int8Of(source, md, b.directory, b.loader, b.resourcePrefix));
-      md = source.readMetadata();
+      md = source.load();
     }
     int maxLength = b.maxSequenceLength > 0 ? b.maxSequenceLength : md.maxSequenceLength();
     this.threads = b.threads;
@@ -151,10 +161,16 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       encoder.close();
       throw e;
     }
+    this.verifierDecision =
+        verifier == null
+            ? null
+            : PairDecision.verifier(verifier, md.similarityFunction(), md.verifier().threshold());
     this.decision =
-        verifier != null
-            ? PairDecision.verifier(verifier, md.similarityFunction(), md.verifier().threshold())
-            : pairHeadDecision != null ? pairHeadDecision : similarityDecision(md, source);
+        verifier != null && pairHeadDecision != null && md.verifier().cascade() != null
+            ? cascadeDecision(md, source)
+            : verifierDecision != null
+                ? verifierDecision
+                : pairHeadDecision != null ? pairHeadDecision : similarityDecision(md, source);
     this.guard = new CloseGuard("This OnnxQuestionSimilarity", this::release);
   }
 
@@ -162,6 +178,23 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     encoder.close();
     if (verifier != null) {
       verifier.close();
+    }
+  }
+
+  private PairDecision cascadeDecision(ModelMetadata md, ModelSource source) {
+    try {
+      return PairDecision.cascade(
+          pairHeadDecision.head(),
+          verifier,
+          md.similarityFunction(),
+          md.pairHeadThreshold(),
+          md.verifier().threshold(),
+          md.verifier().cascade());
+    } catch (IllegalArgumentException e) {
+      verifier.close();
+      encoder.close();
+      throw new ModelLoadException(
+          source.describe() + "/" + ModelMetadata.FILE_NAME + ": " + e.getMessage(), e);
     }
   }
 
@@ -303,6 +336,52 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     return encoder.tokenCounts(questions);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Unreadable here means: at least {@link QuestionSimilarity#UNREADABLE_SHARE} of the words
+   * this model's tokenizer makes of the question (after truncation to {@link #maxSequenceLength()})
+   * hold its unknown token ({@code [UNK]}); see {@link QuestionSimilarity#isUnreadable(int, int)}.
+   */
+  @Override
+  public List<Readability> readability(List<String> questions) {
+    Objects.requireNonNull(questions, "questions");
+    for (int i = 0; i < questions.size(); i++) {
+      if (questions.get(i) == null) {
+        throw new NullPointerException("questions[" + i + "]");
+      }
+    }
+    return List.of(encoder.readability(questions));
+  }
+
+  @Override
+  public Embedding embed(String question) {
+    QuestionSimilarity.checkQuestion(question, "question");
+    try (CloseGuard.Permit call = guard.enter()) {
+      return Embedding.of(
+          encoder.encode(List.of(question), i -> "question", ProgressListener.NONE)[0]);
+    }
+  }
+
+  @Override
+  public double similarity(String q1, String q2) {
+    requireReadablePair(q1, q2);
+    return QuestionSimilarity.super.similarity(q1, q2);
+  }
+
+  @Override
+  public double duplicateScore(String q1, String q2) {
+    requireReadablePair(q1, q2);
+    return QuestionSimilarity.super.duplicateScore(q1, q2);
+  }
+
+  /** Refuses a blank or unreadable {@code q1} or {@code q2}, naming it as such. */
+  private void requireReadablePair(String q1, String q2) {
+    QuestionSimilarity.checkQuestion(q1, "q1");
+    QuestionSimilarity.checkQuestion(q2, "q2");
+    encoder.requireReadable(List.of(q1, q2), i -> i == 0 ? "q1" : "q2");
+  }
+
   @Override
   public double[] similarities(List<QuestionPair> pairs) {
     return scorePairs(pairs, false);
@@ -332,11 +411,22 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
           unique.computeIfAbsent(
               checkText(pair.second(), "pairs", p, ".second"), k -> unique.size());
     }
-    if (decide && decision.readsTexts()) {
+    List<String> texts = new ArrayList<>(unique.keySet());
+    encoder.requireReadable(texts, u -> pairArgument(pairs, texts.get(u)));
+    if (decide && !decision.readsEmbeddings()) {
       return decision.scores(firsts(pairs), seconds(pairs), null, null);
     }
     float[][] vectors = vectors(new ArrayList<>(unique.keySet()), "pairs", ProgressListener.NONE);
     SimilarityFunction f = metadata.similarityFunction();
+    if (decide && decision.readsTexts()) {
+      float[][] u = new float[pairs.size()][];
+      float[][] v = new float[pairs.size()][];
+      for (int p = 0; p < u.length; p++) {
+        u[p] = vectors[index[p][0]];
+        v[p] = vectors[index[p][1]];
+      }
+      return decision.scores(firsts(pairs), seconds(pairs), u, v);
+    }
     double[] scores = new double[pairs.size()];
     for (int p = 0; p < scores.length; p++) {
       float[] u = vectors[index[p][0]];
@@ -395,7 +485,10 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     DuplicateSearch search = search(options);
     checkTexts(questions, "questions");
     ensureOpen();
-    int n = questions.size();
+    // Exact repeats are embedded and searched once, as their first occurrence.
+    ExactRepeats repeats = ExactRepeats.of(questions);
+    List<String> distinct = repeats.distinctTexts(questions);
+    int n = distinct.size();
     try (VectorStore store = VectorStore.create(n, metadata.dimension())) {
       // Embed in chunks straight into the off-heap store: the heap holds one chunk's vectors.
       for (int from = 0; from < n; from += EMBED_CHUNK) {
@@ -403,13 +496,14 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         int offset = from;
         float[][] chunk =
             encoder.encode(
-                questions.subList(from, to),
+                distinct.subList(from, to),
+                i -> "questions[" + repeats.first(offset + i) + "]",
                 (stage, done, total) -> progress.update(stage, offset + done, n));
         for (int i = 0; i < chunk.length; i++) {
           store.set(from + i, chunk[i]);
         }
       }
-      return search.run(store, questions, progress);
+      return search.run(store, distinct, repeats, progress);
     }
   }
 
@@ -435,12 +529,21 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
       throw new IllegalArgumentException(
           "embeddings has " + embeddings.size() + " embeddings, expected " + n);
     }
-    try (CloseGuard.Permit call = guard.enter();
-        VectorStore store = VectorStore.create(n, metadata.dimension())) {
-      for (int i = 0; i < n; i++) {
-        store.set(i, checkEmbedding(embeddings.get(i), "embeddings", i));
+    // Exact repeats are searched once, with their first occurrence's embedding.
+    ExactRepeats repeats = ExactRepeats.of(questions);
+    float[][] vectors = new float[repeats.distinct()][];
+    for (int i = 0; i < n; i++) {
+      float[] v = checkEmbedding(embeddings.get(i), "embeddings", i);
+      if (repeats.first(repeats.distinctOf(i)) == i) {
+        vectors[repeats.distinctOf(i)] = v;
       }
-      return search.run(store, questions, progress);
+    }
+    try (CloseGuard.Permit call = guard.enter();
+        VectorStore store = VectorStore.create(vectors.length, metadata.dimension())) {
+      for (int d = 0; d < vectors.length; d++) {
+        store.set(d, vectors[d]);
+      }
+      return search.run(store, repeats.distinctTexts(questions), repeats, progress);
     }
   }
 
@@ -470,6 +573,16 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
               "decision VERIFIER: model "
                   + metadata.name()
                   + " has no verifier (or it was turned off with optVerifier(false))");
+        }
+        d = verifierDecision;
+        break;
+      case CASCADE:
+        if (decision.kind() != DuplicateDecision.CASCADE) {
+          throw new IllegalArgumentException(
+              "decision CASCADE: model "
+                  + metadata.name()
+                  + " has no cascade (it needs a pair head, a verifier and verifier.cascade, none"
+                  + " turned off)");
         }
         d = decision;
         break;
@@ -504,7 +617,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     List<String> all = new ArrayList<>(candidates.size() + 1);
     all.add(query);
     all.addAll(candidates);
-    float[][] vectors = vectors(all, "candidates", ProgressListener.NONE);
+    float[][] vectors =
+        encoder.encode(
+            all, i -> i == 0 ? "query" : "candidates[" + (i - 1) + "]", ProgressListener.NONE);
     return bestMatches(
         query,
         vectors[0],
@@ -639,7 +754,20 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
 
   private float[][] vectors(List<String> questions, String argument, ProgressListener progress) {
     checkTexts(questions, argument);
-    return encoder.encode(questions, progress);
+    return encoder.encode(questions, i -> argument + "[" + i + "]", progress);
+  }
+
+  /** The first of {@code pairs}' arguments that holds {@code text}, for a message. */
+  private static String pairArgument(List<QuestionPair> pairs, String text) {
+    for (int p = 0; p < pairs.size(); p++) {
+      if (pairs.get(p).first().equals(text)) {
+        return "pairs[" + p + "].first";
+      }
+      if (pairs.get(p).second().equals(text)) {
+        return "pairs[" + p + "].second";
+      }
+    }
+    return "pairs";
   }
 
   private static void checkTexts(List<String> texts, String argument) {
@@ -713,6 +841,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
         && System.getenv("OPT_OUT_TRACKING") == null) {
       System.setProperty("OPT_OUT_TRACKING", "true");
     }
+    NativeLibraries.prepare();
   }
 
   /**

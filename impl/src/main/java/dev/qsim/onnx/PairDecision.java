@@ -2,6 +2,8 @@ package dev.qsim.onnx;
 
 import dev.qsim.DuplicateDecision;
 import dev.qsim.SimilarityFunction;
+import dev.qsim.model.ModelMetadata;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,10 +13,11 @@ import java.util.List;
  * of this class, so they cannot disagree.
  *
  * <p>The embedding decisions score two vectors ({@link #score(float[], float[])}); the verifier
- * reads the two texts ({@link #scores(List, List, float[][], float[][])}, {@link #readsTexts()}). A
- * verifier's probability is its value for the pair scored alone: a batched score within {@link
- * PairVerifier#BORDER} of the threshold is recomputed alone, so the decision for a pair never
- * depends on the other pairs of a call.
+ * reads the two texts ({@link #scores(List, List, float[][], float[][])}, {@link #readsTexts()});
+ * the cascade reads both: the pair head's probability decides outside the model's band, the
+ * verifier inside it ({@link #cascade}). A verifier's probability is its value for the pair scored
+ * alone: a batched score within {@link PairVerifier#BORDER} of the threshold is recomputed alone,
+ * so the decision for a pair never depends on the other pairs of a call.
  *
  * <p>Immutable and thread-safe (the verifier is thread-safe).
  */
@@ -24,43 +27,117 @@ final class PairDecision {
   private final SimilarityFunction function;
   private final PairHead head;
   private final CrossEncoderVerifier verifier;
+  private final ModelMetadata.Cascade band;
+  private final double verifierThreshold;
+
+  /** The cascade's head threshold at load, where the verifier's threshold is mapped to. */
+  private final double pivot;
 
   private PairDecision(
       DuplicateDecision kind,
       double threshold,
       SimilarityFunction function,
       PairHead head,
-      CrossEncoderVerifier verifier) {
+      CrossEncoderVerifier verifier,
+      ModelMetadata.Cascade band,
+      double verifierThreshold,
+      double pivot) {
     this.kind = kind;
     this.threshold = threshold;
     this.function = function;
     this.head = head;
     this.verifier = verifier;
+    this.band = band;
+    this.verifierThreshold = verifierThreshold;
+    this.pivot = pivot;
   }
 
   /** The similarity decision at {@code threshold}. */
   static PairDecision similarity(SimilarityFunction function, double threshold) {
     checkThreshold(DuplicateDecision.SIMILARITY, function, threshold);
-    return new PairDecision(DuplicateDecision.SIMILARITY, threshold, function, null, null);
+    return new PairDecision(
+        DuplicateDecision.SIMILARITY,
+        threshold,
+        function,
+        null,
+        null,
+        null,
+        Double.NaN,
+        Double.NaN);
   }
 
   /** The pair head's decision at {@code threshold}. */
   static PairDecision pairHead(PairHead head, SimilarityFunction function, double threshold) {
     checkThreshold(DuplicateDecision.PAIR_HEAD, function, threshold);
-    return new PairDecision(DuplicateDecision.PAIR_HEAD, threshold, function, head, null);
+    return new PairDecision(
+        DuplicateDecision.PAIR_HEAD, threshold, function, head, null, null, Double.NaN, Double.NaN);
   }
 
   /** The cross-encoder verifier's decision at {@code threshold}. */
   static PairDecision verifier(
       CrossEncoderVerifier verifier, SimilarityFunction function, double threshold) {
     checkThreshold(DuplicateDecision.VERIFIER, function, threshold);
-    return new PairDecision(DuplicateDecision.VERIFIER, threshold, function, null, verifier);
+    return new PairDecision(
+        DuplicateDecision.VERIFIER,
+        threshold,
+        function,
+        null,
+        verifier,
+        null,
+        threshold,
+        Double.NaN);
+  }
+
+  /**
+   * The cascade: the pair head decides the pairs whose probability lies outside {@code band}; the
+   * verifier decides those inside it. The score is on the pair head's scale, compared with the
+   * head's threshold: the head's probability outside the band; inside it, the verifier's
+   * probability mapped monotonically into the band so that the verifier's threshold falls on the
+   * head's ({@link #bandScore}).
+   *
+   * @throws IllegalArgumentException if the band does not contain the head's threshold
+   */
+  static PairDecision cascade(
+      PairHead head,
+      CrossEncoderVerifier verifier,
+      SimilarityFunction function,
+      double headThreshold,
+      double verifierThreshold,
+      ModelMetadata.Cascade band) {
+    checkThreshold(DuplicateDecision.PAIR_HEAD, function, headThreshold);
+    checkThreshold(DuplicateDecision.VERIFIER, function, verifierThreshold);
+    if (!band.contains(headThreshold)) {
+      throw new IllegalArgumentException(
+          "verifier.cascade ["
+              + band.lower()
+              + ", "
+              + band.upper()
+              + "] does not contain the pair head's threshold "
+              + headThreshold);
+    }
+    return new PairDecision(
+        DuplicateDecision.CASCADE,
+        headThreshold,
+        function,
+        head,
+        verifier,
+        band,
+        verifierThreshold,
+        headThreshold);
   }
 
   /** The same decision at another threshold. */
   PairDecision withThreshold(double value) {
     checkThreshold(kind, function, value);
-    return new PairDecision(kind, value, function, head, verifier);
+    return new PairDecision(
+        kind,
+        value,
+        function,
+        head,
+        verifier,
+        band,
+        kind == DuplicateDecision.VERIFIER ? value : verifierThreshold,
+        pivot);
   }
 
   /**
@@ -72,7 +149,8 @@ final class PairDecision {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("threshold must be a finite number, was " + value);
     }
-    if (kind == DuplicateDecision.PAIR_HEAD && (value < 0 || value > 1)) {
+    if ((kind == DuplicateDecision.PAIR_HEAD || kind == DuplicateDecision.CASCADE)
+        && (value < 0 || value > 1)) {
       throw new IllegalArgumentException(
           "threshold " + value + " is outside [0, 1], the range of the pair head's probability");
     }
@@ -105,9 +183,19 @@ final class PairDecision {
     return head;
   }
 
-  /** Whether the decision reads the questions' texts (a verifier) rather than their embeddings. */
+  /** Whether the decision reads the questions' texts (a verifier, alone or in a cascade). */
   boolean readsTexts() {
     return verifier != null;
+  }
+
+  /** Whether the decision needs the questions' embeddings (all but the verifier alone). */
+  boolean readsEmbeddings() {
+    return verifier == null || head != null;
+  }
+
+  /** The cascade's band, or {@code null}. */
+  ModelMetadata.Cascade band() {
+    return band;
   }
 
   /** The decision's score for two embeddings; symmetric. Not for a verifier. */
@@ -140,15 +228,58 @@ final class PairDecision {
       }
       return out;
     }
+    if (head == null) {
+      return verifierScores(first, second);
+    }
+    double[] out = new double[u.length];
+    List<Integer> unsure = new ArrayList<>();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = head.probability(u[i], v[i]);
+      if (band.contains(out[i])) {
+        unsure.add(i);
+      }
+    }
+    if (!unsure.isEmpty()) {
+      List<String> a = new ArrayList<>(unsure.size());
+      List<String> b = new ArrayList<>(unsure.size());
+      for (int i : unsure) {
+        a.add(first.get(i));
+        b.add(second.get(i));
+      }
+      double[] p = verifierScores(a, b);
+      for (int k = 0; k < p.length; k++) {
+        out[unsure.get(k)] = bandScore(p[k]);
+      }
+    }
+    return out;
+  }
+
+  /** The verifier's probabilities, each as if the pair were scored alone near the threshold. */
+  private double[] verifierScores(List<String> first, List<String> second) {
     double[] p = verifier.probabilities(first, second);
     if (p.length > 1) {
       for (int i = 0; i < p.length; i++) {
-        if (Math.abs(p[i] - threshold) < PairVerifier.BORDER) {
+        if (Math.abs(p[i] - verifierThreshold) < PairVerifier.BORDER) {
           p[i] = score(first.get(i), second.get(i));
         }
       }
     }
     return p;
+  }
+
+  /**
+   * A verifier probability inside the cascade's band, on the head's scale: {@code [0, t_v)} maps
+   * linearly onto {@code [lower, t_h)} and {@code [t_v, 1]} onto {@code [t_h, upper]}, so the
+   * verifier decides and the order of scores is kept within the band.
+   */
+  double bandScore(double p) {
+    double th = pivot;
+    double tv = verifierThreshold;
+    if (p < tv) {
+      double s = band.lower() + (tv <= 0 ? 0 : p / tv) * (th - band.lower());
+      return Math.min(s, Math.nextDown(th));
+    }
+    return th + (tv >= 1 ? 1 : (p - tv) / (1 - tv)) * (band.upper() - th);
   }
 
   /** The verifier's probability of one pair of texts, scored alone. */
@@ -158,7 +289,8 @@ final class PairDecision {
 
   private void requireEmbeddingDecision() {
     if (verifier != null) {
-      throw new IllegalStateException("the verifier decision scores texts, not embeddings");
+      throw new IllegalStateException(
+          "the " + kind + " decision scores texts; call scores(first, second, u, v)");
     }
   }
 

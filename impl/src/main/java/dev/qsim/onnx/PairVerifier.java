@@ -75,7 +75,7 @@ final class PairVerifier {
       GemmWorkers workers,
       ProgressListener progress) {
     if (decision.readsTexts()) {
-      return verifyTexts(texts, candidates, progress);
+      return verifyTexts(decision.readsEmbeddings() ? vectors : null, texts, candidates, progress);
     }
     int total = candidates.size();
     int batches = (total + BATCH - 1) / BATCH;
@@ -99,11 +99,15 @@ final class PairVerifier {
   }
 
   /**
-   * The verifier's pass: candidates in chunks of {@value #TEXT_BATCH} pairs on the calling thread
-   * (ONNX Runtime parallelises inside each call), {@code "verifying"} progress after each.
+   * The verifier's (or cascade's) pass: candidates in chunks of {@value #TEXT_BATCH} pairs on the
+   * calling thread (ONNX Runtime parallelises inside each call), {@code "verifying"} progress after
+   * each.
    */
   private List<DuplicatePair> verifyTexts(
-      List<String> texts, CandidatePairs candidates, ProgressListener progress) {
+      VectorStore vectors,
+      List<String> texts,
+      CandidatePairs candidates,
+      ProgressListener progress) {
     if (texts == null) {
       throw new IllegalStateException("the verifier decision needs the questions' texts");
     }
@@ -114,11 +118,17 @@ final class PairVerifier {
       int to = Math.min(total, from + TEXT_BATCH);
       List<String> a = new ArrayList<>(to - from);
       List<String> b = new ArrayList<>(to - from);
+      float[][] u = vectors == null ? null : new float[to - from][];
+      float[][] v = vectors == null ? null : new float[to - from][];
       for (int p = from; p < to; p++) {
         a.add(texts.get(candidates.first(p)));
         b.add(texts.get(candidates.second(p)));
+        if (vectors != null) {
+          u[p - from] = vectors.get(candidates.first(p));
+          v[p - from] = vectors.get(candidates.second(p));
+        }
       }
-      double[] scores = decision.scores(a, b, null, null);
+      double[] scores = decision.scores(a, b, u, v);
       for (int p = from; p < to; p++) {
         double score = scores[p - from];
         if (decision.accepts(score)) {

@@ -20,6 +20,9 @@ import ai.onnxruntime.OrtSession;
 import dev.qsim.InferenceException;
 import dev.qsim.ModelLoadException;
 import dev.qsim.ProgressListener;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
+import dev.qsim.UnreadableQuestionException;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Pooling;
 import java.io.ByteArrayInputStream;
@@ -38,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * The siamese encoder: one ONNX network (shared by every question) behind DJL's ONNX Runtime
@@ -58,6 +62,10 @@ final class SentenceEncoder implements AutoCloseable {
   private final Model model;
   private final OrtSession.SessionOptions sessionOptions;
   private final HuggingFaceTokenizer tokenizer;
+
+  /** The tokenizer's unknown token ({@code [UNK]}), or null if it has none. */
+  private final String unknownToken;
+
   private final List<String> inputNames;
   private final int maxLength;
   private final int batchSize;
@@ -81,6 +89,7 @@ final class SentenceEncoder implements AutoCloseable {
     this.maxLength = maxLength;
     this.batchSize = batchSize;
     this.workers = workers;
+    this.unknownToken = Tokenizers.unknownToken(src, metadata.tokenizerFile());
     this.tokenizer = Tokenizers.load(src, metadata.tokenizerFile(), maxLength);
     OrtSession.SessionOptions options = null;
     Model loaded = null;
@@ -198,28 +207,145 @@ final class SentenceEncoder implements AutoCloseable {
   }
 
   /**
-   * Embeds texts: tokenises all, orders them by token count, runs batches of similar length, and
-   * restores input order.
+   * The text rules over texts that are not null: blank by {@link
+   * QuestionSimilarity#isBlankQuestion(CharSequence)}, unreadable by {@link
+   * QuestionSimilarity#isUnreadable(int, int)} over the words of this encoder's tokenisation (after
+   * truncation: the words the encoder reads).
    */
-  float[][] encode(List<String> texts, ProgressListener progress) {
+  Readability[] readability(List<String> texts) {
     try (CloseGuard.Permit call = guard.enter()) {
-      return encodeOpen(texts, progress);
+      Readability[] out = new Readability[texts.size()];
+      List<String> visible = new ArrayList<>(texts.size());
+      for (int i = 0; i < out.length; i++) {
+        if (QuestionSimilarity.isBlankQuestion(texts.get(i))) {
+          out[i] = Readability.BLANK;
+        } else {
+          visible.add(texts.get(i));
+        }
+      }
+      Encoding[] encodings = tokenize(visible);
+      int v = 0;
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] == null) {
+          int[] words = wordCounts(encodings[v++], unknownToken);
+          out[i] =
+              QuestionSimilarity.isUnreadable(words[0], words[1])
+                  ? Readability.UNREADABLE
+                  : Readability.READABLE;
+        }
+      }
+      return out;
     }
   }
 
-  private float[][] encodeOpen(List<String> texts, ProgressListener progress) {
+  /**
+   * A tokenised text's words, for the unreadable rule: {@code [unknown, read]}. Words are the
+   * tokenizer's word ids over its non-special tokens (a token without a word id is a word of its
+   * own); a word is unknown if one of its tokens is {@code unknownToken}, read if it is known and
+   * has a letter or digit; known words of punctuation and symbols alone count in neither.
+   */
+  static int[] wordCounts(Encoding encoding, String unknownToken) {
+    int[] counts = new int[2];
+    if (unknownToken == null) {
+      return counts;
+    }
+    String[] tokens = encoding.getTokens();
+    long[] special = encoding.getSpecialTokenMask();
+    long[] wordIds = encoding.getWordIds();
+    int t = 0;
+    while (t < tokens.length) {
+      if (special[t] != 0) {
+        t++;
+        continue;
+      }
+      long word = wordIds[t];
+      boolean unknown = false;
+      boolean letters = false;
+      int end = t;
+      do {
+        unknown |= tokens[end].equals(unknownToken);
+        letters |= hasLetterOrDigit(tokens[end]);
+        end++;
+      } while (word >= 0 && end < tokens.length && special[end] == 0 && wordIds[end] == word);
+      if (unknown) {
+        counts[0]++;
+      } else if (letters) {
+        counts[1]++;
+      }
+      t = end;
+    }
+    return counts;
+  }
+
+  private static boolean hasLetterOrDigit(String token) {
+    return token.codePoints().anyMatch(Character::isLetterOrDigit);
+  }
+
+  private Encoding[] tokenize(List<String> texts) {
+    if (texts.isEmpty()) {
+      return new Encoding[0];
+    }
+    try {
+      return tokenizer.batchEncode(texts.toArray(new String[0]));
+    } catch (RuntimeException e) {
+      throw new InferenceException(
+          "Tokenisation failed for a list of " + texts.size() + " questions: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Embeds texts: tokenises all, orders them by token count, runs batches of similar length, and
+   * restores input order. An unreadable text is refused (see {@link #encode(List, IntFunction,
+   * ProgressListener)}) as {@code questions[i]}.
+   */
+  float[][] encode(List<String> texts, ProgressListener progress) {
+    return encode(texts, i -> "questions[" + i + "]", progress);
+  }
+
+  /**
+   * Embeds texts as {@link #encode(List, ProgressListener)} does, refusing the first unreadable one
+   * ({@link QuestionSimilarity#isUnreadable(int, int)}, decided on the tokenisation the encoder
+   * runs on) before anything is run.
+   *
+   * @param names the argument name of each text, by index, for the message
+   * @throws UnreadableQuestionException naming {@code names.apply(i)} for the first unreadable text
+   */
+  float[][] encode(List<String> texts, IntFunction<String> names, ProgressListener progress) {
+    try (CloseGuard.Permit call = guard.enter()) {
+      return encodeOpen(texts, names, progress);
+    }
+  }
+
+  /**
+   * Refuses the first unreadable text without embedding anything, for calls that read texts but do
+   * not embed them here (a verifier's pairs) or that name their arguments otherwise.
+   *
+   * @throws UnreadableQuestionException naming {@code names.apply(i)} for the first unreadable text
+   */
+  void requireReadable(List<String> texts, IntFunction<String> names) {
+    try (CloseGuard.Permit call = guard.enter()) {
+      requireReadable(tokenize(texts), names);
+    }
+  }
+
+  private void requireReadable(Encoding[] encodings, IntFunction<String> names) {
+    for (int i = 0; i < encodings.length; i++) {
+      int[] words = wordCounts(encodings[i], unknownToken);
+      if (QuestionSimilarity.isUnreadable(words[0], words[1])) {
+        throw new UnreadableQuestionException(names.apply(i), words[0], words[0] + words[1]);
+      }
+    }
+  }
+
+  private float[][] encodeOpen(
+      List<String> texts, IntFunction<String> names, ProgressListener progress) {
     int n = texts.size();
     float[][] result = new float[n][];
     if (n == 0) {
       return result;
     }
-    Encoding[] encodings;
-    try {
-      encodings = tokenizer.batchEncode(texts.toArray(new String[0]));
-    } catch (RuntimeException e) {
-      throw new InferenceException(
-          "Tokenisation failed for a list of " + n + " questions: " + e.getMessage(), e);
-    }
+    Encoding[] encodings = tokenize(texts);
+    requireReadable(encodings, names);
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

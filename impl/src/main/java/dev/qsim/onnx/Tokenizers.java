@@ -1,9 +1,16 @@
 package dev.qsim.onnx;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dev.qsim.ModelLoadException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,6 +48,60 @@ final class Tokenizers {
       }
       throw new ModelLoadException(
           "Cannot load tokenizer '" + file + "' of model " + src.describe() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * The unknown token of a model's tokenizer, the one every character outside its vocabulary
+   * becomes: {@code model.unk_token} of {@code tokenizer.json} (WordPiece, BPE, WordLevel), or the
+   * vocabulary entry at {@code model.unk_id} (Unigram).
+   *
+   * @param src the model's files
+   * @param file the {@code tokenizer.json}, relative to the model
+   * @return the token, e.g. {@code [UNK]}, or {@code null} if the tokenizer has none (byte-level
+   *     tokenizers read every text)
+   * @throws ModelLoadException naming the file and the model if it cannot be read or parsed
+   */
+  static String unknownToken(ModelSource src, String file) {
+    try (InputStream in = src.open(file);
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      JsonElement root = JsonParser.parseReader(reader);
+      JsonObject model =
+          root.isJsonObject() && root.getAsJsonObject().get("model") instanceof JsonObject m
+              ? m
+              : null;
+      if (model == null) {
+        return null;
+      }
+      JsonElement unk = model.get("unk_token");
+      if (unk != null && unk.isJsonPrimitive()) {
+        return unk.getAsString();
+      }
+      JsonElement unkId = model.get("unk_id");
+      JsonElement vocab = model.get("vocab");
+      if (unkId != null
+          && unkId.isJsonPrimitive()
+          && unkId.getAsJsonPrimitive().isNumber()
+          && vocab != null
+          && vocab.isJsonArray()) {
+        int id = unkId.getAsInt();
+        if (id >= 0 && id < vocab.getAsJsonArray().size()) {
+          JsonElement entry = vocab.getAsJsonArray().get(id);
+          if (entry.isJsonArray() && !entry.getAsJsonArray().isEmpty()) {
+            return entry.getAsJsonArray().get(0).getAsString();
+          }
+        }
+      }
+      return null;
+    } catch (IOException | JsonParseException | IllegalStateException e) {
+      throw new ModelLoadException(
+          "Cannot read the unknown token of tokenizer '"
+              + file
+              + "' of model "
+              + src.describe()
+              + ": "
+              + e.getMessage(),
           e);
     }
   }

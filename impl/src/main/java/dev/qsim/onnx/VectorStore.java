@@ -8,17 +8,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * {@code n} vectors of dimension {@code d}, float32, off the Java heap, so that a million 384-value
  * embeddings (1.5 GB) need no heap: small stores live in one direct buffer, large ones in a
- * memory-mapped temporary file in {@code java.io.tmpdir} that is deleted on {@link #close()} (its
- * pages stay in the page cache while used; the kernel writes them back only under memory pressure).
- * Rows never straddle a segment, so a block of rows is handed to ONNX Runtime as a direct {@link
- * FloatBuffer} without a copy.
+ * memory-mapped temporary file in {@code java.io.tmpdir} that is deleted on {@link #close()}, when
+ * the JVM shuts down (SIGTERM, SIGINT) or, after a SIGKILL, by the next JVM that creates one
+ * ({@link TemporaryVectorFiles}); its pages stay in the page cache while used, and the kernel
+ * writes them back only under memory pressure. Rows never straddle a segment, so a block of rows is
+ * handed to ONNX Runtime as a direct {@link FloatBuffer} without a copy.
  *
  * <p>Writes ({@link #set}) must happen before the store is shared; after that, concurrent reads are
  * safe. {@link #close()} is idempotent; use after close throws {@link IllegalStateException}.
@@ -68,7 +68,7 @@ final class VectorStore implements AutoCloseable {
     int count = (n + rowsPerSegment - 1) / rowsPerSegment;
     Path file = null;
     try {
-      file = Files.createTempFile("qsim-vectors-", ".f32");
+      file = TemporaryVectorFiles.create();
       ByteBuffer[] mapped = new ByteBuffer[count];
       try (FileChannel channel =
           FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -216,13 +216,8 @@ final class VectorStore implements AutoCloseable {
   }
 
   private static void deleteQuietly(Path file) {
-    if (file == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      file.toFile().deleteOnExit();
+    if (file != null) {
+      TemporaryVectorFiles.delete(file);
     }
   }
 

@@ -34,6 +34,9 @@ public final class DeltaPacker {
   /** The delta's file name in a packed directory. */
   public static final String DELTA_FILE = "encoder-delta.safetensors";
 
+  /** The verifier's delta file name in a packed directory. */
+  public static final String VERIFIER_DELTA_FILE = "verifier-delta.safetensors";
+
   private DeltaPacker() {}
 
   /**
@@ -106,14 +109,35 @@ public final class DeltaPacker {
             .tokenizerFile(sameTokenizer ? base.tokenizerFile() : "tokenizer.json")
             .provenance("encoder_delta", facts);
     ModelMetadata.Verifier verifier = md.verifier();
+    EncoderDeltas.Delta verifierDelta = null;
     if (verifier != null) {
+      if (verifier.delta() != null) {
+        throw new QsimException(
+            "Cannot pack " + dir + ": its verifier is already a delta; pack what training wrote");
+      }
+      byte[] skeleton =
+          VerifierGraph.skeleton(baseEncoder, "classpath:" + base.encoderFile().substring(1));
+      verifierDelta =
+          EncoderDeltas.diff(
+              skeleton,
+              file(dir, verifier.file()),
+              encoding,
+              "the verifier skeleton of classpath:" + base.encoderFile().substring(1),
+              dir + "/" + verifier.file());
       out.verifier(
-          new ModelMetadata.Verifier(
-              "verifier.onnx",
-              verifier.threshold(),
-              verifier.maxSequenceLength(),
-              verifier.thresholdCalibration()));
+          verifier.withDelta(
+              base.encoderFile(),
+              new ModelMetadata.EncoderDelta(VERIFIER_DELTA_FILE, verifierDelta.baseSha256())));
+      Map<String, Object> verifierFacts = new LinkedHashMap<>();
+      verifierFacts.put("base", "the verifier skeleton of " + base.encoderFile());
+      verifierFacts.put("encoding", encoding.name().toLowerCase(Locale.ROOT));
+      verifierFacts.put("changed_tensors", verifierDelta.changedTensors());
+      verifierFacts.put("changed_values", verifierDelta.changedValues());
+      verifierFacts.put("unchanged_tensors", verifierDelta.unchangedTensors());
+      verifierFacts.put("max_abs_error", verifierDelta.maxError());
+      out.provenance("verifier_delta", verifierFacts);
     }
+    EncoderDeltas.Delta packedVerifier = verifierDelta;
     if (md.pairHeadFile() != null) {
       out.pairHead("pair-head.json", md.pairHeadThreshold());
     }
@@ -128,8 +152,8 @@ public final class DeltaPacker {
           if (md.pairHeadFile() != null) {
             Files.write(into.resolve("pair-head.json"), file(dir, md.pairHeadFile()));
           }
-          if (verifier != null) {
-            Files.write(into.resolve("verifier.onnx"), file(dir, verifier.file()));
+          if (packedVerifier != null) {
+            Files.write(into.resolve(VERIFIER_DELTA_FILE), packedVerifier.delta());
           }
           return written;
         });

@@ -147,15 +147,26 @@ public final class Quantizer {
     byte[] verifier = null;
     if (verifierSpec != null) {
       String verifierName = source + "/" + verifierSpec.file();
-      verifier =
-          Int8Rewriter.rewrite(read(files, verifierSpec.file(), verifierName), verifierName)
-              .model();
+      byte[] whole = read(files, verifierSpec.file(), verifierName);
+      if (verifierSpec.delta() != null) {
+        String deltaName = source + "/" + verifierSpec.delta().file();
+        whole =
+            VerifierGraph.rebuild(
+                whole,
+                read(files, verifierSpec.delta().file(), deltaName),
+                verifierSpec.delta().baseSha256(),
+                verifierName,
+                deltaName);
+      }
+      verifier = Int8Rewriter.rewrite(whole, verifierName).model();
       verifierSpec =
           new ModelMetadata.Verifier(
-              baseName(verifierSpec.file()),
+              verifierSpec.delta() != null ? "verifier.onnx" : baseName(verifierSpec.file()),
               verifierSpec.threshold(),
               verifierSpec.maxSequenceLength(),
-              verifierSpec.thresholdCalibration());
+              verifierSpec.thresholdCalibration(),
+              null,
+              verifierSpec.cascade());
     }
     byte[] verifierBytes = verifier;
     String verifierFile = verifierSpec == null ? null : verifierSpec.file();

@@ -60,6 +60,33 @@ class ModelMetadataTest {
   }
 
   @Test
+  void roundTripsAPackedVerifierWithACascadeAndNamesItsBadValues(@TempDir Path tmp)
+      throws java.io.IOException {
+    String sha = "sha256:" + "cd".repeat(32);
+    ModelMetadata.Verifier v =
+        new ModelMetadata.Verifier("verifier.onnx", 0.43, 80, "on dev")
+            .withDelta(
+                "/all-minilm-l6-v2.onnx",
+                new ModelMetadata.EncoderDelta("verifier-delta.safetensors", sha))
+            .withCascade(new ModelMetadata.Cascade(0.2, 1.0, "qsim calibrate --cascade"));
+    ModelMetadata md = sample().toBuilder().verifier(v).build();
+    Path file = tmp.resolve(ModelMetadata.FILE_NAME);
+    md.write(file);
+    ModelMetadata back = ModelMetadata.read(file);
+    assertThat(back.verifier()).isEqualTo(v);
+    assertThat(back.verifier().file()).isEqualTo("/all-minilm-l6-v2.onnx");
+    assertThat(back.verifier().cascade().contains(0.2)).isTrue();
+    assertThat(back.verifier().cascade().contains(0.19)).isFalse();
+    String json = Files.readString(file);
+    Files.writeString(file, json.replace("\"lower\": 0.2", "\"lower\": 1.5"));
+    assertThatThrownBy(() -> ModelMetadata.read(file))
+        .hasMessageContaining("verifier.cascade.lower");
+    Files.writeString(file, json.replace("\"upper\": 1.0", "\"upper\": 0.1"));
+    assertThatThrownBy(() -> ModelMetadata.read(file))
+        .hasMessageContaining("verifier.cascade.upper");
+  }
+
+  @Test
   void roundTripsAnEncoderDeltaAndNamesItsBadKeys(@TempDir Path tmp) {
     assertThat(sample().toJson()).doesNotContain("encoder_delta");
     String sha = "sha256:" + "ab".repeat(32);

@@ -108,14 +108,19 @@ class BadInputTest {
     List<String> odd =
         List.of(
             "How do I cook 🍣 at home? 🤔",
-            "如何学习编程？",
             "日本語の勉強はどうすればいいですか",
             "Why\u0000 does\u0007 this\u001b[31m have control characters?",
-            "Ça va? Ünïcödé naïve café",
-            "🙂");
+            "Ça va? Ünïcödé naïve café");
     var embeddings = qsim.embedAll(odd);
     assertThat(embeddings).hasSize(odd.size());
     embeddings.forEach(e -> assertThat(e.norm()).isCloseTo(1.0, within(1e-5)));
+    // Emoji alone, and simplified Chinese whose characters are mostly outside the vocabulary
+    // (5 of its 6 words are [UNK]), are text the model cannot read: refused, not embedded.
+    for (String unreadable : List.of("🙂", "如何学习编程？")) {
+      assertThatThrownBy(() -> qsim.embedAll(List.of("Why?", unreadable)))
+          .isInstanceOf(dev.qsim.UnreadableQuestionException.class)
+          .hasMessageStartingWith("questions[1] is unreadable");
+    }
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.qsim.Embedding;
 import dev.qsim.Match;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
+import dev.qsim.UnreadableQuestionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,8 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded random Unicode through every method: invisible and control characters, unpaired
  * surrogates, supplementary characters, very long text. Blank-like text (by {@link
- * QuestionSimilarity#isBlankQuestion}) is refused with {@link IllegalArgumentException}; everything
- * else is embedded, with no other exception and no NaN anywhere.
+ * QuestionSimilarity#isBlankQuestion}) is refused with {@link IllegalArgumentException}, text the
+ * model cannot read ({@link QuestionSimilarity#readability}) with {@link
+ * UnreadableQuestionException}; everything else is embedded, with no other exception and no NaN
+ * anywhere.
  */
 class UnicodePropertyTest {
   private static final String INVISIBLE =
@@ -36,17 +40,22 @@ class UnicodePropertyTest {
     Random random = new Random(20261201);
     List<String> questions = new ArrayList<>();
     int blank = 0;
+    int unreadable = 0;
     for (int i = 0; i < 400; i++) {
       String text = randomText(random, i);
       if (QuestionSimilarity.isBlankQuestion(text)) {
         blank++;
         assertRefusedEverywhere(text);
+      } else if (qsim.readability(List.of(text)).get(0) == Readability.UNREADABLE) {
+        unreadable++;
+        assertRefusedAsUnreadable(text);
       } else {
         questions.add(text);
       }
     }
     assertThat(blank).as("blank-like cases generated").isGreaterThan(50);
-    assertThat(questions).hasSizeGreaterThan(200);
+    assertThat(unreadable).as("unreadable cases generated").isGreaterThan(10);
+    assertThat(questions.size()).as("readable cases generated").isGreaterThan(40);
 
     List<Embedding> embeddings = qsim.embedAll(questions);
     for (int i = 0; i < embeddings.size(); i++) {
@@ -83,9 +92,31 @@ class UnicodePropertyTest {
         b.appendCodePoint(random.nextInt(Character.MAX_CODE_POINT + 1));
       }
       String text = b.toString();
-      double s = qsim.similarity(text, "Why?");
-      assertThat(s).isBetween(-1.0, 1.0);
+      // Random code points are mostly unknown to the tokenizer: refused as unreadable, or read.
+      if (qsim.readability(List.of(text)).get(0) == Readability.UNREADABLE) {
+        assertRefusedAsUnreadable(text);
+      } else {
+        assertThat(qsim.similarity(text, "Why?")).isBetween(-1.0, 1.0);
+      }
     }
+    String words = "Why " + "is the sky blue and the grass green ".repeat(6_000);
+    assertThat(qsim.similarity(words, "Why?")).isBetween(-1.0, 1.0);
+  }
+
+  private void assertRefusedAsUnreadable(String text) {
+    String shown = escape(text);
+    assertThatThrownBy(() -> qsim.embed(text))
+        .as(shown)
+        .isInstanceOf(UnreadableQuestionException.class)
+        .hasMessageContaining("question is unreadable");
+    assertThatThrownBy(() -> qsim.similarity("Why?", text))
+        .as(shown)
+        .isInstanceOf(UnreadableQuestionException.class)
+        .hasMessageContaining("q2 is unreadable");
+    assertThatThrownBy(() -> qsim.similarities(List.of(QuestionPair.of(text, "Why?"))))
+        .as(shown)
+        .isInstanceOf(UnreadableQuestionException.class)
+        .hasMessageContaining("pairs[0].first is unreadable");
   }
 
   private void assertRefusedEverywhere(String text) {

@@ -153,6 +153,13 @@ class EncoderDeltasTest {
     assertThatThrownBy(() -> embed(packed))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining(delta.toString())
+        .hasMessageContaining("Model file damaged");
+    // Without the checksums (a directory written before they were recorded) the parser finds it.
+    Path metadata = packed.resolve(ModelMetadata.FILE_NAME);
+    ModelMetadata.read(metadata).toBuilder().build().write(metadata);
+    assertThatThrownBy(() -> embed(packed))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining(delta.toString())
         .hasMessageContaining("not a valid safetensors file")
         .hasMessageContaining("data_offsets");
   }

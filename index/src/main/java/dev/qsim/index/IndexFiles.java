@@ -25,6 +25,13 @@ final class IndexFiles {
   static final String KEY_FINGERPRINT = "qsim.model.fingerprint";
   static final String KEY_DIMENSION = "qsim.model.dimension";
 
+  /**
+   * The model's precision, {@code fp32} or {@code int8}: not part of its identity (the fingerprint
+   * already tells the encoders apart) but named in messages, since both precisions of a model have
+   * the same name. Indexes written before it was recorded lack it.
+   */
+  static final String KEY_PRECISION = "qsim.model.precision";
+
   private IndexFiles() {}
 
   /**
@@ -93,16 +100,21 @@ final class IndexFiles {
     return config;
   }
 
-  static Map<String, String> userData(ModelIdentity identity) {
-    return Map.of(
-        KEY_FORMAT,
-        FORMAT,
-        KEY_MODEL,
-        identity.name(),
-        KEY_FINGERPRINT,
-        identity.fingerprint(),
-        KEY_DIMENSION,
-        Integer.toString(identity.dimension()));
+  static Map<String, String> userData(ModelIdentity identity, String precision) {
+    Map<String, String> data = new java.util.HashMap<>();
+    data.put(KEY_FORMAT, FORMAT);
+    data.put(KEY_MODEL, identity.name());
+    data.put(KEY_FINGERPRINT, identity.fingerprint());
+    data.put(KEY_DIMENSION, Integer.toString(identity.dimension()));
+    if (precision != null) {
+      data.put(KEY_PRECISION, precision);
+    }
+    return data;
+  }
+
+  /** The precision the last commit records, or null if it records none. */
+  static String readPrecision(Directory dir) throws IOException {
+    return SegmentInfos.readLatestCommit(dir).getUserData().get(KEY_PRECISION);
   }
 
   static ModelIdentity readIdentity(Directory dir, Path path) throws IOException {
@@ -132,15 +144,43 @@ final class IndexFiles {
     }
   }
 
-  static void checkModel(Path path, ModelIdentity stored, ModelIdentity given) {
+  static void checkModel(
+      Path path,
+      ModelIdentity stored,
+      String storedPrecision,
+      ModelIdentity given,
+      String givenPrecision) {
     if (!stored.equals(given)) {
+      // Both precisions of a model share its name: say which precision each side is.
+      boolean sameName = stored.name().equals(given.name());
+      String storedIn =
+          storedPrecision != null
+              ? " in " + storedPrecision
+              : sameName && givenPrecision != null ? " in a precision it did not record" : "";
+      String givenIn = givenPrecision != null ? " in " + givenPrecision : "";
+      String hint =
+          sameName
+                  && storedPrecision != null
+                  && givenPrecision != null
+                  && !storedPrecision.equals(givenPrecision)
+              ? " (the same model, "
+                  + storedPrecision
+                  + " vs "
+                  + givenPrecision
+                  + ": open it with --precision "
+                  + storedPrecision
+                  + ")"
+              : "";
       throw new QsimException(
           "Question index "
               + path
               + " was built with model "
               + stored.describe()
+              + storedIn
               + " and cannot be used with model "
               + given.describe()
+              + givenIn
+              + hint
               + ": their vectors are not comparable; open it with the model it was built with,"
               + " or build a new index");
     }

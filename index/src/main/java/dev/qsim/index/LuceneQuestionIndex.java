@@ -6,6 +6,7 @@ import dev.qsim.QsimException;
 import dev.qsim.QuestionIndex;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
+import dev.qsim.UnreadableQuestionException;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ public final class LuceneQuestionIndex implements QuestionIndex {
     try {
       if (created) {
         w = new IndexWriter(dir, IndexFiles.config(IndexWriterConfig.OpenMode.CREATE));
-        w.setLiveCommitData(IndexFiles.userData(identity).entrySet());
+        w.setLiveCommitData(IndexFiles.userData(identity, precision(model)).entrySet());
         w.commit();
       } else {
         if (!DirectoryReader.indexExists(dir)) {
@@ -102,10 +103,15 @@ public final class LuceneQuestionIndex implements QuestionIndex {
                   + (b.readOnly || !b.create ? "" : " (the directory is not empty)")
                   + "; create one with `qsim index add` or LuceneQuestionIndex.builder()");
         }
-        IndexFiles.checkModel(path, IndexFiles.readIdentity(dir, path), identity);
+        IndexFiles.checkModel(
+            path,
+            IndexFiles.readIdentity(dir, path),
+            IndexFiles.readPrecision(dir),
+            identity,
+            precision(model));
         if (!b.readOnly) {
           w = new IndexWriter(dir, IndexFiles.config(IndexWriterConfig.OpenMode.APPEND));
-          w.setLiveCommitData(IndexFiles.userData(identity).entrySet());
+          w.setLiveCommitData(IndexFiles.userData(identity, precision(model)).entrySet());
         }
       }
       this.searchers = w != null ? new SearcherManager(w, null) : new SearcherManager(dir, null);
@@ -229,18 +235,30 @@ public final class LuceneQuestionIndex implements QuestionIndex {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, was " + k);
     }
+    if (k > MAX_K) {
+      throw new IllegalArgumentException(
+          String.format(java.util.Locale.ROOT, "k must be at most %,d, was %d", MAX_K, k));
+    }
     lock.readLock().lock();
     try {
       ensureOpen();
       if (writer == null) {
         searchers.maybeRefresh();
       }
-      List<Embedding> embeddings = model.embedAll(queries);
+      List<Embedding> embeddings;
+      try {
+        embeddings = model.embedAll(queries);
+      } catch (UnreadableQuestionException e) {
+        // The model names what it embedded, questions[i]; here they are the queries.
+        throw e.withArgument(e.argument().replace("questions[", "queries["));
+      }
       IndexSearcher searcher = searchers.acquire();
       try {
+        // More than the index holds is all it holds.
+        int most = Math.max(1, Math.min(k, searcher.getIndexReader().numDocs()));
         return verify
-            ? search.askedBefore(searcher, queries, embeddings, k)
-            : search.nearest(searcher, embeddings, k);
+            ? search.askedBefore(searcher, queries, embeddings, most)
+            : search.nearest(searcher, embeddings, most);
       } finally {
         searchers.release(searcher);
       }
@@ -355,6 +373,42 @@ public final class LuceneQuestionIndex implements QuestionIndex {
       v[i] = (float) (v[i] / norm);
     }
     return v;
+  }
+
+  /** The precision of an ONNX model ({@code fp32}, {@code int8}), or null for another model. */
+  private static String precision(QuestionSimilarity model) {
+    return model instanceof OnnxQuestionSimilarity onnx ? onnx.metadata().precision().id() : null;
+  }
+
+  /**
+   * Why an index could not be opened, in words: a directory or file this user may not write
+   * (permission denied, a read-only file system) is named as such, with what to do instead.
+   */
+  static String openFailure(Path path, IOException e) {
+    String file =
+        e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+            ? fse.getFile()
+            : path.toString();
+    String reason =
+        e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+            ? fse.getReason()
+            : null;
+    boolean denied =
+        e instanceof java.nio.file.AccessDeniedException
+            || (reason != null
+                && (reason.contains("Permission denied")
+                    || reason.contains("Read-only file system")
+                    || reason.contains("Operation not permitted")));
+    if (denied) {
+      return "Cannot open question index "
+          + path
+          + " for writing: permission denied on "
+          + file
+          + (reason != null && !reason.contains("Permission denied") ? " (" + reason + ")" : "")
+          + "; the index is not writable by this user. Search it read-only (qsim index query"
+          + " opens it so), or add with a user who may write it";
+    }
+    return "Cannot open question index " + path + ": " + e.getMessage();
   }
 
   private void ensureOpen() {
@@ -539,12 +593,7 @@ public final class LuceneQuestionIndex implements QuestionIndex {
                 + " write.lock); open it read-only to search it meanwhile",
             e);
       } catch (IOException e) {
-        throw new QsimException(
-            "Cannot open question index "
-                + directory.toAbsolutePath().normalize()
-                + ": "
-                + e.getMessage(),
-            e);
+        throw new QsimException(openFailure(directory.toAbsolutePath().normalize(), e), e);
       }
     }
   }

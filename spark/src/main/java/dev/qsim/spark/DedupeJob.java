@@ -3,6 +3,7 @@ package dev.qsim.spark;
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicateOptions;
 import dev.qsim.QsimException;
+import dev.qsim.QuestionSimilarity;
 import dev.qsim.SearchMode;
 import dev.qsim.duplicates.GroupLines;
 import java.io.IOException;
@@ -42,7 +43,9 @@ import org.apache.spark.sql.types.StructType;
  * --search}, {@code --top-k} and {@code --max-pairs} as for {@code qsim dedupe}; {@code --buckets
  * N} and {@code --probes N} for the approximate search. The output directory must not exist; it is
  * written beside itself under a temporary name and renamed when complete, so it never holds half an
- * output. Blank lines are skipped and counted.
+ * output. Blank lines and lines the model cannot read are skipped and counted, and questions are
+ * stripped, by the SDK's text rules ({@link QuestionSimilarity#stripInvisible(String)}, {@link
+ * QuestionSimilarity#readability(List)}), as {@code qsim dedupe} does.
  *
  * <p>Not thread-safe: one instance per run.
  */
@@ -98,17 +101,22 @@ public final class DedupeJob {
 
   /** What a run did, for the summary line and tests. */
   record Summary(
-      String output, int questions, long blankLines, int pairs, int groups, long groupedQuestions) {
+      String output,
+      int questions,
+      long skippedLines,
+      int pairs,
+      int groups,
+      long groupedQuestions) {
     String describe() {
       return String.format(
           Locale.ROOT,
           "Found %,d duplicate pairs in %,d groups (%,d questions) among %,d questions"
-              + " (%,d blank lines skipped); wrote %s/groups.jsonl and %s/pairs",
+              + " (%,d blank or unreadable lines skipped); wrote %s/groups.jsonl and %s/pairs",
           pairs,
           groups,
           groupedQuestions,
           questions,
-          blankLines,
+          skippedLines,
           output,
           output);
     }
@@ -314,7 +322,8 @@ public final class DedupeJob {
                   if (t._2() == 0 && line.startsWith("\uFEFF")) {
                     line = line.substring(1);
                   }
-                  return RowFactory.create(t._2() + 1, line.strip());
+                  // The SDK's strip rule, as qsim dedupe strips a question file's lines.
+                  return RowFactory.create(t._2() + 1, QuestionSimilarity.stripInvisible(line));
                 });
     StructType schema =
         new StructType()

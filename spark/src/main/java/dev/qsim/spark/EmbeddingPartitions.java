@@ -1,6 +1,8 @@
 package dev.qsim.spark;
 
 import dev.qsim.Embedding;
+import dev.qsim.QuestionSimilarity;
+import dev.qsim.Readability;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -60,19 +62,27 @@ final class EmbeddingPartitions implements MapPartitionsFunction<Row, Row> {
       private void fill() {
         out.clear();
         next = 0;
-        List<Row> batch = new ArrayList<>(chunk);
-        List<String> questions = new ArrayList<>(chunk);
-        while (batch.size() < chunk && rows.hasNext()) {
-          Row row = rows.next();
+        List<Row> read = new ArrayList<>(chunk);
+        while (read.size() < chunk && rows.hasNext()) {
+          read.add(rows.next());
+        }
+        // The SDK's text rules: null, blank (no visible character) and unreadable are invalid.
+        QuestionSimilarity model = ExecutorModels.get(spec);
+        Readability[] verdicts = ReadableRows.verdicts(model, read, column);
+        List<Row> batch = new ArrayList<>(read.size());
+        List<Boolean> valid = new ArrayList<>(read.size());
+        List<String> questions = new ArrayList<>(read.size());
+        for (int r = 0; r < read.size(); r++) {
+          Row row = read.get(r);
           seen++;
-          String q = row.isNullAt(column) ? null : row.getString(column);
-          if (q == null || q.isBlank()) {
+          Readability verdict = verdicts[r];
+          if (verdict != Readability.READABLE) {
             if (invalid.equals("skip")) {
               continue;
             }
             if (invalid.equals("error")) {
               throw new IllegalArgumentException(
-                  (q == null ? "Null" : "Blank")
+                  (verdict == null ? "Null" : verdict == Readability.BLANK ? "Blank" : "Unreadable")
                       + " question in column '"
                       + columnName
                       + "' (row "
@@ -82,21 +92,20 @@ final class EmbeddingPartitions implements MapPartitionsFunction<Row, Row> {
                       + "); set handleInvalid to 'skip' or 'keep' to allow it");
             }
           } else {
-            questions.add(q);
+            questions.add(row.getString(column));
           }
           batch.add(row);
+          valid.add(verdict == Readability.READABLE);
         }
-        List<Embedding> vectors =
-            questions.isEmpty() ? List.of() : ExecutorModels.get(spec).embedAll(questions);
+        List<Embedding> vectors = questions.isEmpty() ? List.of() : model.embedAll(questions);
         int v = 0;
-        for (Row row : batch) {
+        for (int b = 0; b < batch.size(); b++) {
+          Row row = batch.get(b);
           Object[] values = new Object[row.length() + 1];
           for (int i = 0; i < row.length(); i++) {
             values[i] = row.get(i);
           }
-          String q = row.isNullAt(column) ? null : row.getString(column);
-          values[row.length()] =
-              q == null || q.isBlank() ? null : Vectors.dense(toDoubles(vectors.get(v++)));
+          values[row.length()] = valid.get(b) ? Vectors.dense(toDoubles(vectors.get(v++))) : null;
           out.add(RowFactory.create(values));
         }
       }

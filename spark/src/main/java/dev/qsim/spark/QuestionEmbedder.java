@@ -34,9 +34,11 @@ import org.apache.spark.sql.types.StructType;
  * batchSize × threadsPerTask × 128} rows, never one row at a time. The vectors are the SDK's {@link
  * OnnxQuestionSimilarity#embedAll(java.util.List)} vectors, as doubles.
  *
- * <p><b>Invalid questions</b> (null, or blank: only white space) follow {@link #handleInvalid()}:
- * {@code "error"} (default) fails the task with a message naming the column and partition, {@code
- * "skip"} drops the row, {@code "keep"} keeps it with a null vector.
+ * <p><b>Invalid questions</b> (null, blank: no visible character, or unreadable: all or nearly all
+ * words unknown to the model, by the SDK's {@link
+ * dev.qsim.QuestionSimilarity#readability(java.util.List)}) follow {@link #handleInvalid()}: {@code
+ * "error"} (default) fails the task with a message naming the column and partition, {@code "skip"}
+ * drops the row, {@code "keep"} keeps it with a null vector.
  *
  * <p>Saved and loaded like Spark's own stages ({@link #save(String)}, {@link #load(String)}), so it
  * can be a {@code Pipeline} stage. The model directory is saved as a path, not copied.
@@ -162,8 +164,8 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
   }
 
   /**
-   * What to do with null or blank questions: {@code "error"} (default), {@code "skip"} or {@code
-   * "keep"}.
+   * What to do with null, blank or unreadable questions: {@code "error"} (default), {@code "skip"}
+   * or {@code "keep"}.
    *
    * @return the param
    */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -90,10 +89,13 @@ public final class QuestionMatcher {
     Objects.requireNonNull(corpus, "corpus");
     requireColumns(newQuestions, "newQuestions", idColumn, questionColumn);
     requireColumns(corpus, "corpus", idColumn, questionColumn, embeddingColumn);
+    // The SDK's text rules: null, blank and unreadable new questions have no match.
+    Dataset<Row> selected = newQuestions.select(idColumn, questionColumn);
     Dataset<Row> valid =
         newQuestions
-            .select(idColumn, questionColumn)
-            .filter((FilterFunction<Row>) r -> !r.isNullAt(1) && !r.getString(1).isBlank());
+            .sparkSession()
+            .createDataFrame(
+                selected.javaRDD().mapPartitions(new ReadableRows(spec, 1)), selected.schema());
     List<Row> embedded =
         new QuestionEmbedder()
             .setInputCol(questionColumn)

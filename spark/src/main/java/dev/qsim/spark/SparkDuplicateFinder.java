@@ -54,7 +54,8 @@ import scala.collection.JavaConverters;
  *       is compared (exact search);
  *   <li>verification, in the same task: the model's duplicate decision on each candidate;
  *   <li>grouping, on the driver, of the verified pairs by the SDK's own grouping function.
- *       <p>Null and blank questions are skipped and counted ({@link
+ *       <p>Null, blank and unreadable questions ({@link
+ *       dev.qsim.QuestionSimilarity#readability(List)}) are skipped and counted ({@link
  *       SparkDuplicates#skippedQuestions()}). A question's index (the {@code first}/{@code second}
  *       of the SDK's pairs) is its position among the valid rows, in the DataFrame's order.
  *       <p>Instances are immutable and thread-safe; build them with {@link #builder()}.
@@ -142,8 +143,8 @@ public final class SparkDuplicateFinder {
 
     SparkSession spark = questions.sparkSession();
     Dataset<Row> selected = questions.select(idColumn, questionColumn);
-    Dataset<Row> valid =
-        selected.filter((FilterFunction<Row>) r -> !r.isNullAt(1) && !r.getString(1).isBlank());
+    // The SDK's text rules, as qsim dedupe applies them: null, blank and unreadable are skipped.
+    JavaRDD<Row> valid = selected.javaRDD().mapPartitions(new ReadableRows(spec, 1));
     StructType indexedSchema =
         new StructType(
             new StructField[] {
@@ -154,7 +155,6 @@ public final class SparkDuplicateFinder {
             });
     JavaRDD<Row> withIndex =
         valid
-            .javaRDD()
             .zipWithIndex()
             .map(t -> RowFactory.create(Math.toIntExact(t._2()), t._1().get(0), t._1().get(1)));
     Dataset<Row> indexed =

@@ -83,7 +83,7 @@ class DedupeJobTest {
             new String[] {
               "--input", input.toString(), "--output", out.toString(), "--master", "local[2]"
             });
-    assertThat(summary.blankLines()).isEqualTo(7);
+    assertThat(summary.skippedLines()).isEqualTo(7);
     assertThat(summary.questions()).isEqualTo(160);
 
     List<JsonObject> expected = readJsonLines(cliOutput);

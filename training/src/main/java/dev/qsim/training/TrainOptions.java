@@ -80,7 +80,7 @@ final class TrainOptions {
 
   @Option(
       names = "--freeze-word-embeddings",
-      description = "minilm: keep the 30,522 x 384 word-embedding table fixed.")
+      description = "minilm, cross-minilm: keep the 30,522 x 384 word-embedding table fixed.")
   boolean freezeWordEmbeddings;
 
   @Option(
@@ -241,9 +241,9 @@ final class TrainOptions {
     if (cacheDir != null && !encoder.equals(FROZEN)) {
       throw new IllegalArgumentException("--cache-dir applies to --encoder frozen-minilm only");
     }
-    if (freezeWordEmbeddings && !encoder.equals("minilm")) {
+    if (freezeWordEmbeddings && !encoder.equals("minilm") && !encoder.equals(CROSS)) {
       throw new IllegalArgumentException(
-          "--freeze-word-embeddings applies to --encoder minilm only");
+          "--freeze-word-embeddings applies to --encoder minilm and cross-minilm only");
     }
     if ((frozenLayers != 0 || initModel != null)
         && !encoder.equals("minilm")
@@ -311,6 +311,7 @@ final class TrainOptions {
   Map<String, Object> encoderSettings() {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     if (encoder.equals(CROSS)) {
+      m.put("freeze_word_embeddings", freezeWordEmbeddings);
       m.put("frozen_layers", frozenLayers);
       m.put("init_model", initModel == null ? null : initModel.toString());
       m.put("base_model", baseModel == null ? "bundled" : baseModel.toString());
@@ -360,7 +361,10 @@ final class TrainOptions {
         return new EmbeddingBagEncoder(tokenizer.vocabularySize(), 128);
       case CROSS:
         CrossMiniLmEncoder.Builder cross =
-            CrossMiniLmEncoder.builder().optFrozenLayers(frozenLayers).optSeed(seed);
+            CrossMiniLmEncoder.builder()
+                .optFrozenLayers(frozenLayers)
+                .optFreezeWordEmbeddings(freezeWordEmbeddings)
+                .optSeed(seed);
         if (dropout != null) {
           cross.optDropout(dropout);
         }

@@ -24,8 +24,8 @@ import ai.djl.util.PairList;
  * concurrently.
  */
 final class CrossBlock extends AbstractBlock {
-  static final String WEIGHT = "verifier.classifier.weight";
-  static final String BIAS = "verifier.classifier.bias";
+  static final String WEIGHT = dev.qsim.quantize.VerifierGraph.WEIGHT;
+  static final String BIAS = dev.qsim.quantize.VerifierGraph.BIAS;
 
   private final MiniLmBlock encoder;
   private final Parameter weight;

@@ -6,23 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
-import dev.qsim.QsimException;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.quantize.VerifierGraph;
 import dev.qsim.training.QuestionTokenizer;
 import dev.qsim.training.TrainableEncoder;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -48,7 +37,7 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
   public static final String VERIFIER_FILE = "verifier.onnx";
 
   /** The exported graph's output: one logit per pair, {@code [batch, 1]}. */
-  public static final String OUTPUT = "logits";
+  public static final String OUTPUT = VerifierGraph.OUTPUT;
 
   private final MiniLmEncoder encoder;
   private final CrossBlock block;
@@ -176,122 +165,11 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
    * #OUTPUT} {@code [batch, 1]} as the only output.
    */
   ModelProto verifierGraph() {
-    ModelProto model = encoder.trainedGraph();
-    GraphProto graph = model.getGraph();
-    String hidden = "last_hidden_state";
-    if (graph.getOutputList().stream().noneMatch(o -> o.getName().equals(hidden))
-        || graph.getInputList().stream().noneMatch(i -> i.getName().equals("token_type_ids"))) {
-      throw new QsimException(
-          encoder.source()
-              + ": the graph needs the output last_hidden_state and the input token_type_ids to"
-              + " become a verifier");
-    }
-    long opset = 0;
-    for (OperatorSetIdProto o : model.getOpsetImportList()) {
-      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-        opset = o.getVersion();
-      }
-    }
-    int h = encoder.dimension();
-    GraphProto.Builder g = graph.toBuilder().clearOutput();
-    g.addInitializer(floats(CrossBlock.WEIGHT, block.weight().getArray().toFloatArray(), 1, h));
-    g.addInitializer(floats(CrossBlock.BIAS, block.bias().getArray().toFloatArray(), 1));
-    g.addInitializer(floats("verifier/one", new float[] {1f}));
-    g.addInitializer(longs("verifier/shape_b1t", 0, 1, -1));
-    g.addInitializer(longs("verifier/shape_bh", 0, -1));
-    NodeProto.Builder count =
-        node("ReduceSum", "verifier/count", "verifier/mask")
-            .addAttribute(intAttribute("keepdims", 1));
-    if (opset >= 13) {
-      g.addInitializer(longs("verifier/axes", 1));
-      count.addInput("verifier/axes");
-    } else {
-      count.addAttribute(
-          AttributeProto.newBuilder()
-              .setName("axes")
-              .setType(AttributeProto.AttributeType.INTS)
-              .addInts(1));
-    }
-    g.addNode(
-        node("Cast", "verifier/mask", "attention_mask")
-            .addAttribute(intAttribute("to", TensorProto.DataType.FLOAT_VALUE)));
-    g.addNode(node("Reshape", "verifier/mask_b1t", "verifier/mask", "verifier/shape_b1t"));
-    g.addNode(node("MatMul", "verifier/sum_b1h", "verifier/mask_b1t", hidden));
-    g.addNode(node("Reshape", "verifier/sum", "verifier/sum_b1h", "verifier/shape_bh"));
-    g.addNode(count);
-    g.addNode(node("Max", "verifier/count_floor", "verifier/count", "verifier/one"));
-    g.addNode(node("Div", "verifier/mean", "verifier/sum", "verifier/count_floor"));
-    g.addNode(
-        node("Gemm", OUTPUT, "verifier/mean", CrossBlock.WEIGHT, CrossBlock.BIAS)
-            .addAttribute(intAttribute("transB", 1)));
-    g.addOutput(
-        ValueInfoProto.newBuilder()
-            .setName(OUTPUT)
-            .setType(
-                TypeProto.newBuilder()
-                    .setTensorType(
-                        TypeProto.Tensor.newBuilder()
-                            .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                            .setShape(
-                                TensorShapeProto.newBuilder()
-                                    .addDim(
-                                        TensorShapeProto.Dimension.newBuilder()
-                                            .setDimParam("batch"))
-                                    .addDim(
-                                        TensorShapeProto.Dimension.newBuilder().setDimValue(1))))));
-    return model.toBuilder()
-        .setGraph(g)
-        .setDocString("qsim cross-encoder verifier: [CLS] q1 [SEP] q2 [SEP] -> logit")
-        .build();
-  }
-
-  /** A node whose name is also its output's name unless {@code output} differs. */
-  private static NodeProto.Builder node(String op, String output, String... inputs) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
-    for (String i : inputs) {
-      n.addInput(i);
-    }
-    return n;
-  }
-
-  private static AttributeProto intAttribute(String name, long value) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.INT)
-        .setI(value)
-        .build();
-  }
-
-  private static TensorProto floats(String name, float[] values, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      if (!Float.isFinite(v)) {
-        throw new QsimException("parameter " + name + " holds a non-finite value");
-      }
-      b.putFloat(v);
-    }
-    b.flip();
-    TensorProto.Builder t =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.FLOAT_VALUE)
-            .setRawData(ByteString.copyFrom(b));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    return t.build();
-  }
-
-  private static TensorProto longs(String name, long... values) {
-    TensorProto.Builder t =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.INT64_VALUE)
-            .addDims(values.length);
-    for (long v : values) {
-      t.addInt64Data(v);
-    }
-    return t.build();
+    return VerifierGraph.append(
+        encoder.trainedGraph(),
+        block.weight().getArray().toFloatArray(),
+        block.bias().getArray().toFloatArray()[0],
+        encoder.source().toString());
   }
 
   @Override
@@ -343,6 +221,18 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
      */
     public Builder optFrozenLayers(int count) {
       encoder.optFrozenLayers(count);
+      return this;
+    }
+
+    /**
+     * Keeps the 30,522 x 384 word-embedding table fixed (position and token-type embeddings and
+     * every layer still train), so a packed verifier stores only what the layers learnt.
+     *
+     * @param freeze whether to freeze the table
+     * @return this builder
+     */
+    public Builder optFreezeWordEmbeddings(boolean freeze) {
+      encoder.optFreezeWordEmbeddings(freeze);
       return this;
     }
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Trains the cross-encoder verifier of the shipped default model (docs/decisions.md):
+#   1. the training pairs: Quora train.csv + train-extra.tsv, with the pairs their labels imply (transitive
+#      closure) and word-order negatives (qsim pairs --add-closure --add-word-order), plus the train parts of
+#      MSRP and STS-B (the off-domain halves the pair head also trains on);
+#   2. a cross-encoder from all-MiniLM-L6-v2, every transformer layer trainable (word embeddings frozen, so the
+#      packed verifier stores only the layers), 3 epochs, warm-up 10% then linear decay, pairs in a random
+#      order each step, 80 tokens a pair; the best epoch on 2,000 Quora dev pairs is kept, and its threshold
+#      is calibrated on Quora dev (the cascade band is chosen on dev too: `qsim calibrate --cascade`);
+#   3. the word-order check from Quora dev questions (qsim pairs --word-order-check).
+# Checkpointed every 200 steps: rerun with RESUME=--resume after an interruption.
+# Run from the project root after `mvn -q install -DskipTests`; work files go to target/verifier/.
+# Usage: training/recipes/verifier.sh [WORK_DIR]
+set -euo pipefail
+export OMP_WAIT_POLICY=PASSIVE OPT_OUT_TRACKING=true
+D=../shared/data
+W=${1:-target/verifier}
+T="java -Xmx8g -jar training/target/qsim-train.jar"
+J="java -Xmx6g -jar cli/target/qsim.jar"
+R=impl/src/main/resources/dev/qsim/models/minilm-quora
+mkdir -p "$W"
+
+# 1. The data.
+$J pairs --data $D/quora/train.csv --format quora --out "$W/quora-train.tsv"
+$J pairs --data $D/quora/train-extra.tsv --format bimpm --out "$W/quora-extra.tsv"
+cat "$W/quora-train.tsv" "$W/quora-extra.tsv" > "$W/quora-all.tsv"
+$J pairs --data "$W/quora-all.tsv" --format bimpm --add-closure --add-word-order --out "$W/quora-augmented.tsv"
+$J pairs --data $D/sts/msrp-train.tsv --format msrp --part train --out "$W/msrp-trainpart.tsv"
+for f in stsb-train stsb-dev; do
+  $J pairs --data $D/sts/$f.tsv --format stsb --binarize 2,4 --part train --out "$W/$f-trainpart.tsv"
+done
+$J pairs --data $D/quora/dev.tsv --format bimpm --word-order-check --out "$W/word-order-dev.tsv"
+
+# 2. The verifier, added to the shipped default model (its encoder, pair head and thresholds are copied).
+$T --encoder cross-minilm --base-model $R ${RESUME:-} \
+  --train "$W/quora-augmented.tsv" --train "$W/msrp-trainpart.tsv" \
+  --train "$W/stsb-train-trainpart.tsv" --train "$W/stsb-dev-trainpart.tsv" \
+  --dev $D/quora/dev.tsv --dev-limit 2000 --calibrate $D/quora/dev.tsv \
+  --epochs 3 --batch-size 32 --lr 3e-5 --max-length 80 --freeze-word-embeddings --seed 42 \
+  --checkpoint-every 200 --name "all-MiniLM-L6-v2 fine-tuned on Quora, with a cross-encoder verifier" \
+  --out "$W/model"
+echo "Wrote $W/model; measure it with: $J eval --model $W/model --data $D/quora/dev.tsv --format bimpm --json"
