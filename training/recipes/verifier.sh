@@ -7,7 +7,13 @@
 #      packed verifier stores only the layers), 3 epochs, warm-up 10% then linear decay, pairs in a random
 #      order each step, 80 tokens a pair; the best epoch on 2,000 Quora dev pairs is kept, and its threshold
 #      is calibrated on Quora dev (the cascade band is chosen on dev too: `qsim calibrate --cascade`);
-#   3. the word-order check from Quora dev questions (qsim pairs --word-order-check).
+#   3. the cascade band, chosen on Quora dev (qsim calibrate --cascade: the narrowest band of pair-head
+#      probabilities in which the verifier decides, within 0.002 accuracy of the best band);
+#   4. packed as the bundled encoder plus the changed weights in int8 (qsim pack: encoder and verifier deltas);
+#      the verifier delta and the metadata go into the resource folder of the cascade model
+#      (OnnxQuestionSimilarity.CASCADE_MODEL), whose metadata names the default model's encoder delta and pair
+#      head (the verifier was trained over that model, and git keeps one copy of each).
+# The word-order check from Quora dev questions is written beside (qsim pairs --word-order-check).
 # Checkpointed every 200 steps: rerun with RESUME=--resume after an interruption.
 # Run from the project root after `mvn -q install -DskipTests`; work files go to target/verifier/.
 # Usage: training/recipes/verifier.sh [WORK_DIR]
@@ -18,6 +24,7 @@ W=${1:-target/verifier}
 T="java -Xmx8g -jar training/target/qsim-train.jar"
 J="java -Xmx6g -jar cli/target/qsim.jar"
 R=impl/src/main/resources/dev/qsim/models/minilm-quora
+C=impl/src/main/resources/dev/qsim/models/minilm-quora-cascade
 mkdir -p "$W"
 
 # 1. The data.
@@ -39,4 +46,25 @@ $T --encoder cross-minilm --base-model $R ${RESUME:-} \
   --epochs 3 --batch-size 32 --lr 3e-5 --max-length 80 --freeze-word-embeddings --seed 42 \
   --checkpoint-every 200 --name "all-MiniLM-L6-v2 fine-tuned on Quora, with a cross-encoder verifier" \
   --out "$W/model"
-echo "Wrote $W/model; measure it with: $J eval --model $W/model --data $D/quora/dev.tsv --format bimpm --json"
+
+# 3. The cascade band, on Quora dev.
+$J calibrate --model "$W/model" --data $D/quora/dev.tsv --format bimpm \
+  --cascade --out "$W/cascade"
+
+# 4. Only the weights training changed, in int8 differences from the bundled encoder; the verifier's into the
+#    cascade model's folder, which refers to the default model's encoder delta and pair head.
+$J pack --model "$W/cascade" --out "$W/packed"
+mkdir -p $C
+cp "$W/packed/verifier-delta.safetensors" $C/
+python3 - "$W/packed/qsim-model.json" "$C/qsim-model.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["name"] = "all-MiniLM-L6-v2 fine-tuned on Quora, pair head and cross-encoder verifier (cascade)"
+d["encoder_delta"]["file"] = "/dev/qsim/models/minilm-quora/encoder-delta.safetensors"
+d["pair_head_file"] = "/dev/qsim/models/minilm-quora/pair-head.json"
+d["checksums"] = {"verifier-delta.safetensors": d["checksums"]["verifier-delta.safetensors"]}
+with open(sys.argv[2], "w") as out:
+    json.dump(d, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+PY
+echo "Wrote $C; measure it with: $J eval --model $W/cascade --data $D/quora/dev.tsv --format bimpm --json"

@@ -46,8 +46,8 @@ final class CalibrateCommand implements Callable<Integer> {
       description =
           "Also choose the cascade band of a model with a pair head and a verifier: the narrowest"
               + " band of pair-head probabilities, around the head's threshold, in which the"
-              + " verifier decides, whose accuracy on these pairs is within --max-loss of the"
-              + " verifier deciding every pair.")
+              + " verifier decides, whose accuracy on these pairs is within --max-loss of the best"
+              + " band's (at least that of the verifier deciding every pair).")
   boolean cascade;
 
   @Option(
@@ -55,7 +55,7 @@ final class CalibrateCommand implements Callable<Integer> {
       paramLabel = "A",
       defaultValue = "0.002",
       description =
-          "With --cascade: the accuracy the cascade may lose against the verifier alone (default"
+          "With --cascade: the accuracy the band may lose against the best band (default"
               + " ${DEFAULT-VALUE}).")
   double maxLoss;
 

@@ -115,8 +115,8 @@ final class CascadeCalibration {
             String.format(
                 Locale.ROOT,
                 "qsim calibrate --cascade --max-loss %s%s on %,d pairs of %s: the narrowest band whose"
-                    + " accuracy (%.4f) is within the loss of the verifier alone (%.4f); %.1f%% of"
-                    + " the pairs reach the verifier",
+                    + " accuracy (%.4f) is within the loss of the best band's (at least the verifier"
+                    + " alone, %.4f); %.1f%% of the pairs reach the verifier",
                 maxLoss,
                 upToOne ? " --verify-accepted" : "",
                 band.pairs(),

@@ -87,6 +87,19 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    */
   public static final String BASE_MODEL = "dev/qsim/models/all-minilm-l6-v2";
 
+  /**
+   * The class-path folder of the cascade model: the shipped default ({@link #BUNDLED_MODEL}: the
+   * same encoder, pair head and thresholds, referenced from its folder) plus a cross-encoder
+   * verifier (all-MiniLM-L6-v2 with every layer fine-tuned on Quora pairs, their implied pairs and
+   * word-order negatives, stored as the changed weights, about 11 MB) and a cascade band: the pair
+   * head decides the pairs it is sure of, the verifier the pairs whose head probability lies in the
+   * band ({@link dev.qsim.DuplicateDecision#CASCADE}). More accurate than the default on Quora dev,
+   * MSRP and STS-B (docs/decisions.md) at the cost of a verifier call for the pairs in the band.
+   * Recreated by {@code training/recipes/verifier.sh}. Load it with {@code
+   * setModelResource(OnnxQuestionSimilarity.class.getClassLoader(), CASCADE_MODEL)}.
+   */
+  public static final String CASCADE_MODEL = "dev/qsim/models/minilm-quora-cascade";
+
   /** Default number of questions per encoder call. */
   public static final int DEFAULT_BATCH_SIZE = 8;
 
