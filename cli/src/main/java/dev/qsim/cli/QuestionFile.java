@@ -104,7 +104,16 @@ final class QuestionFile {
    * QuestionSimilarity#readability(List)}), which are counted in {@link #unreadableLines()}.
    */
   QuestionFile readable(QuestionSimilarity model) {
-    List<Readability> verdicts = model.readability(questions);
+    // One verdict per distinct text: question logs repeat themselves, and each verdict tokenises.
+    java.util.Map<String, Integer> distinct = new java.util.LinkedHashMap<>();
+    for (String q : questions) {
+      distinct.putIfAbsent(q, distinct.size());
+    }
+    List<Readability> unique = model.readability(new ArrayList<>(distinct.keySet()));
+    List<Readability> verdicts = new ArrayList<>(questions.size());
+    for (String q : questions) {
+      verdicts.add(unique.get(distinct.get(q)));
+    }
     List<String> kept = new ArrayList<>(questions.size());
     int[] keptLines = new int[questions.size()];
     int[] dropped = Arrays.copyOf(unreadableLines, unreadableLines.length + questions.size());

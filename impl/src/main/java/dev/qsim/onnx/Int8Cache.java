@@ -47,6 +47,10 @@ final class Int8Cache {
   static final String CACHE_PROPERTY = CacheDirectory.PROPERTY;
   static final String CACHE_ENV = CacheDirectory.ENV;
 
+  /** How a cache error ends: where to point the cache instead. */
+  private static final String CHOOSE_ANOTHER =
+      " (set -D" + CACHE_PROPERTY + " or " + CACHE_ENV + " to choose another folder): ";
+
   private static final System.Logger LOG = System.getLogger(Int8Cache.class.getName());
 
   /** Held while this JVM makes or repairs an entry (file locks are per process). */
@@ -97,15 +101,7 @@ final class Int8Cache {
         return target;
       } catch (IOException e) {
         throw new ModelLoadException(
-            "Cannot use the int8 cache "
-                + target
-                + " (set -D"
-                + CACHE_PROPERTY
-                + " or "
-                + CACHE_ENV
-                + " to choose another folder): "
-                + e.getMessage(),
-            e);
+            "Cannot use the int8 cache " + target + CHOOSE_ANOTHER + e.getMessage(), e);
       }
     }
   }
@@ -192,11 +188,7 @@ final class Int8Cache {
               + source.describe()
               + " in the cache "
               + target
-              + " (set -D"
-              + CACHE_PROPERTY
-              + " or "
-              + CACHE_ENV
-              + " to choose another folder): "
+              + CHOOSE_ANOTHER
               + e.getMessage(),
           e);
     }

@@ -451,7 +451,7 @@ final class Int8Rewriter {
     return t.build();
   }
 
-  private static TensorProto floatTensor(String name, float[] values, long... dims) {
+  static TensorProto floatTensor(String name, float[] values, long... dims) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
     TensorProto.Builder t =

@@ -9,12 +9,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * The graph of a cross-encoder verifier (docs/model-format.md, {@code verifier}): a BERT-style
@@ -67,10 +64,16 @@ public final class VerifierGraph {
         opset = o.getVersion();
       }
     }
+    for (float v : weight) {
+      if (!Float.isFinite(v) || !Float.isFinite(bias)) {
+        throw new QsimException(
+            "parameter " + WEIGHT + " or " + BIAS + " holds a non-finite value");
+      }
+    }
     GraphProto.Builder g = graph.toBuilder().clearOutput();
-    g.addInitializer(floats(WEIGHT, weight, 1, weight.length));
-    g.addInitializer(floats(BIAS, new float[] {bias}, 1));
-    g.addInitializer(floats("verifier/one", new float[] {1f}));
+    g.addInitializer(Int8Rewriter.floatTensor(WEIGHT, weight, 1, weight.length));
+    g.addInitializer(Int8Rewriter.floatTensor(BIAS, new float[] {bias}, 1));
+    g.addInitializer(Int8Rewriter.floatTensor("verifier/one", new float[] {1f}));
     g.addInitializer(longs("verifier/shape_b1t", 0, 1, -1));
     g.addInitializer(longs("verifier/shape_bh", 0, -1));
     NodeProto.Builder count =
@@ -184,26 +187,6 @@ public final class VerifierGraph {
         .setType(AttributeProto.AttributeType.INT)
         .setI(value)
         .build();
-  }
-
-  private static TensorProto floats(String name, float[] values, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      if (!Float.isFinite(v)) {
-        throw new QsimException("parameter " + name + " holds a non-finite value");
-      }
-      b.putFloat(v);
-    }
-    b.flip();
-    TensorProto.Builder t =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.FLOAT_VALUE)
-            .setRawData(ByteString.copyFrom(b));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    return t.build();
   }
 
   private static TensorProto longs(String name, long... values) {
