@@ -18,7 +18,15 @@ import java.util.Objects;
  * @param pairs each other member with the representative, highest score first
  */
 public record DuplicateGroup(int representative, List<Integer> members, List<DuplicatePair> pairs) {
-  /** Copies the lists and validates them. */
+  /**
+   * Copies the lists and validates them.
+   *
+   * @param representative the index of the question a site would keep: the member with the highest
+   *     sum of decision scores with the other members (ties: the lower index)
+   * @param members the questions' indices in the searched list, ascending; at least two, the
+   *     representative among them
+   * @param pairs each other member with the representative, highest score first
+   */
   public DuplicateGroup {
     members = List.copyOf(Objects.requireNonNull(members, "members"));
     pairs = List.copyOf(Objects.requireNonNull(pairs, "pairs"));

@@ -65,6 +65,18 @@ public record DuplicateOptions(
   /**
    * Validates the components.
    *
+   * @param threshold the decision score a pair must reach; empty means the model's calibrated
+   *     threshold for {@code decision} (for {@link DuplicateDecision#AUTO}, {@link
+   *     QuestionSimilarity#duplicateThreshold()})
+   * @param candidateThreshold the similarity a candidate pair must reach; empty means the model's
+   *     {@link QuestionSimilarity#candidateThreshold()} (or, with an explicit {@code threshold}
+   *     under the {@link DuplicateDecision#SIMILARITY} decision, that threshold)
+   * @param decision which score decides
+   * @param search how candidates are found
+   * @param topKPerQuestion how many candidates to keep per question, from 1 to {@value #MAX_TOP_K};
+   *     a value above the number of questions less one is the same as that number
+   * @param maxPairs the most verified pairs to return, at least 1; {@value #DEFAULT_MAX_PAIRS} (the
+   *     default) means no cap
    * @throws IllegalArgumentException naming the component that is out of range
    */
   public DuplicateOptions {

@@ -16,6 +16,11 @@ public record DuplicatePair(int first, int second, double similarity, double sco
   /**
    * Validates the components.
    *
+   * @param first the smaller index of the two questions
+   * @param second the larger index of the two questions
+   * @param similarity their embedding similarity, in the model's {@link SimilarityFunction}
+   * @param score the decision's score (see {@link DuplicateDecision}): the pair head's probability,
+   *     or the similarity again when the similarity decides
    * @throws IllegalArgumentException unless {@code 0 <= first < second}
    */
   public DuplicatePair {

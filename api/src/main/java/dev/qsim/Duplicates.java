@@ -33,7 +33,24 @@ public record Duplicates(
     List<DuplicatePair> pairs,
     List<DuplicateGroup> groups,
     boolean truncated) {
-  /** Copies the lists and validates the decision and the counts. */
+  /**
+   * Copies the lists and validates the decision and the counts.
+   *
+   * @param questionCount how many questions were searched
+   * @param decision the decision that verified the candidates: {@link DuplicateDecision#PAIR_HEAD}
+   *     or {@link DuplicateDecision#SIMILARITY}, never {@code AUTO}
+   * @param threshold the decision score a pair had to reach
+   * @param candidateThreshold the similarity a candidate pair had to reach
+   * @param candidates how many candidate pairs were verified (an exact repeat of a question counts
+   *     as one candidate, with its first occurrence)
+   * @param verified how many candidate pairs the decision accepted, before any {@link
+   *     DuplicateOptions#maxPairs()} cap
+   * @param pairs the verified pairs kept, highest score first (ties by {@code first}, then {@code
+   *     second})
+   * @param groups the groups the pairs form, largest first (ties by smallest member)
+   * @param truncated {@code true} if more pairs qualified than {@link DuplicateOptions#maxPairs()}
+   *     allowed, so that the lowest-scoring ones ({@link #dropped()}) were left out
+   */
   public Duplicates {
     Objects.requireNonNull(decision, "decision");
     if (decision == DuplicateDecision.AUTO) {

@@ -26,7 +26,17 @@ import java.util.Objects;
  */
 public record IndexMatch(
     String id, String question, double similarity, double score, boolean duplicate) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id the id the question was added with
+   * @param question the stored question's text
+   * @param similarity the similarity of the stored question to the query, in the model's {@link
+   *     SimilarityFunction}
+   * @param score the duplicate decision's score, or {@code NaN} if the match was not verified
+   * @param duplicate whether the model judges the two questions duplicates; {@code false} when not
+   *     verified
+   */
   public IndexMatch {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(question, "question");

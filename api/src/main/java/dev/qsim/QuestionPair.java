@@ -14,6 +14,8 @@ public record QuestionPair(String first, String second) {
   /**
    * Creates a pair.
    *
+   * @param first the first question
+   * @param second the second question
    * @throws NullPointerException naming {@code first} or {@code second} if either is null
    */
   public QuestionPair {

@@ -281,12 +281,40 @@ public interface QuestionSimilarity extends AutoCloseable {
   double duplicateThreshold();
 
   /**
-   * Whether the model carries an enabled pair head (a classifier over both embeddings).
+   * Whether the model carries an enabled pair head (a classifier over both embeddings), alone or
+   * with a verifier: then {@link DuplicateDecision#PAIR_HEAD} is a decision {@link
+   * #findDuplicates(List, DuplicateOptions)} accepts. This default knows only {@link #decision()}:
+   * {@code true} for {@link DuplicateDecision#PAIR_HEAD} and {@link DuplicateDecision#CASCADE}
+   * (whose scores are on the pair head's scale); implementations that know more override it.
    *
-   * @return {@code true} if {@link #duplicateScores(List)} are pair-head probabilities
+   * @return {@code true} if the model has an enabled pair head
    */
   default boolean hasPairHead() {
-    return decision() == DuplicateDecision.PAIR_HEAD;
+    DuplicateDecision d = decision();
+    return d == DuplicateDecision.PAIR_HEAD || d == DuplicateDecision.CASCADE;
+  }
+
+  /**
+   * The options as this model applies them to {@link #findDuplicates(List, DuplicateOptions)}: the
+   * decision never {@link DuplicateDecision#AUTO} (what it becomes for this model), its threshold
+   * and the candidate threshold set to the values the search will use; the other components
+   * unchanged. Nothing is searched; a caller that scores and verifies pairs itself (a distributed
+   * job, an index) decides exactly as {@code findDuplicates} does.
+   *
+   * <p>This default asks {@code findDuplicates} about an empty list; implementations override it.
+   *
+   * @param options the options to resolve
+   * @return the resolved options: {@code decision()} is not {@code AUTO}, {@code threshold()} and
+   *     {@code candidateThreshold()} are present
+   * @throws IllegalArgumentException if the options do not fit the model (a decision it does not
+   *     have, a threshold outside the decision's range), as {@code findDuplicates} reports it
+   */
+  default DuplicateOptions resolve(DuplicateOptions options) {
+    Duplicates none = findDuplicates(List.of(), List.of(), options);
+    return options
+        .withDecision(none.decision())
+        .withThreshold(none.threshold())
+        .withCandidateThreshold(none.candidateThreshold());
   }
 
   /**

@@ -15,7 +15,10 @@ public class UnreadableQuestionException extends IllegalArgumentException {
   /** The argument or index, for example {@code q1} or {@code questions[3]}. */
   private final String argument;
 
+  /** How many of its words the tokenizer does not know. */
   private final int unknownWords;
+
+  /** How many words it has. */
   private final int words;
 
   /**

@@ -56,10 +56,11 @@ public final class BenchMain {
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
               + " --jvm-args \"-Xmx4g\"",
-          "              scale run: --vectors PREFIX (embedding cache) --embedded 100000"
+          "              scale run: --vectors DIR (embedding cache) --embedded 100000"
               + " --recall none|exact|sampled --timed true|false (sizes up to 1m)",
           "  index:      --index-size 20000 (100k allowed) --index-queries 300 --index-warmup 50"
-              + " --index-k 5 --recall-queries 200 --index-dir DIR (kept and reused)",
+              + " --index-k 5 --recall-queries 200 --index-dir DIR (kept and reused) --force-merge true"
+              + " (times again after merging into one segment)",
           "  verifier:   --model DIR (with a verifier) --verifier-pairs 1000 --verifier-single 200"
               + " --verifier-warmup 50 --precision fp32[,int8] (not part of all)",
           "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"

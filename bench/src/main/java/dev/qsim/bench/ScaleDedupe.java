@@ -7,6 +7,7 @@ import dev.qsim.Duplicates;
 import dev.qsim.Embedding;
 import dev.qsim.ProgressListener;
 import dev.qsim.SearchMode;
+import dev.qsim.io.EmbeddingCache;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Path;
 import java.util.AbstractList;
@@ -126,7 +127,11 @@ final class ScaleDedupe {
       Corpus.ScaleCorpus head = Corpus.scaleCorpus(dataDir, Math.max(cached, embedded));
       EmbeddingCache cache =
           EmbeddingCache.load(
-              vectorsFile, head.questions().subList(0, embedded), qsim, s -> report.log("%s", s));
+              vectorsFile,
+              "bundled:" + qsim.fingerprint(),
+              head.questions().subList(0, embedded),
+              qsim::embedAll,
+              (stage, done, total) -> report.log("embedding cache: %d/%d texts", done, total));
       Vectors vectors = new Vectors(cache, corpus);
       List<String> questions = corpus.questions();
       double embedRate = cache.count() / cache.embedSeconds();

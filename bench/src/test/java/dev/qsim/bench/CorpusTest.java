@@ -31,8 +31,10 @@ class CorpusTest {
     List<String[]> rows = devRows();
     List<String> q = Corpus.devQuestions(data(), 20);
     assertThat(q).hasSize(20).doesNotHaveDuplicates();
-    assertThat(q.get(0)).isEqualTo(rows.get(0)[1]);
-    assertThat(q.get(1)).isEqualTo(rows.get(0)[2]);
+    // The file's Penn Treebank text, restored by the BiMPM reader ("idea ?" -> "idea?").
+    assertThat(rows.get(0)[1]).isEqualTo("How do I get funding for my web based startup idea ?");
+    assertThat(q.get(0)).isEqualTo("How do I get funding for my web based startup idea?");
+    assertThat(q.get(1)).isEqualTo("How do I get seed funding pre product?");
   }
 
   @Test
@@ -40,8 +42,16 @@ class CorpusTest {
     List<String[]> rows = devRows();
     List<QuestionPair> pairs = Corpus.devPairs(data(), 5, 3);
     assertThat(pairs).hasSize(3);
-    assertThat(pairs.get(0)).isEqualTo(new QuestionPair(rows.get(5)[1], rows.get(5)[2]));
-    assertThat(pairs.get(2)).isEqualTo(new QuestionPair(rows.get(7)[1], rows.get(7)[2]));
+    assertThat(rows.get(7)[1]).isEqualTo("What is your favorite song and why ?");
+    assertThat(pairs.get(0))
+        .isEqualTo(
+            new QuestionPair(
+                "How much money do you need to earn to live a comfortable life in INDIA?",
+                "How much money do you need to earn to live a comfortable life in Japan?"));
+    assertThat(pairs.get(2))
+        .isEqualTo(
+            new QuestionPair(
+                "What is your favorite song and why?", "What is your favorite song or artist?"));
     assertThatThrownBy(() -> Corpus.devPairs(data(), 9_999, 2))
         .isInstanceOf(QsimException.class)
         .hasMessageContaining("holds 10000 pairs; 10001 were asked for");
@@ -62,9 +72,10 @@ class CorpusTest {
             "sts/stsb-train.tsv",
             "sts/stsb-dev.tsv",
             "sts/msrp-train.tsv");
-    // About 68,600 distinct Quora questions and 18,900 STS-B/MSRP sentences (counted with a
-    // separate script over the same files).
-    assertThat(real).isBetween(87_000, 88_000);
+    // About 66,600 distinct Quora questions and 18,900 STS-B/MSRP sentences, 85,500 in all
+    // (counted with a separate script over the same files, dev's Penn Treebank text restored: raw,
+    // about 1,960 more dev questions would differ from the same question in the train files).
+    assertThat(real).isBetween(85_000, 86_000);
     assertThat(c.toppedUp()).isEqualTo(90_000 - real);
     assertThat(q.get(real)).isEqualTo(q.get(0) + " [2]");
     assertThat(q.get(89_999)).endsWith(" [2]");

@@ -5,8 +5,10 @@ import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.data.PairDataset;
 import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.Calibration;
 import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.ThresholdMetrics;
+import dev.qsim.io.TextProgress;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +27,12 @@ import picocli.CommandLine.Spec;
     name = "calibrate",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the similarity threshold that maximises balanced accuracy on labelled pairs:",
-      "how a model's duplicate threshold (similarity_threshold in qsim-model.json) is chosen.",
-      "Balanced accuracy does not depend on the share of duplicates in the data.",
-      "With a pair head or a verifier it also prints the candidate threshold:",
-      "the similarity above which 99%% of the pairs the decision accepts lie",
-      "(candidate_threshold); with a verifier also the best verifier threshold.",
+      "Prints the similarity threshold that maximises balanced accuracy on labelled pairs:"
+          + " how a model's duplicate threshold (similarity_threshold in qsim-model.json) is"
+          + " chosen. Balanced accuracy does not depend on the share of duplicates in the data.",
+      "With a pair head or a verifier it also prints the candidate threshold: the similarity"
+          + " above which 99%% of the pairs the decision accepts lie (candidate_threshold); with"
+          + " a verifier also the best verifier threshold.",
       "The last line is the similarity threshold alone, for scripts."
     })
 final class CalibrateCommand implements Callable<Integer> {
@@ -92,10 +94,12 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--out, --max-loss and --verify-accepted need --cascade");
     }
-    if (cascade && model.modelDirectory == null) {
+    if (cascade && model.directory() == null) {
       throw new ParameterException(
           spec.commandLine(),
-          "--cascade needs --model DIR, a model with a pair head and a verifier");
+          "--cascade needs --model DIR, a model directory with a pair head and a verifier (not "
+              + model.describe()
+              + ")");
     }
     if (!(maxLoss >= 0 && maxLoss <= 1)) {
       throw new ParameterException(
@@ -124,8 +128,8 @@ final class CalibrateCommand implements Callable<Integer> {
     String modelName;
     boolean verifier;
     DuplicateDecision decision;
-    StageProgress progress =
-        new StageProgress(err, !noProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
+    TextProgress progress =
+        new TextProgress(err, !noProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
       modelName = ModelOptions.describe(sim);
       current = sim.similarityThreshold();
@@ -154,7 +158,13 @@ final class CalibrateCommand implements Callable<Integer> {
                   ? " (--limit reads the first pairs: is the file sorted by label?)"
                   : ""));
     }
-    ThresholdMetrics best = metrics.bestBalancedAccuracy();
+    boolean[] duplicates = new boolean[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      duplicates[i] = labels[i] == 1;
+    }
+    Calibration calibration =
+        Calibration.of(similarities, decisionScores, duplicates, decisionThreshold);
+    ThresholdMetrics best = calibration.similarity();
     ThresholdMetrics atCurrent = metrics.at(current);
     out.printf(
         Locale.ROOT,
@@ -180,7 +190,7 @@ final class CalibrateCommand implements Callable<Integer> {
         current,
         atCurrent.balancedAccuracy());
     if (verifier) {
-      ThresholdMetrics v = BinaryMetrics.of(decisionScores, labels).bestBalancedAccuracy();
+      ThresholdMetrics v = calibration.decision().orElseThrow();
       out.printf(
           Locale.ROOT,
           "Verifier: best balanced accuracy %.4f at probability >= %.4f; the model's current"
@@ -189,12 +199,8 @@ final class CalibrateCommand implements Callable<Integer> {
           v.threshold(),
           decisionThreshold);
     }
-    if (decisionScores != null) {
-      double candidate =
-          Math.min(
-              best.threshold(),
-              Evaluator.candidateThreshold(
-                  similarities, decisionScores, decisionThreshold, Evaluator.CANDIDATE_COVERAGE));
+    if (calibration.candidateThreshold().isPresent()) {
+      double candidate = calibration.candidateThreshold().getAsDouble();
       out.printf(
           Locale.ROOT,
           "Candidate threshold %.4f: %.0f%% of the pairs the %s accepts (score >= %.4f)"

@@ -6,6 +6,7 @@ import dev.qsim.QuestionSimilarity;
 import dev.qsim.data.PairDataset;
 import dev.qsim.eval.CascadeBand;
 import dev.qsim.eval.Evaluator;
+import dev.qsim.io.TextProgress;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
 import java.io.IOException;
@@ -38,17 +39,15 @@ final class CascadeCalibration {
     double[] verifier;
     double headThreshold;
     double verifierThreshold;
-    StageProgress progress =
-        new StageProgress(err, showProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
+    TextProgress progress =
+        new TextProgress(err, showProgress && dataset.size() >= EvalCommand.PROGRESS_MIN_PAIRS);
     try {
-      try (QuestionSimilarity sim =
-          models.open(model.modelDirectory, true, false, model.precision)) {
+      try (QuestionSimilarity sim = models.open(model.choice(), true, false, model.precision)) {
         require(sim, DuplicateDecision.PAIR_HEAD, "a pair head", model);
         headThreshold = sim.duplicateThreshold();
         head = Evaluator.of(sim).withProgress(progress).duplicateScores(dataset.pairs());
       }
-      try (QuestionSimilarity sim =
-          models.open(model.modelDirectory, false, true, model.precision)) {
+      try (QuestionSimilarity sim = models.open(model.choice(), false, true, model.precision)) {
         require(sim, DuplicateDecision.VERIFIER, "a verifier", model);
         verifierThreshold = sim.duplicateThreshold();
         verifier = Evaluator.of(sim).withProgress(progress).duplicateScores(dataset.pairs());
@@ -65,7 +64,7 @@ final class CascadeCalibration {
     print(out, "Cascade with --verify-accepted", toOne, maxLoss);
     CascadeBand band = upToOne ? toOne : narrowest;
     if (outDir != null) {
-      write(model.modelDirectory, outDir, band, dataset, maxLoss, upToOne);
+      write(model.directory(), outDir, band, dataset, maxLoss, upToOne);
       out.printf(Locale.ROOT, "Wrote %s with the band in verifier.cascade%n", outDir);
     }
   }

@@ -6,6 +6,8 @@ import dev.qsim.Duplicates;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SearchMode;
 import dev.qsim.duplicates.GroupLines;
+import dev.qsim.io.AtomicFiles;
+import dev.qsim.io.TextProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -26,17 +28,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Finds groups of duplicate questions in a file with one question per line (UTF-8).",
-      "Candidate pairs (similarity >= the candidate threshold) are verified by the model's",
-      "duplicate decision (its pair head, or the similarity threshold); groups never chain:",
-      "every member is a duplicate of the representative and of each other member.",
+      "Candidate pairs (similarity >= the candidate threshold) are verified by the model's"
+          + " duplicate decision (its pair head, or the similarity threshold); groups never chain:"
+          + " every member is a duplicate of the representative and of each other member.",
       "Writes one JSON object per group to the output (JSON Lines), for example:",
-      "  {\"group\":1,\"size\":2,\"representative\":3,\"questions\":[{\"line\":3,\"text\":\"...\"},"
-          + "{\"line\":9,\"text\":\"...\",\"similarity\":0.91,\"score\":0.93}],"
-          + "\"pairs\":[{\"a\":3,\"b\":9,\"similarity\":0.91,\"score\":0.93}]}",
-      "Line numbers are the input's 1-based lines; each member but the representative carries",
-      "its similarity and decision score with the representative. Blank lines are skipped and",
-      "counted. Lines with the same text (invisible characters at the ends and runs of them",
-      "inside aside) are embedded once and always share a group.",
+      // The example is one JSON line, shown on three so that picocli does not cut it mid-token.
+      "  {\"group\":1,\"size\":2,\"representative\":3,\"questions\":[{\"line\":3,\"text\":\"...\"},",
+      "   {\"line\":9,\"text\":\"...\",\"similarity\":0.91,\"score\":0.93}],",
+      "   \"pairs\":[{\"a\":3,\"b\":9,\"similarity\":0.91,\"score\":0.93}]}",
+      "Line numbers are the input's 1-based lines; each member but the representative carries"
+          + " its similarity and decision score with the representative. Blank lines are skipped"
+          + " and counted. Lines with the same text (invisible characters at the ends and runs of"
+          + " them inside aside) are embedded once and always share a group.",
       "A summary goes to standard error."
     })
 final class DedupeCommand implements Callable<Integer> {
@@ -173,8 +176,8 @@ final class DedupeCommand implements Callable<Integer> {
 
   private Duplicates find(
       QuestionSimilarity sim, QuestionFile file, DuplicateOptions options, PrintWriter err) {
-    StageProgress progress =
-        new StageProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
+    TextProgress progress =
+        new TextProgress(err, !noProgress && file.questions().size() >= PROGRESS_MIN_QUESTIONS);
     try {
       if (file.questions().size() < 2) {
         return Duplicates.none(

@@ -8,6 +8,7 @@ import dev.qsim.eval.EvaluationResult;
 import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.GradedEvaluation;
 import dev.qsim.eval.ThresholdMetrics;
+import dev.qsim.io.TextProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,8 +75,8 @@ final class EvalCommand implements Callable<Integer> {
     EvaluationResult result;
     String decision;
     String modelName;
-    StageProgress progress =
-        new StageProgress(err, !noProgress && dataset.size() >= PROGRESS_MIN_PAIRS);
+    TextProgress progress =
+        new TextProgress(err, !noProgress && dataset.size() >= PROGRESS_MIN_PAIRS);
     try (QuestionSimilarity sim = model.open(parent.models())) {
       modelName = ModelOptions.describe(sim);
       decision =

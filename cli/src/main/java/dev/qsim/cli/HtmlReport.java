@@ -7,6 +7,7 @@ import dev.qsim.eval.EvaluationResult;
 import dev.qsim.eval.GradedEvaluation;
 import dev.qsim.eval.PrecisionRecallPoint;
 import dev.qsim.eval.ThresholdMetrics;
+import dev.qsim.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
 import dev.qsim.index.LuceneQuestionIndex;
+import dev.qsim.io.TextProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,10 +26,11 @@ import picocli.CommandLine.Spec;
     name = "add",
     mixinStandardHelpOptions = true,
     description = {
-      "Adds the questions of a file (UTF-8, one per line) to an index, creating it if the",
-      "directory is missing or empty. Each question's id is its 1-based line number, or with",
-      "--ids the text before the line's first tab (id<TAB>question). A question added under",
-      "an id the index already holds replaces it, so adding a file again changes nothing.",
+      "Adds the questions of a file (UTF-8, one per line) to an index, creating it if the"
+          + " directory is missing or empty. Each question's id is its 1-based line number, or"
+          + " with --ids the text before the line's first tab (id<TAB>question). A question"
+          + " added under an id the index already holds replaces it, so adding a file again"
+          + " changes nothing.",
       "Commits every --commit-every questions and at the end; a summary goes to standard error."
     })
 final class IndexAddCommand implements Callable<Integer> {
@@ -57,6 +59,15 @@ final class IndexAddCommand implements Callable<Integer> {
           "Commit after every N questions (any N >= 1; a kill loses at most the questions added"
               + " since the last commit). Default: ${DEFAULT-VALUE}.")
   int commitEvery = 10_000;
+
+  @Option(
+      names = "--force-merge",
+      description =
+          "After adding, merge the index into one segment: faster queries after a bulk load (one"
+              + " HNSW graph to search instead of one per segment), at the cost of the merge's time"
+              + " (minutes for a million questions) and up to twice the index's size on disk"
+              + " while it runs.")
+  boolean forceMerge;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
@@ -104,7 +115,7 @@ final class IndexAddCommand implements Callable<Integer> {
       }
       try (LuceneQuestionIndex idx = parent.open(index, sim, true, false)) {
         int before = idx.size();
-        ProgressBar bar = new ProgressBar(err, "adding    ", total, !noProgress && total >= BATCH);
+        TextProgress bar = new TextProgress(err, !noProgress && total >= BATCH);
         int sinceCommit = 0;
         for (int from = 0, to; from < total; from = to) {
           // A batch never crosses a commit point, so that every --commit-every N is honoured.
@@ -116,12 +127,20 @@ final class IndexAddCommand implements Callable<Integer> {
             commits++;
             sinceCommit = 0;
           }
-          bar.update(to);
+          bar.update("adding", to, total);
         }
         bar.finish();
         if (sinceCommit > 0) {
           idx.commit();
           commits++;
+        }
+        if (forceMerge) {
+          long merge = System.nanoTime();
+          idx.forceMerge();
+          err.printf(
+              Locale.ROOT,
+              "Merged the index into one segment in %.1f s%n",
+              (System.nanoTime() - merge) / 1e9);
         }
         size = idx.size();
         err.printf(

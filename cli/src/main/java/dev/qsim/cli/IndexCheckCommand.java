@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks an index for damage: Lucene's CheckIndex (every file's checksum), then a sample of",
-      "the stored vectors (dimension, unit length, and the stored question embedded again with",
-      "the model). Exit 0 if it passed (index stats then shows when), 1 on damage."
+      "Checks an index for damage: Lucene's CheckIndex (every file's checksum), then a sample"
+          + " of the stored vectors (dimension, unit length, and the stored question embedded"
+          + " again with the model). Exit 0 if it passed (index stats then shows when), 1 on"
+          + " damage."
     })
 final class IndexCheckCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index.")

@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "A persistent \"asked before?\" index of questions (Apache Lucene, HNSW vectors).",
-      "add stores questions, query finds the stored questions a new one duplicates, stats",
-      "describes an index, check looks for damage. An index remembers its model and refuses any",
-      "other."
+      "add stores questions, query finds the stored questions a new one duplicates, stats"
+          + " describes an index, check looks for damage. An index remembers its model and"
+          + " refuses any other."
     },
     subcommands = {
       IndexAddCommand.class,

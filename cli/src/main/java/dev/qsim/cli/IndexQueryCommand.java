@@ -28,14 +28,14 @@ import picocli.CommandLine.Spec;
     name = "query",
     mixinStandardHelpOptions = true,
     description = {
-      "Finds the stored questions that a question may duplicate: the nearest by vector, each",
-      "verified by the model's duplicate decision; duplicates first, then by score.",
+      "Finds the stored questions that a question may duplicate: the nearest by vector, each"
+          + " verified by the model's duplicate decision; duplicates first, then by score.",
       "With --json the last line is one JSON array of",
       "  {\"id\":...,\"text\":...,\"similarity\":...,\"score\":...,\"duplicate\":true|false}",
       "(score null: below the model's candidate threshold, not verified).",
-      "With --queries FILE each line of FILE is a question, answered in order (with --json one",
-      "array per line, [] for a blank line or one the model cannot read: emoji or a script it",
-      "does not know). Opens the index read-only: an add may run meanwhile."
+      "With --queries FILE each line of FILE is a question, answered in order (with --json one"
+          + " array per line, [] for a blank line or one the model cannot read: emoji or a script"
+          + " it does not know). Opens the index read-only: an add may run meanwhile."
     })
 final class IndexQueryCommand implements Callable<Integer> {
   /** Queries embedded and searched per call. */

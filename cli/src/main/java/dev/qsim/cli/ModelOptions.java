@@ -11,11 +11,12 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
   @Option(
       names = "--model",
-      paramLabel = "DIR",
+      paramLabel = "NAME|DIR",
+      converter = ModelChoice.Converter.class,
       description =
-          "A qsim model directory (see docs/model-format.md). Default: the bundled model,"
-              + " all-MiniLM-L6-v2 fine-tuned on Quora with a pair head.")
-  Path modelDirectory;
+          ModelChoice.HELP
+              + " Default: default, all-MiniLM-L6-v2 fine-tuned on Quora with a pair head.")
+  ModelChoice choice;
 
   @Option(
       names = "--no-pair-head",
@@ -47,11 +48,21 @@ final class ModelOptions {
   boolean verbose;
 
   QuestionSimilarity open(ModelFactory factory) {
-    return factory.open(modelDirectory, !noPairHead, !noVerifier, precision);
+    return factory.open(choice(), !noPairHead, !noVerifier, precision);
+  }
+
+  /** The model {@code --model} names, the bundled default without it. */
+  ModelChoice choice() {
+    return choice == null ? ModelChoice.DEFAULT : choice;
+  }
+
+  /** The model directory {@code --model} names; {@code null} for a bundled model. */
+  Path directory() {
+    return choice().directory();
   }
 
   String describe() {
-    return modelDirectory == null ? "the bundled model" : modelDirectory.toString();
+    return choice().describe();
   }
 
   /** The loaded model's name and precision, e.g. {@code all-MiniLM-L6-v2 (int8)}. */

@@ -3,6 +3,7 @@ package dev.qsim.cli;
 import dev.qsim.QsimException;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.data.PairDataset;
+import dev.qsim.io.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

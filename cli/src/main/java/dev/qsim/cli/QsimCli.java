@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code qsim} command line: {@code similarity}, {@code dedupe}, {@code eval}, {@code
- * calibrate}, {@code index}, {@code pairs} and {@code quantize}, packaged as {@code
- * cli/target/qsim.jar}.
+ * calibrate}, {@code index}, {@code pairs}, {@code quantize}, {@code pack} and {@code models},
+ * packaged as {@code cli/target/qsim.jar}.
  *
  * <p>Exit codes: {@code 0} success, {@code 1} an error (its message, naming the file or argument,
  * is printed on one line; {@code --verbose} adds the stack trace), {@code 2} a usage error.
@@ -33,12 +33,15 @@ import picocli.CommandLine.Spec;
       PairsCommand.class,
       QuantizeCommand.class,
       PackCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
       "Exit codes: 0 success, 1 error, 2 usage error.",
-      "Without --model the bundled model (all-MiniLM-L6-v2 fine-tuned on Quora) is used; nothing is downloaded."
+      "Without --model the bundled default model (all-MiniLM-L6-v2 fine-tuned on Quora) is used;"
+          + " --model base or --model cascade picks another bundled model (qsim models lists"
+          + " them); nothing is downloaded."
     })
 public final class QsimCli implements Runnable {
   static {
@@ -66,7 +69,8 @@ public final class QsimCli implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "Missing command: similarity, dedupe, eval, calibrate, index, pairs or quantize");
+        "Missing command: similarity, dedupe, eval, calibrate, index, pairs, quantize, pack or"
+            + " models");
   }
 
   /**

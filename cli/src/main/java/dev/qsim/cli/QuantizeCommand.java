@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 final class QuantizeCommand implements Callable<Integer> {
   @Option(
       names = "--model",
-      paramLabel = "DIR",
-      description = "The fp32 model directory to quantise. Default: the bundled model.")
-  Path model;
+      paramLabel = "NAME|DIR",
+      converter = ModelChoice.Converter.class,
+      description = "The fp32 model to quantise. " + ModelChoice.HELP + " Default: default.")
+  ModelChoice model;
 
   @Option(
       names = {"-o", "--out"},
@@ -51,12 +52,12 @@ final class QuantizeCommand implements Callable<Integer> {
       throw new QsimException("--out " + out + " already exists; give a new directory");
     }
     ModelMetadata md =
-        model == null
+        model == null || model.bundled() != null
             ? Quantizer.quantize(
                 OnnxQuestionSimilarity.class.getClassLoader(),
-                OnnxQuestionSimilarity.BUNDLED_MODEL,
+                (model == null ? ModelChoice.DEFAULT : model).bundled().resource(),
                 out)
-            : Quantizer.quantize(model, out);
+            : Quantizer.quantize(model.directory(), out);
     PrintWriter w = spec.commandLine().getOut();
     Object facts = md.provenance().get("quantization");
     Map<?, ?> q = facts instanceof Map ? (Map<?, ?>) facts : Map.of();

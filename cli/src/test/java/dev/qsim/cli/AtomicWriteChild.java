@@ -1,5 +1,6 @@
 package dev.qsim.cli;
 
+import dev.qsim.io.AtomicFiles;
 import java.nio.file.Path;
 
 /**

@@ -7,6 +7,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.data.LabelledPair;
+import dev.qsim.data.PairFormat;
+import dev.qsim.data.PairReader;
+import dev.qsim.data.ReadOptions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +41,23 @@ class EvalCommandTest {
     return rows;
   }
 
+  /**
+   * The rows' questions as {@code qsim eval} reads them: the BiMPM reader restores plain text from
+   * the file's Penn Treebank tokens (checked against the rows' own labels and order here; the
+   * reader's restoration has its own tests).
+   */
   private static List<QuestionPair> pairs(List<String[]> rows) {
+    List<LabelledPair> read =
+        PairReader.read(
+                TestData.quoraDev(),
+                PairFormat.BIMPM,
+                ReadOptions.defaults().withLimit(rows.size()))
+            .pairs();
+    assertThat(read).hasSameSizeAs(rows);
     List<QuestionPair> pairs = new ArrayList<>();
-    for (String[] row : rows) {
-      pairs.add(QuestionPair.of(row[1], row[2]));
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(read.get(i).label()).isEqualTo(Double.parseDouble(rows.get(i)[0]));
+      pairs.add(QuestionPair.of(read.get(i).first(), read.get(i).second()));
     }
     return pairs;
   }

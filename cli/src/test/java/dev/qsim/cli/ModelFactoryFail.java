@@ -2,7 +2,6 @@ package dev.qsim.cli;
 
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.model.Precision;
-import java.nio.file.Path;
 
 /** A model factory for tests that must fail before any model is needed. */
 enum ModelFactoryFail implements ModelFactory {
@@ -10,7 +9,7 @@ enum ModelFactoryFail implements ModelFactory {
 
   @Override
   public QuestionSimilarity open(
-      Path directory, boolean pairHead, boolean verifier, Precision precision) {
+      ModelChoice model, boolean pairHead, boolean verifier, Precision precision) {
     throw new AssertionError("no model should be opened in this test");
   }
 }

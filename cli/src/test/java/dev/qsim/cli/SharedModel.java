@@ -11,7 +11,6 @@ import dev.qsim.SimilarityFunction;
 import dev.qsim.index.ModelIdentity;
 import dev.qsim.model.Precision;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -22,14 +21,15 @@ final class SharedModel implements QuestionSimilarity {
   private static OnnxQuestionSimilarity model;
 
   /**
-   * A factory that serves the shared bundled model (and rejects {@code --model}, --no-pair-head).
+   * A factory that serves the shared bundled model (and rejects any {@code --model} but {@code
+   * default}, and --no-pair-head).
    */
   static final ModelFactory FACTORY =
       new ModelFactory() {
         @Override
         public QuestionSimilarity open(
-            Path directory, boolean pairHead, boolean verifier, Precision precision) {
-          if (directory != null || !pairHead || !verifier || precision != null) {
+            ModelChoice model, boolean pairHead, boolean verifier, Precision precision) {
+          if (!model.equals(ModelChoice.DEFAULT) || !pairHead || !verifier || precision != null) {
             throw new AssertionError(
                 "tests using the shared model give no --model, --no-pair-head or --precision");
           }

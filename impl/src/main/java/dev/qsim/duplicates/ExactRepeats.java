@@ -119,32 +119,44 @@ public final class ExactRepeats {
     return out == null ? text : out.toString();
   }
 
-  /** Whether some question repeats another. */
+  /** {@return whether some question repeats another} */
   public boolean any() {
     return firsts != null;
   }
 
-  /** The number of questions. */
+  /** {@return the number of questions} */
   public int size() {
     return size;
   }
 
-  /** The number of distinct texts. */
+  /** {@return the number of distinct texts} */
   public int distinct() {
     return firsts == null ? size : firsts.length;
   }
 
-  /** The question index of distinct text {@code d}'s first occurrence. */
+  /**
+   * {@return the question index of distinct text {@code d}'s first occurrence}
+   *
+   * @param d a distinct text's index, in [0, {@link #distinct()})
+   */
   public int first(int d) {
     return firsts == null ? d : firsts[d];
   }
 
-  /** The distinct index of question {@code i}. */
+  /**
+   * {@return the distinct index of question {@code i}}
+   *
+   * @param i a question's index, in [0, {@link #size()})
+   */
   public int distinctOf(int i) {
     return distinctOf == null ? i : distinctOf[i];
   }
 
-  /** How many questions have distinct text {@code d}: 1 for a text that is not repeated. */
+  /**
+   * {@return how many questions have distinct text {@code d}: 1 for a text that is not repeated}
+   *
+   * @param d a distinct text's index, in [0, {@link #distinct()})
+   */
   public int count(int d) {
     return copies == null || copies[d] == null ? 1 : copies[d].length;
   }
@@ -152,13 +164,14 @@ public final class ExactRepeats {
   /**
    * The question indices of distinct text {@code d}, ascending (its first occurrence first).
    *
+   * @param d a distinct text's index, in [0, {@link #distinct()})
    * @return a new array
    */
   public int[] questions(int d) {
     return copies == null || copies[d] == null ? new int[] {first(d)} : copies[d].clone();
   }
 
-  /** The number of questions that repeat an earlier one. */
+  /** {@return the number of questions that repeat an earlier one} */
   public int repeats() {
     return size - distinct();
   }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +54,10 @@ import java.util.OptionalDouble;
  *     metadata names, by file name (class-path files, whose names start with {@code /}, are not
  *     listed); recorded by {@link ModelDirectoryWriter}, verified when the model is loaded; empty
  *     for directories written before checksums were recorded
+ * @param licence the terms the model may be used under (its weights' licence and those of the data
+ *     it was trained on), for people (model card); {@code null} if not stated
+ * @param trainingData the data the model was trained on, one entry per data set, for people (model
+ *     card; {@code provenance} holds the exact files a trainer read); empty if not stated
  */
 public record ModelMetadata(
     int formatVersion,
@@ -74,7 +79,9 @@ public record ModelMetadata(
     Precision precision,
     Map<String, Object> provenance,
     Map<String, Map<String, Double>> metrics,
-    Map<String, String> checksums) {
+    Map<String, String> checksums,
+    String licence,
+    List<String> trainingData) {
 
   /**
    * A cross-encoder verifier stored in a model directory ({@code "verifier"} in {@code
@@ -141,6 +148,16 @@ public record ModelMetadata(
     /**
      * Validates the values.
      *
+     * @param file the ONNX file, relative to the model directory
+     * @param threshold the calibrated threshold on the symmetric probability, in [0, 1]
+     * @param maxSequenceLength the most tokens of a pair sequence, special tokens included (the two
+     *     questions are truncated longest first)
+     * @param thresholdCalibration how the threshold was obtained (free text), or {@code null}
+     * @param delta when the verifier is stored as the weights training changed: the delta file, and
+     *     {@code file} names the base encoder from which the verifier's graph is built ({@code
+     *     VerifierGraph}); {@code null} when {@code file} is the whole verifier
+     * @param cascade the band of pair-head probabilities in which the verifier decides (the pair
+     *     head decides outside it), or {@code null}: the verifier decides every pair
      * @throws IllegalArgumentException naming the key of {@code verifier} that is invalid
      */
     public Verifier {
@@ -174,6 +191,9 @@ public record ModelMetadata(
     /**
      * Validates the values.
      *
+     * @param lower the band's lower end, a pair-head probability in [0, 1]
+     * @param upper the band's upper end, in [lower, 1]
+     * @param calibration how the band was chosen (free text), or {@code null}
      * @throws IllegalArgumentException naming the key of {@code verifier.cascade} that is invalid
      */
     public Cascade {
@@ -218,6 +238,9 @@ public record ModelMetadata(
     /**
      * Validates the values.
      *
+     * @param file the safetensors file, relative to the model directory
+     * @param baseSha256 {@code "sha256:"} and the hex SHA-256 of the base encoder the delta was
+     *     made against; loading fails if the base differs
      * @throws IllegalArgumentException naming the key of {@code encoder_delta} that is invalid
      */
     public EncoderDelta {
@@ -241,6 +264,41 @@ public record ModelMetadata(
   /**
    * Validates the components.
    *
+   * @param formatVersion always {@value #FORMAT_VERSION} for metadata this version writes
+   * @param name a human name for the model
+   * @param encoderFile the ONNX encoder, relative to the model directory (a name that starts with
+   *     {@code /} is a class-path resource, such as the bundled encoder in its carrier jar)
+   * @param encoderDelta the tensors that replace or change some of {@code encoderFile}'s weights;
+   *     {@code null} if the encoder is used as it is
+   * @param tokenizerFile the {@code tokenizer.json}, relative to the model directory
+   * @param output the encoder output to read; {@code null} for the first output
+   * @param pooling how token vectors become a question vector
+   * @param normalize whether embeddings are L2-normalised after pooling
+   * @param dimension the embedding size
+   * @param maxSequenceLength the most tokens read per question, special tokens included
+   * @param similarityFunction how embeddings are compared
+   * @param similarityThreshold the calibrated duplicate threshold on the similarity
+   * @param pairHeadFile the pair head, relative to the model directory; {@code null} if the model
+   *     has none
+   * @param pairHeadThreshold the calibrated threshold on the pair head's probability; {@code NaN}
+   *     without a pair head
+   * @param candidateThreshold the recall-oriented similarity threshold for candidate retrieval, at
+   *     most {@code similarityThreshold}; {@code NaN} when the model directory does not record one
+   *     (then {@link #effectiveCandidateThreshold()} falls back to the similarity threshold)
+   * @param verifier the optional cross-encoder verifier, the final stage of the duplicate decision
+   *     when present; {@code null} if the model has none
+   * @param precision the number format of the encoder's matrix products; {@link Precision#FP32}
+   *     when the file does not say
+   * @param provenance free-form facts about where the model came from
+   * @param metrics evaluation results by data set name, each a map from metric name to value
+   * @param checksums {@code "sha256:"} and the hex SHA-256 of each file of the directory that the
+   *     metadata names, by file name (class-path files, whose names start with {@code /}, are not
+   *     listed); recorded by {@link ModelDirectoryWriter}, verified when the model is loaded; empty
+   *     for directories written before checksums were recorded
+   * @param licence the terms the model may be used under (its weights' licence and those of the
+   *     data it was trained on), for people (model card); {@code null} if not stated
+   * @param trainingData the data the model was trained on, one entry per data set, for people
+   *     (model card; {@code provenance} holds the exact files a trainer read); empty if not stated
    * @throws IllegalArgumentException naming the key that is invalid
    */
   public ModelMetadata {
@@ -318,6 +376,21 @@ public record ModelMetadata(
           });
     }
     checksums = Collections.unmodifiableMap(sums);
+    if (licence != null && licence.isBlank()) {
+      throw new IllegalArgumentException("licence must be a non-empty string when given");
+    }
+    List<String> data = new java.util.ArrayList<>();
+    if (trainingData != null) {
+      for (int i = 0; i < trainingData.size(); i++) {
+        String entry = trainingData.get(i);
+        if (entry == null || entry.isBlank()) {
+          throw new IllegalArgumentException(
+              "training_data[" + i + "] must be a non-empty string (one data set per entry)");
+        }
+        data.add(entry);
+      }
+    }
+    trainingData = List.copyOf(data);
   }
 
   /**
@@ -388,6 +461,8 @@ public record ModelMetadata(
     b.precision = precision;
     b.provenance = new LinkedHashMap<>(provenance);
     b.metrics = new LinkedHashMap<>(metrics);
+    b.licence = licence;
+    b.trainingData = trainingData;
     // Not the checksums: they describe files on disk, which a changed copy may not match; the
     // model writer records them anew.
     return b;
@@ -592,6 +667,8 @@ public record ModelMetadata(
     private Map<String, Object> provenance = new LinkedHashMap<>();
     private Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
     private Map<String, String> checksums = new LinkedHashMap<>();
+    private String licence;
+    private List<String> trainingData = List.of();
 
     private Builder() {}
 
@@ -811,6 +888,28 @@ public record ModelMetadata(
     }
 
     /**
+     * Sets the terms the model may be used under ({@code null}: not stated).
+     *
+     * @param value the weights' licence and the training data's terms, for people
+     * @return this builder
+     */
+    public Builder licence(String value) {
+      this.licence = value;
+      return this;
+    }
+
+    /**
+     * Sets the data the model was trained on, one entry per data set (empty: not stated).
+     *
+     * @param values the data sets, for people
+     * @return this builder
+     */
+    public Builder trainingData(List<String> values) {
+      this.trainingData = List.copyOf(Objects.requireNonNull(values, "values"));
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the metadata
@@ -837,7 +936,9 @@ public record ModelMetadata(
           precision,
           provenance,
           metrics,
-          checksums);
+          checksums,
+          licence,
+          trainingData);
     }
   }
 }

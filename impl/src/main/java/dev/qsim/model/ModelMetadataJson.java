@@ -59,6 +59,8 @@ final class ModelMetadataJson {
               "verifier",
               "precision",
               "checksums",
+              "licence",
+              "training_data",
               "provenance",
               "metrics"),
           "encoder_delta",
@@ -135,7 +137,9 @@ final class ModelMetadataJson {
               : Precision.FP32,
           provenance,
           metrics,
-          checksums(json));
+          checksums(json),
+          optString(json, "licence", null),
+          trainingData(json));
     } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {
       throw new ModelLoadException(source + ": " + e.getMessage(), e);
     }
@@ -196,6 +200,12 @@ final class ModelMetadataJson {
       json.add("verifier", v);
     }
     json.addProperty("precision", m.precision().id());
+    if (m.licence() != null) {
+      json.addProperty("licence", m.licence());
+    }
+    if (!m.trainingData().isEmpty()) {
+      json.add("training_data", GSON.toJsonTree(m.trainingData()));
+    }
     json.add("provenance", GSON.toJsonTree(m.provenance()));
     json.add("metrics", GSON.toJsonTree(m.metrics()));
     if (!m.checksums().isEmpty()) {
@@ -325,6 +335,29 @@ final class ModelMetadataJson {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> f : e.getAsJsonObject().entrySet()) {
       out.put(f.getKey(), requireString(e.getAsJsonObject(), f.getKey(), "checksums."));
+    }
+    return out;
+  }
+
+  /** The optional {@code training_data} array: one non-empty string per data set. */
+  private static List<String> trainingData(JsonObject json) {
+    JsonElement e = json.get("training_data");
+    if (e == null || e.isJsonNull()) {
+      return List.of();
+    }
+    if (!e.isJsonArray()) {
+      throw new IllegalArgumentException(
+          "key 'training_data' must be an array of strings, one data set each");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    JsonArray a = e.getAsJsonArray();
+    for (int i = 0; i < a.size(); i++) {
+      JsonElement x = a.get(i);
+      if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString() || x.getAsString().isBlank()) {
+        throw new IllegalArgumentException(
+            "key 'training_data[" + i + "]' must be a non-empty string, was " + x);
+      }
+      out.add(x.getAsString());
     }
     return out;
   }

@@ -6,16 +6,15 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The approximate candidate search ({@code SearchMode.APPROXIMATE}): an inverted-file (IVF) search
  * run as a self-join on ONNX Runtime's matrix kernels.
  *
  * <ol>
- *   <li>Spherical k-means, seeded, on a sample of the vectors ({@value #SAMPLE_PER_CLUSTER} per
- *       cluster), {@value #ITERATIONS} iterations, assignments by matrix products: about {@code
- *       sqrt(N)} clusters ({@link #clusterCount}).
+ *   <li>Spherical k-means on a seeded sample of the vectors ({@link VectorClusters}, shared with
+ *       the Spark module's approximate search): about {@code sqrt(N)} clusters ({@link
+ *       #clusterCount}).
  *   <li>Every vector gets one <em>home</em> cluster (its nearest centroid) and <em>probes</em> its
  *       {@code P} nearest clusters (home included).
  *   <li>For each cluster, the vectors whose home it is are compared exactly, in GEMM blocks, with
@@ -35,9 +34,6 @@ import java.util.Random;
  * <p>Stateless; each call uses the workers it is given, so concurrent calls are safe.
  */
 final class ClusteredSearch {
-  static final int SAMPLE_PER_CLUSTER = 48;
-  static final int ITERATIONS = 6;
-  static final long SEED = 0x5eed_2026L;
   private static final int BLOCK = 4096;
 
   /** Clusters per square root of N. */
@@ -80,8 +76,9 @@ final class ClusteredSearch {
     int p = Math.min(probes, c);
     TopKTable tops = new TopKTable(n, topK);
     PairScan scan = new PairScan(vectors, function, threshold, tops);
-    FloatBuffer centroids = kMeans(vectors, scan, c, workers, progress);
-    int[] probeOf = assign(vectors, centroids, c, p, workers, progress);
+    VectorClusters clusters =
+        VectorClusters.train(vectors, c, VectorClusters.DEFAULT_SEED, workers, progress);
+    int[] probeOf = clusters.nearest(vectors, p, workers, progress);
     // Homes and probers of each cluster, as compressed lists.
     int[] homeStart = new int[c + 1];
     int[] probeStart = new int[c + 1];
@@ -169,185 +166,5 @@ final class ClusteredSearch {
       vectors.copyTo(ids[i], out);
     }
     return out.flip();
-  }
-
-  /**
-   * Spherical k-means on a seeded sample: unit centroids, each sample vector (normalised) assigned
-   * to the centroid of highest dot product, centroids recomputed as normalised means; an empty
-   * cluster takes a random sample vector.
-   */
-  private static FloatBuffer kMeans(
-      VectorStore vectors, PairScan scan, int c, GemmWorkers workers, ProgressListener progress) {
-    int n = vectors.size();
-    int d = vectors.dimension();
-    Random rnd = new Random(SEED);
-    int s = (int) Math.min(n, (long) c * SAMPLE_PER_CLUSTER);
-    int[] sample = sample(n, s, rnd);
-    FloatBuffer points = VectorStore.direct(s * d);
-    float[] v = new float[d];
-    for (int i : sample) {
-      vectors.get(i, v);
-      float inv = scan.inverseNorm(i);
-      for (int k = 0; k < d; k++) {
-        v[k] *= inv;
-      }
-      points.put(v);
-    }
-    points.flip();
-    FloatBuffer centroids = VectorStore.direct(c * d);
-    for (int k = 0; k < c; k++) {
-      centroids.put(points.duplicate().position(k * d).limit(k * d + d));
-    }
-    centroids.flip();
-    int[] nearest = new int[s];
-    for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-      progress.update("clustering", iteration, ITERATIONS);
-      nearest(points, s, centroids, c, d, 1, nearest, workers, true);
-      double[] sums = new double[c * d];
-      int[] counts = new int[c];
-      for (int i = 0; i < s; i++) {
-        int k = nearest[i];
-        counts[k]++;
-        for (int e = 0; e < d; e++) {
-          sums[k * d + e] += points.get(i * d + e);
-        }
-      }
-      for (int k = 0; k < c; k++) {
-        if (counts[k] == 0) {
-          int pick = rnd.nextInt(s);
-          for (int e = 0; e < d; e++) {
-            sums[k * d + e] = points.get(pick * d + e);
-          }
-        }
-        double norm = 0;
-        for (int e = 0; e < d; e++) {
-          norm += sums[k * d + e] * sums[k * d + e];
-        }
-        double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-        for (int e = 0; e < d; e++) {
-          centroids.put(k * d + e, (float) (sums[k * d + e] * inv));
-        }
-      }
-    }
-    progress.update("clustering", ITERATIONS, ITERATIONS);
-    return centroids;
-  }
-
-  /** {@code s} distinct indices of {@code [0, n)}, in increasing order. */
-  private static int[] sample(int n, int s, Random rnd) {
-    if (s == n) {
-      return DuplicateFinder.range(0, n);
-    }
-    // Floyd's algorithm: s draws, no n-sized array.
-    java.util.BitSet chosen = new java.util.BitSet(n);
-    for (int j = n - s; j < n; j++) {
-      int t = rnd.nextInt(j + 1);
-      chosen.set(chosen.get(t) ? j : t);
-    }
-    return chosen.stream().toArray();
-  }
-
-  /** The {@code p} nearest clusters of every stored vector, nearest first ({@code n * p} ids). */
-  private static int[] assign(
-      VectorStore vectors,
-      FloatBuffer centroids,
-      int c,
-      int p,
-      GemmWorkers workers,
-      ProgressListener progress) {
-    int n = vectors.size();
-    int d = vectors.dimension();
-    int[] out = new int[n * p];
-    List<GemmWorkers.Task> tasks = new ArrayList<>();
-    long[] weights = new long[(n + BLOCK - 1) / BLOCK];
-    for (int b = 0; b * BLOCK < n; b++) {
-      int r0 = b * BLOCK;
-      int r1 = Math.min(n, r0 + BLOCK);
-      weights[b] = r1 - r0;
-      tasks.add(
-          () -> {
-            int[] best = new int[(r1 - r0) * p];
-            nearest(vectors.rows(r0, r1), r1 - r0, centroids, c, d, p, best, workers, false);
-            System.arraycopy(best, 0, out, r0 * p, best.length);
-          });
-    }
-    workers.runAll(tasks, weights, "assigning", progress);
-    return out;
-  }
-
-  /**
-   * For each of {@code m} rows, the {@code p} centroids of highest dot product, best first, into
-   * {@code out[r * p ...]}; in blocks spread over the workers when {@code parallel} (never from a
-   * worker), else on the calling thread.
-   */
-  private static void nearest(
-      FloatBuffer rows,
-      int m,
-      FloatBuffer centroids,
-      int c,
-      int d,
-      int p,
-      int[] out,
-      GemmWorkers workers,
-      boolean parallel) {
-    int block = Math.max(1, Math.min(m, (1 << 22) / c));
-    if (parallel && m > block) {
-      List<GemmWorkers.Task> tasks = new ArrayList<>();
-      long[] weights = new long[(m + block - 1) / block];
-      for (int b = 0; b * block < m; b++) {
-        int r0 = b * block;
-        int r1 = Math.min(m, r0 + block);
-        weights[b] = r1 - r0;
-        tasks.add(
-            () -> {
-              int[] best = new int[r1 - r0];
-              FloatBuffer part = rows.duplicate().position(r0 * d).limit(r1 * d).slice();
-              nearestBlock(part, r1 - r0, centroids, c, d, 1, best, workers);
-              System.arraycopy(best, 0, out, r0, best.length);
-            });
-      }
-      workers.runAll(tasks, weights, "clustering", ProgressListener.NONE);
-      return;
-    }
-    for (int r0 = 0; r0 < m; r0 += block) {
-      int r1 = Math.min(m, r0 + block);
-      int[] best = new int[(r1 - r0) * p];
-      FloatBuffer part = rows.duplicate().position(r0 * d).limit(r1 * d).slice();
-      nearestBlock(part, r1 - r0, centroids, c, d, p, best, workers);
-      System.arraycopy(best, 0, out, r0 * p, best.length);
-    }
-  }
-
-  private static void nearestBlock(
-      FloatBuffer rows,
-      int m,
-      FloatBuffer centroids,
-      int c,
-      int d,
-      int p,
-      int[] out,
-      GemmWorkers workers) {
-    float[] dots = new float[m * c];
-    workers.multiply(rows, m, centroids.duplicate(), c, d, dots);
-    float[] bestScore = new float[p];
-    for (int r = 0; r < m; r++) {
-      int size = 0;
-      int at = r * c;
-      int base = r * p;
-      for (int k = 0; k < c; k++) {
-        float value = dots[at + k];
-        if (size == p && value <= bestScore[p - 1]) {
-          continue;
-        }
-        int pos = size < p ? size++ : p - 1;
-        while (pos > 0 && bestScore[pos - 1] < value) {
-          bestScore[pos] = bestScore[pos - 1];
-          out[base + pos] = out[base + pos - 1];
-          pos--;
-        }
-        bestScore[pos] = value;
-        out[base + pos] = k;
-      }
-    }
   }
 }

@@ -55,6 +55,17 @@ final class DuplicateSearch {
     this.threads = threads;
   }
 
+  /**
+   * The options as this search applies them: its decision (never {@code AUTO}), threshold and
+   * candidate threshold.
+   */
+  DuplicateOptions resolvedOptions() {
+    return options
+        .withDecision(decision.kind())
+        .withThreshold(decision.threshold())
+        .withCandidateThreshold(candidateThreshold);
+  }
+
   /** The search that {@code mode} picks for {@code n} questions. */
   static SearchMode resolve(SearchMode mode, int n) {
     if (mode != SearchMode.AUTO) {

@@ -2,8 +2,9 @@ package dev.qsim.onnx;
 
 import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
+import dev.qsim.io.AtomicDirectories;
+import dev.qsim.io.CacheDirectory;
 import dev.qsim.model.ModelChecksums;
-import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.quantize.Quantizer;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.stream.Stream;
 
 /**
  * The int8 copies of fp32 models that {@code optPrecision(INT8)} loads: made on first use by {@link
@@ -91,7 +90,7 @@ final class Int8Cache {
                   + "); making it again");
           moveAside(target);
         }
-        ModelDirectoryWriter.removeStaleTemporaries(target);
+        AtomicDirectories.removeStaleDirectories(target);
         quantize(source, directory, loader, prefix, target);
         problem = problem(target);
         if (problem != null) {
@@ -163,9 +162,7 @@ final class Int8Cache {
     } catch (NoSuchFileException e) {
       return; // gone already
     }
-    try (Stream<Path> paths = Files.walk(aside)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    AtomicDirectories.deleteRecursively(aside);
   }
 
   private static void quantize(

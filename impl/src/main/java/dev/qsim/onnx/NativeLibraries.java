@@ -1,14 +1,15 @@
 package dev.qsim.onnx;
 
+import dev.qsim.QsimException;
+import dev.qsim.io.AtomicFiles;
+import dev.qsim.io.CacheDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
@@ -131,23 +132,21 @@ final class NativeLibraries {
         }
       }
     }
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     try {
-      try (InputStream in = url.openStream()) {
-        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-      }
-      try (InputStream in = Files.newInputStream(temp)) {
-        if (crcOf(in) != crc) {
-          throw new IOException("unpacked " + target + " does not match its jar entry");
-        }
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
+      AtomicFiles.writeStream(
+          target,
+          "native library",
+          out -> {
+            CRC32 sum = new CRC32();
+            try (InputStream in = new CheckedInputStream(url.openStream(), sum)) {
+              in.transferTo(out);
+            }
+            if (sum.getValue() != crc) {
+              throw new IOException("unpacked " + target + " does not match its jar entry");
+            }
+          });
+    } catch (QsimException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

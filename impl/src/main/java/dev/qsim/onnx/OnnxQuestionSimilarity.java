@@ -82,8 +82,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    * The class-path folder of the plain all-MiniLM-L6-v2 model (the encoder and tokenizer of its
    * carrier jar, with a pair head trained over them on Quora, MSRP and STS-B pairs; the default
    * until 2026-12-02): the base that fine-tuned models stored as deltas ({@code qsim pack}) build
-   * on. Load it with {@code setModelResource(OnnxQuestionSimilarity.class.getClassLoader(),
-   * BASE_MODEL)}, e.g. to get the published all-MiniLM-L6-v2 vectors.
+   * on. Load it with {@code setBundledModel("base")} ({@link BundledModel#BASE}), e.g. to get the
+   * published all-MiniLM-L6-v2 vectors.
    */
   public static final String BASE_MODEL = "dev/qsim/models/all-minilm-l6-v2";
 
@@ -96,7 +96,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    * band ({@link dev.qsim.DuplicateDecision#CASCADE}). More accurate than the default on Quora dev,
    * MSRP and STS-B (docs/decisions.md) at the cost of a verifier call for the pairs in the band.
    * Recreated by {@code training/recipes/verifier.sh}. Load it with {@code
-   * setModelResource(OnnxQuestionSimilarity.class.getClassLoader(), CASCADE_MODEL)}.
+   * setBundledModel("cascade")} ({@link BundledModel#CASCADE}).
    */
   public static final String CASCADE_MODEL = "dev/qsim/models/minilm-quora-cascade";
 
@@ -234,8 +234,9 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   }
 
   /**
-   * Starts configuring a model. Name exactly one source: {@link Builder#setModelDirectory(Path)} or
-   * {@link Builder#setModelResource(ClassLoader, String)}.
+   * Starts configuring a model. Name exactly one source: {@link Builder#setModelDirectory(Path)},
+   * {@link Builder#setModelResource(ClassLoader, String)} or {@link
+   * Builder#setBundledModel(String)}.
    *
    * @return a new builder
    */
@@ -725,6 +726,18 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   }
 
   @Override
+  public boolean hasPairHead() {
+    ensureOpen();
+    return pairHeadDecision != null;
+  }
+
+  @Override
+  public DuplicateOptions resolve(DuplicateOptions options) {
+    ensureOpen();
+    return search(Objects.requireNonNull(options, "options")).resolvedOptions();
+  }
+
+  @Override
   public double duplicateThreshold() {
     ensureOpen();
     return decision.threshold();
@@ -907,6 +920,21 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     }
 
     /**
+     * Loads one of the models bundled in qsim-impl by its name ({@link BundledModel}): {@code
+     * default} ({@link OnnxQuestionSimilarity#BUNDLED_MODEL}), {@code base} ({@link
+     * OnnxQuestionSimilarity#BASE_MODEL}, the plain all-MiniLM-L6-v2) or {@code cascade} ({@link
+     * OnnxQuestionSimilarity#CASCADE_MODEL}), from qsim-impl's own class loader.
+     *
+     * @param name the bundled model's name
+     * @return this builder
+     * @throws IllegalArgumentException if no bundled model has that name, listing the names
+     */
+    public Builder setBundledModel(String name) {
+      return setModelResource(
+          OnnxQuestionSimilarity.class.getClassLoader(), BundledModel.fromName(name).resource());
+    }
+
+    /**
      * Sets how many questions go to the encoder at once (default {@value
      * OnnxQuestionSimilarity#DEFAULT_BATCH_SIZE}).
      *
@@ -1023,7 +1051,8 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     public OnnxQuestionSimilarity build() {
       if (directory == null && loader == null) {
         throw new IllegalStateException(
-            "No model source: call setModelDirectory(path) or setModelResource(classLoader, prefix)");
+            "No model source: call setModelDirectory(path), setModelResource(classLoader, prefix)"
+                + " or setBundledModel(name)");
       }
       return new OnnxQuestionSimilarity(this);
     }

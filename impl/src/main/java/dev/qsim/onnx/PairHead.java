@@ -1,23 +1,14 @@
 package dev.qsim.onnx;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import dev.qsim.ModelLoadException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.qsim.model.PairHeadFile;
+import dev.qsim.model.PairHeadFile.Layer;
 import java.util.List;
 
 /**
  * A learned duplicate classifier over two embeddings {@code u, v}: a small feed-forward network on
  * {@code [u, v, |u - v|, u * v]}, made symmetric by averaging {@code p(u, v)} and {@code p(v, u)}.
- * See {@code docs/model-format.md}.
+ * Read by {@link PairHeadFile}; see {@code docs/model-format.md}.
  *
  * <p>Immutable after loading and thread-safe.
  */
@@ -30,80 +21,14 @@ final class PairHead {
     this.dimension = dimension;
   }
 
-  record Layer(float[][] weights, float[] bias, String activation) {}
-
   static PairHead load(ModelSource src, String file, int dimension) {
-    String where = src.describe() + "/" + file;
-    try (InputStream in = src.open(file);
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-      return parse(JsonParser.parseReader(reader).getAsJsonObject(), dimension, where);
-    } catch (IOException
-        | JsonParseException
-        | IllegalStateException
-        | IllegalArgumentException e) {
-      throw new ModelLoadException("Invalid pair head " + where + ": " + e.getMessage(), e);
-    }
+    List<Layer> layers =
+        PairHeadFile.read(() -> src.open(file), dimension, src.describe() + "/" + file);
+    return new PairHead(layers.toArray(new Layer[0]), dimension);
   }
 
-  static PairHead parse(JsonObject json, int dimension, String where) {
-    if (!json.has("format_version") || json.get("format_version").getAsInt() != 1) {
-      throw new IllegalArgumentException("format_version must be 1");
-    }
-    String features = json.has("features") ? json.get("features").getAsString() : "u,v,|u-v|,u*v";
-    if (!features.replace(" ", "").equals("u,v,|u-v|,u*v")) {
-      throw new IllegalArgumentException(
-          "unsupported features '" + features + "'; expected u,v,|u-v|,u*v");
-    }
-    JsonArray array = json.getAsJsonArray("layers");
-    if (array == null || array.isEmpty()) {
-      throw new IllegalArgumentException("no layers");
-    }
-    List<Layer> layers = new ArrayList<>();
-    int in = 4 * dimension;
-    for (int l = 0; l < array.size(); l++) {
-      JsonObject layer = array.get(l).getAsJsonObject();
-      JsonArray rows = layer.getAsJsonArray("weights");
-      float[][] w = new float[rows.size()][];
-      for (int o = 0; o < w.length; o++) {
-        JsonArray row = rows.get(o).getAsJsonArray();
-        if (row.size() != in) {
-          throw new IllegalArgumentException(
-              "layer " + l + " row " + o + " has " + row.size() + " weights, expected " + in);
-        }
-        w[o] = new float[in];
-        for (int i = 0; i < in; i++) {
-          w[o][i] = row.get(i).getAsFloat();
-        }
-      }
-      float[] b = new float[w.length];
-      JsonArray bias = layer.getAsJsonArray("bias");
-      if (bias == null || bias.size() != w.length) {
-        throw new IllegalArgumentException(
-            "layer " + l + " needs a bias of " + w.length + " values");
-      }
-      for (int o = 0; o < b.length; o++) {
-        b[o] = bias.get(o).getAsFloat();
-      }
-      JsonElement act = layer.get("activation");
-      String activation = act == null ? "identity" : act.getAsString();
-      boolean last = l == array.size() - 1;
-      if (last) {
-        if (!(activation.equals("sigmoid") && w.length == 1)
-            && !(activation.equals("softmax") && w.length == 2)) {
-          throw new IllegalArgumentException(
-              "the last layer must be 1 output with sigmoid or 2 outputs with softmax, was "
-                  + w.length
-                  + " with "
-                  + activation);
-        }
-      } else if (!List.of("relu", "tanh", "identity").contains(activation)) {
-        throw new IllegalArgumentException(
-            "layer " + l + " has unsupported activation '" + activation + "'");
-      }
-      layers.add(new Layer(w, b, activation));
-      in = w.length;
-    }
-    return new PairHead(layers.toArray(new Layer[0]), dimension);
+  static PairHead parse(JsonObject json, int dimension) {
+    return new PairHead(PairHeadFile.parse(json, dimension).toArray(new Layer[0]), dimension);
   }
 
   /** The symmetric duplicate probability of two embeddings. */
@@ -121,10 +46,10 @@ final class PairHead {
    */
   float[] project(float[] q) {
     Layer first = layers[0];
-    int h = first.bias.length;
+    int h = first.bias().length;
     float[] out = new float[2 * h];
     for (int o = 0; o < h; o++) {
-      float[] w = first.weights[o];
+      float[] w = first.weights()[o];
       float su = 0;
       float sv = 0;
       for (int k = 0; k < dimension; k++) {
@@ -144,7 +69,7 @@ final class PairHead {
    */
   double probability(float[] u, float[] pu, float[] v, float[] pv) {
     Layer first = layers[0];
-    int h = first.bias.length;
+    int h = first.bias().length;
     int d = dimension;
     float[] diff = new float[d];
     float[] prod = new float[d];
@@ -155,14 +80,14 @@ final class PairHead {
     float[] forward = new float[h];
     float[] backward = new float[h];
     for (int o = 0; o < h; o++) {
-      float[] w = first.weights[o];
+      float[] w = first.weights()[o];
       float s0 = 0;
       float s1 = 0;
       for (int k = 0; k < d; k++) {
         s0 += w[2 * d + k] * diff[k];
         s1 += w[3 * d + k] * prod[k];
       }
-      float shared = first.bias[o] + s0 + s1;
+      float shared = first.bias()[o] + s0 + s1;
       forward[o] = shared + pu[o] + pv[h + o];
       backward[o] = shared + pv[o] + pu[h + o];
     }
@@ -184,10 +109,10 @@ final class PairHead {
       x[3 * d + k] = u[k] * v[k];
     }
     Layer first = layers[0];
-    float[] y = new float[first.bias.length];
+    float[] y = new float[first.bias().length];
     for (int o = 0; o < y.length; o++) {
-      float[] w = first.weights[o];
-      double s = first.bias[o];
+      float[] w = first.weights()[o];
+      double s = first.bias()[o];
       for (int i = 0; i < x.length; i++) {
         s += w[i] * x[i];
       }
@@ -205,17 +130,17 @@ final class PairHead {
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
       if (l > 0) {
-        y = new float[layer.bias.length];
+        y = new float[layer.bias().length];
         for (int o = 0; o < y.length; o++) {
-          float[] w = layer.weights[o];
-          double s = layer.bias[o];
+          float[] w = layer.weights()[o];
+          double s = layer.bias()[o];
           for (int i = 0; i < x.length; i++) {
             s += w[i] * x[i];
           }
           y[o] = (float) s;
         }
       }
-      switch (layer.activation) {
+      switch (layer.activation()) {
         case "relu":
           for (int o = 0; o < y.length; o++) {
             y[o] = Math.max(0f, y[o]);

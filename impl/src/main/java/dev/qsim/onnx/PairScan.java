@@ -1,6 +1,7 @@
 package dev.qsim.onnx;
 
 import dev.qsim.SimilarityFunction;
+import dev.qsim.duplicates.CandidateCutoff;
 
 /**
  * Turns a block of dot products between stored vectors into candidate offers: the similarity of
@@ -42,15 +43,7 @@ final class PairScan {
       inverseNorms[i] = sq > 0 ? (float) (1 / Math.sqrt(sq)) : 1f;
     }
     // For cosine and dot the cell's value is the score: skip most cells with one comparison.
-    this.floor =
-        function == SimilarityFunction.EUCLIDEAN
-            ? Float.NEGATIVE_INFINITY
-            : (float) threshold - 1e-6f * Math.max(1f, Math.abs((float) threshold));
-  }
-
-  /** The inverse norm of every vector (1 for a zero vector). */
-  float inverseNorm(int i) {
-    return inverseNorms[i];
+    this.floor = CandidateCutoff.floor(function, threshold);
   }
 
   /**

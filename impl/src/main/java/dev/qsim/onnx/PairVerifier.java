@@ -45,7 +45,7 @@ final class PairVerifier {
       wuv = wdp = null;
       return;
     }
-    PairHead.Layer first = head.firstLayer();
+    var first = head.firstLayer();
     d = head.dimension();
     h = first.bias().length;
     bias = first.bias().clone();

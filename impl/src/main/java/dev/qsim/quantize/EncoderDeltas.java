@@ -268,7 +268,11 @@ public final class EncoderDeltas {
     return model.toBuilder().setGraph(graph).build().toByteArray();
   }
 
-  /** {@code "sha256:"} and the lower-case hex SHA-256 of {@code bytes}. */
+  /**
+   * {@return {@code "sha256:"} and the lower-case hex SHA-256 of {@code bytes}}
+   *
+   * @param bytes the bytes to hash
+   */
   public static String sha256(byte[] bytes) {
     try {
       return "sha256:"

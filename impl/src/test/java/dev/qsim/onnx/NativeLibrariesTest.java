@@ -2,6 +2,7 @@ package dev.qsim.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qsim.io.CacheDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

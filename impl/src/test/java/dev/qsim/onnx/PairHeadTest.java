@@ -18,7 +18,7 @@ class PairHeadTest {
                 "{\"format_version\":1,\"features\":\"u,v,|u-v|,u*v\",\"layers\":["
                     + "{\"weights\":[[1.0,-2.0,0.5,3.0]],\"bias\":[0.25],\"activation\":\"sigmoid\"}]}")
             .getAsJsonObject();
-    PairHead head = PairHead.parse(json, 1, "test");
+    PairHead head = PairHead.parse(json, 1);
     float u = 0.6f;
     float v = -0.2f;
     // p(u,v): z = 0.6 - 2(-0.2) + 0.5*0.8 + 3*(-0.12) + 0.25 = 0.6 + 0.4 + 0.4 - 0.36 + 0.25 = 1.29
@@ -38,7 +38,7 @@ class PairHeadTest {
                     + "{\"weights\":[[1,0,0,0],[0,0,1,0]],\"bias\":[0,-0.5],\"activation\":\"relu\"},"
                     + "{\"weights\":[[1,0],[0,2]],\"bias\":[0,0],\"activation\":\"softmax\"}]}")
             .getAsJsonObject();
-    PairHead head = PairHead.parse(json, 1, "test");
+    PairHead head = PairHead.parse(json, 1);
     // u=1, v=0: hidden = [relu(1), relu(1 - 0.5)] = [1, 0.5]; logits [1, 1]; p = 0.5.
     // u=0, v=1: hidden = [relu(0), relu(0.5)] = [0, 0.5]; logits [0, 1]; p = e/(1+e).
     double expected = 0.5 * (0.5 + Math.E / (1 + Math.E));
@@ -55,8 +55,7 @@ class PairHeadTest {
                             "{\"format_version\":1,\"layers\":[{\"weights\":[[1,2]],\"bias\":[0],"
                                 + "\"activation\":\"sigmoid\"}]}")
                         .getAsJsonObject(),
-                    1,
-                    "x"))
+                    1))
         .hasMessageContaining("has 2 weights, expected 4");
     assertThatThrownBy(
             () ->
@@ -65,8 +64,7 @@ class PairHeadTest {
                             "{\"format_version\":1,\"layers\":[{\"weights\":[[1,2,3,4]],\"bias\":[0],"
                                 + "\"activation\":\"relu\"}]}")
                         .getAsJsonObject(),
-                    1,
-                    "x"))
+                    1))
         .hasMessageContaining("last layer");
   }
 }

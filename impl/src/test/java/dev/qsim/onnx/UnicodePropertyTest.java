@@ -4,22 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.qsim.Duplicates;
-import dev.qsim.Embedding;
 import dev.qsim.Match;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
 import dev.qsim.UnreadableQuestionException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random Unicode through every method: invisible and control characters, unpaired
- * surrogates, supplementary characters, very long text. Blank-like text (by {@link
- * QuestionSimilarity#isBlankQuestion}) is refused with {@link IllegalArgumentException}, text the
- * model cannot read ({@link QuestionSimilarity#readability}) with {@link
+ * Random Unicode (jqwik, and seeded for very long text) through every method: invisible and control
+ * characters, unpaired surrogates, supplementary characters, very long text. Blank-like text (by
+ * {@link QuestionSimilarity#isBlankQuestion}) is refused with {@link IllegalArgumentException},
+ * text the model cannot read ({@link QuestionSimilarity#readability}) with {@link
  * UnreadableQuestionException}; everything else is embedded, with no other exception and no NaN
  * anywhere.
  */
@@ -35,52 +40,75 @@ class UnicodePropertyTest {
 
   private final OnnxQuestionSimilarity qsim = SharedModel.get();
 
-  @Test
-  void randomUnicodeIsRefusedAsBlankOrEmbeddedWithoutNaN() {
-    Random random = new Random(20261201);
-    List<String> questions = new ArrayList<>();
-    int blank = 0;
-    int unreadable = 0;
-    for (int i = 0; i < 400; i++) {
-      String text = randomText(random, i);
-      if (QuestionSimilarity.isBlankQuestion(text)) {
-        blank++;
-        assertRefusedEverywhere(text);
-      } else if (qsim.readability(List.of(text)).get(0) == Readability.UNREADABLE) {
-        unreadable++;
-        assertRefusedAsUnreadable(text);
-      } else {
-        questions.add(text);
-      }
+  /**
+   * Each generated text is refused as blank, refused as unreadable, or embedded (finite vector) and
+   * scored within range by every method; the generator reaches all three often enough.
+   */
+  @Property(tries = 100)
+  void randomUnicodeIsRefusedAsBlankOrEmbeddedWithoutNaN(@ForAll("texts") String text) {
+    String outcome;
+    if (QuestionSimilarity.isBlankQuestion(text)) {
+      outcome = "blank";
+      assertRefusedEverywhere(text);
+    } else if (qsim.readability(List.of(text)).get(0) == Readability.UNREADABLE) {
+      outcome = "unreadable";
+      assertRefusedAsUnreadable(text);
+    } else {
+      outcome = "readable";
+      assertEmbeddedAndScored(text);
     }
-    assertThat(blank).as("blank-like cases generated").isGreaterThan(50);
-    assertThat(unreadable).as("unreadable cases generated").isGreaterThan(10);
-    assertThat(questions.size()).as("readable cases generated").isGreaterThan(40);
+    Statistics.label("outcome").collect(outcome);
+    Statistics.label("outcome")
+        .coverage(
+            coverage -> {
+              coverage.check("blank").percentage(p -> p > 10);
+              coverage.check("unreadable").percentage(p -> p > 3);
+              coverage.check("readable").percentage(p -> p > 3);
+            });
+  }
 
-    List<Embedding> embeddings = qsim.embedAll(questions);
-    for (int i = 0; i < embeddings.size(); i++) {
-      float[] v = embeddings.get(i).vector();
-      for (float x : v) {
-        assertThat(Float.isFinite(x))
-            .as("component of question %d %s", i, escape(questions.get(i)))
-            .isTrue();
-      }
+  private void assertEmbeddedAndScored(String text) {
+    String shown = escape(text);
+    for (float x : qsim.embed(text).vector()) {
+      assertThat(Float.isFinite(x)).as("component of %s", shown).isTrue();
     }
-    List<QuestionPair> pairs = new ArrayList<>();
-    for (int i = 0; i + 1 < questions.size(); i++) {
-      pairs.add(QuestionPair.of(questions.get(i), questions.get(i + 1)));
+    List<QuestionPair> pairs =
+        List.of(QuestionPair.of(text, "How do I learn Java?"), QuestionPair.of("Why?", text));
+    for (double similarity : qsim.similarities(pairs)) {
+      assertThat(similarity).as(shown).isBetween(-1.0, 1.0);
     }
-    for (double s : qsim.similarities(pairs)) {
-      assertThat(s).isBetween(-1.0, 1.0);
+    for (double score : qsim.duplicateScores(pairs)) {
+      assertThat(score).as(shown).isBetween(0.0, 1.0);
     }
-    for (double s : qsim.duplicateScores(pairs)) {
-      assertThat(s).isBetween(0.0, 1.0);
+    Duplicates found = qsim.findDuplicates(List.of(text, "How do I learn Java?", text + " ?"));
+    found.pairs().forEach(p -> assertThat(p.score()).as(shown).isBetween(-1.0, 1.0));
+    for (Match m : qsim.mostSimilar(text, List.of("Why?", text), 2)) {
+      assertThat(m.score()).as(shown).isBetween(-1.0, 1.0);
     }
-    Duplicates found = qsim.findDuplicates(questions);
-    found.pairs().forEach(p -> assertThat(p.score()).isBetween(-1.0, 1.0));
-    for (Match m : qsim.mostSimilar(questions.get(0), questions, 5)) {
-      assertThat(m.score()).isBetween(-1.0, 1.0);
-    }
+  }
+
+  /**
+   * Invisible characters only (always blank-like), words among invisible characters, any UTF-16
+   * unit (unpaired surrogates included), any code point; now and then 3,000 units long.
+   */
+  @Provide
+  Arbitrary<String> texts() {
+    Arbitrary<String> invisible =
+        Arbitraries.of(INVISIBLE.chars().mapToObj(c -> String.valueOf((char) c)).toList());
+    Arbitrary<String> word = Arbitraries.of(WORDS);
+    Arbitrary<String> utf16 = Arbitraries.chars().map(String::valueOf);
+    Arbitrary<String> codePoint =
+        Arbitraries.integers().between(0, Character.MAX_CODE_POINT).map(Character::toString);
+    return Arbitraries.frequencyOf(
+        Tuple.of(5, joined(invisible, 0, 12)),
+        Tuple.of(7, joined(Arbitraries.oneOf(word, invisible), 1, 12)),
+        Tuple.of(4, joined(utf16, 1, 12)),
+        Tuple.of(4, joined(codePoint, 1, 12)),
+        Tuple.of(1, joined(Arbitraries.oneOf(utf16, word), 3_000, 3_000)));
+  }
+
+  private static Arbitrary<String> joined(Arbitrary<String> part, int min, int max) {
+    return part.list().ofMinSize(min).ofMaxSize(max).map(l -> String.join("", l));
   }
 
   @Test
@@ -133,33 +161,6 @@ class UnicodePropertyTest {
         .as(shown)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pairs[0].first is blank");
-  }
-
-  /** Mixes words, invisible characters, unpaired surrogates and random code points. */
-  private static String randomText(Random random, int i) {
-    StringBuilder b = new StringBuilder();
-    int kind = i % 5;
-    int length = random.nextInt(i % 40 == 0 ? 3_000 : 12);
-    for (int k = 0; k < length || (kind == 4 && k == 0); k++) {
-      switch (kind) {
-        case 0: // invisible only: always blank-like
-        case 1:
-          b.append(INVISIBLE.charAt(random.nextInt(INVISIBLE.length())));
-          break;
-        case 2: // words among invisible characters
-          b.append(
-              random.nextBoolean()
-                  ? WORDS[random.nextInt(WORDS.length)]
-                  : String.valueOf(INVISIBLE.charAt(random.nextInt(INVISIBLE.length()))));
-          break;
-        case 3: // any UTF-16 unit, unpaired surrogates included
-          b.append((char) random.nextInt(Character.MAX_VALUE + 1));
-          break;
-        default: // any code point
-          b.appendCodePoint(random.nextInt(Character.MAX_CODE_POINT + 1));
-      }
-    }
-    return b.toString();
   }
 
   private static String escape(String text) {

@@ -3,15 +3,14 @@ package dev.qsim.index;
 import dev.qsim.Embedding;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -70,7 +69,16 @@ public final class IndexCheck {
       int vectorsChecked,
       int questionsReembedded,
       String note) {
-    /** Copies the problems. */
+    /**
+     * Copies the problems.
+     *
+     * @param directory the index
+     * @param passed whether nothing was wrong
+     * @param problems what was wrong, one line each; empty if it passed
+     * @param vectorsChecked stored vectors whose dimension and length were checked
+     * @param questionsReembedded stored questions embedded again and compared with their vectors
+     * @param note why questions were not embedded again, or {@code null}
+     */
     public Result {
       problems = List.copyOf(problems);
     }
@@ -288,19 +296,10 @@ public final class IndexCheck {
 
   /** Records a passed check; best effort (a read-only index is not changed). */
   private static void record(Path path, long generation) {
+    String line = "passed " + Instant.now() + " generation " + generation + "\n";
     try {
-      Path temp = Files.createTempFile(path, "." + RECORD, ".tmp");
-      try {
-        Files.writeString(temp, "passed " + Instant.now() + " generation " + generation + "\n");
-        try {
-          Files.move(temp, path.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, path.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
+      AtomicFiles.writeText(path.resolve(RECORD), "index check record", w -> w.write(line));
+    } catch (QsimException e) {
       // read-only index: the check passed but cannot be recorded
     }
   }

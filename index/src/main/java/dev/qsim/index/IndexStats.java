@@ -26,7 +26,18 @@ public record IndexStats(
     int segments,
     long bytes,
     String vectorFormat) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param directory the index directory
+   * @param model the model the index was built with
+   * @param questions the questions stored
+   * @param deletedQuestions deleted or replaced questions whose space is not yet reclaimed
+   * @param segments the number of Lucene segments
+   * @param bytes the size of the index's files on disk
+   * @param vectorFormat the vector format of the index's segments, e.g. {@code
+   *     Lucene99HnswVectorsFormat}
+   */
   public IndexStats {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(model, "model");

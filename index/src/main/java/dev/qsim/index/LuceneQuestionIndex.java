@@ -220,6 +220,30 @@ public final class LuceneQuestionIndex implements QuestionIndex {
     }
   }
 
+  /**
+   * Merges the index into one Lucene segment and commits. After a bulk load a query searches one
+   * HNSW graph instead of one per segment, which is most of a lookup's time (docs/benchmarks.md has
+   * the figures). The merge rebuilds the graphs into one: minutes for a million questions, and up
+   * to twice the index's size on disk while it runs. Other threads may search, add and delete
+   * meanwhile (what they add may stay in a segment of its own).
+   *
+   * @throws IllegalStateException if the index is closed or was opened read-only
+   * @throws QsimException if Lucene cannot merge or commit (the index stays as it was committed)
+   */
+  public void forceMerge() {
+    lock.readLock().lock();
+    try {
+      ensureWritable();
+      writer.forceMerge(1);
+      writer.commit();
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw writeFailure(e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   @Override
   public List<List<IndexMatch>> askedBeforeAll(List<String> queries, int k) {
     return searchAll(queries, k, true);

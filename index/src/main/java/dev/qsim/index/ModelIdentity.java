@@ -17,7 +17,14 @@ import java.util.Objects;
  * @param dimension the embedding dimension
  */
 public record ModelIdentity(String name, String fingerprint, int dimension) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param name the model's name, from its metadata
+   * @param fingerprint the encoder file's fingerprint (see {@link
+   *     OnnxQuestionSimilarity#fingerprint()})
+   * @param dimension the embedding dimension
+   */
   public ModelIdentity {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(fingerprint, "fingerprint");

@@ -81,7 +81,7 @@ public final class DedupeJob {
   }
 
   static final String USAGE =
-      "usage: DedupeJob --input FILE --output DIR [--master URL] [--model DIR] [--threshold T]"
+      "usage: DedupeJob --input FILE --output DIR [--master URL] [--model NAME|DIR] [--threshold T]"
           + " [--candidate-threshold S] [--search exact|approximate|auto] [--top-k K]"
           + " [--max-pairs N] [--buckets N] [--probes N]";
 

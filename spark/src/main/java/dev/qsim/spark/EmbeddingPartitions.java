@@ -6,7 +6,6 @@ import dev.qsim.Readability;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.linalg.Vectors;
@@ -38,78 +37,56 @@ final class EmbeddingPartitions implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    return new Iterator<>() {
-      private final List<Row> out = new ArrayList<>();
-      private int next;
-      private long seen;
+    long[] seen = {0};
+    return Chunks.map(rows, chunk, read -> embed(read, seen));
+  }
 
-      @Override
-      public boolean hasNext() {
-        while (next == out.size() && rows.hasNext()) {
-          fill();
+  /** The rows of one chunk with their vectors; {@code seen} counts the partition's rows read. */
+  private List<Row> embed(List<Row> read, long[] seen) {
+    // The SDK's text rules: null, blank (no visible character) and unreadable are invalid.
+    QuestionSimilarity model = ExecutorModels.get(spec);
+    Readability[] verdicts = ReadableRows.verdicts(model, read, column);
+    List<Row> batch = new ArrayList<>(read.size());
+    List<Boolean> valid = new ArrayList<>(read.size());
+    List<String> questions = new ArrayList<>(read.size());
+    for (int r = 0; r < read.size(); r++) {
+      Row row = read.get(r);
+      seen[0]++;
+      Readability verdict = verdicts[r];
+      if (verdict != Readability.READABLE) {
+        if (invalid.equals("skip")) {
+          continue;
         }
-        return next < out.size();
+        if (invalid.equals("error")) {
+          throw new IllegalArgumentException(
+              (verdict == null ? "Null" : verdict == Readability.BLANK ? "Blank" : "Unreadable")
+                  + " question in column '"
+                  + columnName
+                  + "' (row "
+                  + seen[0]
+                  + " of partition "
+                  + partition()
+                  + "); set handleInvalid to 'skip' or 'keep' to allow it");
+        }
+      } else {
+        questions.add(row.getString(column));
       }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.get(next++);
+      batch.add(row);
+      valid.add(verdict == Readability.READABLE);
+    }
+    List<Embedding> vectors = questions.isEmpty() ? List.of() : model.embedAll(questions);
+    List<Row> out = new ArrayList<>(batch.size());
+    int v = 0;
+    for (int b = 0; b < batch.size(); b++) {
+      Row row = batch.get(b);
+      Object[] values = new Object[row.length() + 1];
+      for (int i = 0; i < row.length(); i++) {
+        values[i] = row.get(i);
       }
-
-      private void fill() {
-        out.clear();
-        next = 0;
-        List<Row> read = new ArrayList<>(chunk);
-        while (read.size() < chunk && rows.hasNext()) {
-          read.add(rows.next());
-        }
-        // The SDK's text rules: null, blank (no visible character) and unreadable are invalid.
-        QuestionSimilarity model = ExecutorModels.get(spec);
-        Readability[] verdicts = ReadableRows.verdicts(model, read, column);
-        List<Row> batch = new ArrayList<>(read.size());
-        List<Boolean> valid = new ArrayList<>(read.size());
-        List<String> questions = new ArrayList<>(read.size());
-        for (int r = 0; r < read.size(); r++) {
-          Row row = read.get(r);
-          seen++;
-          Readability verdict = verdicts[r];
-          if (verdict != Readability.READABLE) {
-            if (invalid.equals("skip")) {
-              continue;
-            }
-            if (invalid.equals("error")) {
-              throw new IllegalArgumentException(
-                  (verdict == null ? "Null" : verdict == Readability.BLANK ? "Blank" : "Unreadable")
-                      + " question in column '"
-                      + columnName
-                      + "' (row "
-                      + seen
-                      + " of partition "
-                      + partition()
-                      + "); set handleInvalid to 'skip' or 'keep' to allow it");
-            }
-          } else {
-            questions.add(row.getString(column));
-          }
-          batch.add(row);
-          valid.add(verdict == Readability.READABLE);
-        }
-        List<Embedding> vectors = questions.isEmpty() ? List.of() : model.embedAll(questions);
-        int v = 0;
-        for (int b = 0; b < batch.size(); b++) {
-          Row row = batch.get(b);
-          Object[] values = new Object[row.length() + 1];
-          for (int i = 0; i < row.length(); i++) {
-            values[i] = row.get(i);
-          }
-          values[row.length()] = valid.get(b) ? Vectors.dense(toDoubles(vectors.get(v++))) : null;
-          out.add(RowFactory.create(values));
-        }
-      }
-    };
+      values[row.length()] = valid.get(b) ? Vectors.dense(toDoubles(vectors.get(v++))) : null;
+      out.add(RowFactory.create(values));
+    }
+    return out;
   }
 
   static double[] toDoubles(Embedding e) {

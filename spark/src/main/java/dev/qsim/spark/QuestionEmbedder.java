@@ -55,12 +55,25 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
   /** Rows per encoder call, per batch of the encoder and per thread of a task. */
   static final int BATCHES_PER_CALL = 128;
 
+  /** This stage's unique id ({@link #uid()}). */
   private final String uid;
+
+  /** See {@link #inputCol()}. */
   private final Param<String> inputCol;
+
+  /** See {@link #outputCol()}. */
   private final Param<String> outputCol;
+
+  /** See {@link #modelDirectory()}. */
   private final Param<String> modelDirectory;
+
+  /** See {@link #batchSize()}. */
   private final IntParam batchSize;
+
+  /** See {@link #threadsPerTask()}. */
   private final IntParam threadsPerTask;
+
+  /** See {@link #handleInvalid()}. */
   private final Param<String> handleInvalid;
 
   /** A transformer with a random uid and the default params. */
@@ -81,8 +94,10 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
         new Param<>(
             this,
             "modelDirectory",
-            "qsim model directory; empty for the bundled model. An absolute path every node can"
-                + " read, or a name shipped with SparkContext.addFile(dir, true) or --archives");
+            "a bundled model (default, base or cascade; empty: default) or a qsim model"
+                + " directory: an absolute path every node can read, or a name shipped with"
+                + " SparkContext.addFile(dir, true) or --archives. A bundled name that is also a"
+                + " shipped or local directory is refused as ambiguous (give ./NAME for it)");
     this.batchSize =
         new IntParam(
             this,
@@ -198,7 +213,8 @@ public final class QuestionEmbedder extends Transformer implements DefaultParams
   /**
    * Sets {@link #modelDirectory()}.
    *
-   * @param value a directory path or shipped name; {@code ""} for the bundled model
+   * @param value {@code default}, {@code base}, {@code cascade} ({@code ""}: {@code default}), or a
+   *     directory path or shipped name
    * @return this
    */
   public QuestionEmbedder setModelDirectory(String value) {

@@ -1,24 +1,14 @@
 package dev.qsim.spark;
 
-import dev.ludovic.netlib.blas.BLAS;
 import dev.qsim.DuplicateOptions;
-import dev.qsim.Embedding;
-import dev.qsim.QuestionPair;
-import dev.qsim.SimilarityFunction;
-import dev.qsim.onnx.OnnxQuestionSimilarity;
-import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -47,8 +37,6 @@ public final class QuestionMatcher {
   /** Default number of matches per new question. */
   public static final int DEFAULT_K = 5;
 
-  private static final int CORPUS_CHUNK = 1024;
-
   private final ModelSpec spec;
   private final String idColumn;
   private final String questionColumn;
@@ -62,7 +50,15 @@ public final class QuestionMatcher {
     this.questionColumn = b.questionColumn;
     this.embeddingColumn = b.embeddingColumn;
     this.k = b.k;
-    this.options = b.options;
+    this.options =
+        Double.isNaN(b.candidateThreshold)
+            ? b.options
+            : b.options.withCandidateThreshold(b.candidateThreshold);
+  }
+
+  /** The options this matcher resolves against the model (for tests). */
+  DuplicateOptions options() {
+    return options;
   }
 
   /**
@@ -105,7 +101,7 @@ public final class QuestionMatcher {
             .setThreadsPerTask(spec.threadsPerTask())
             .transform(valid)
             .collectAsList();
-    Queries queries = new Queries(embedded);
+    CorpusSearch.Queries queries = new CorpusSearch.Queries(embedded);
     ResolvedDecision decision = ResolvedDecision.of(ExecutorModels.get(spec), options);
     StructType schema =
         new StructType()
@@ -119,12 +115,12 @@ public final class QuestionMatcher {
           .sparkSession()
           .createDataFrame(List.of(), schema.add("rank", DataTypes.IntegerType));
     }
-    Broadcast<Queries> broadcast = JavaSparkContexts.of(corpus).broadcast(queries);
+    Broadcast<CorpusSearch.Queries> broadcast = JavaSparkContexts.of(corpus).broadcast(queries);
     JavaRDD<Row> found =
         corpus
             .select(idColumn, questionColumn, embeddingColumn)
             .javaRDD()
-            .mapPartitions(new PartitionSearch(spec, broadcast, k, decision));
+            .mapPartitions(new CorpusSearch(spec, broadcast, k, decision));
     Dataset<Row> matches = corpus.sparkSession().createDataFrame(found, schema);
     return matches
         .withColumn(
@@ -149,174 +145,6 @@ public final class QuestionMatcher {
     }
   }
 
-  /** The new questions, broadcast to the executors. Immutable. */
-  static final class Queries implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final Object[] ids;
-    final String[] questions;
-    final float[][] vectors;
-
-    Queries(List<Row> rows) {
-      ids = new Object[rows.size()];
-      questions = new String[rows.size()];
-      vectors = new float[rows.size()][];
-      for (int i = 0; i < rows.size(); i++) {
-        Row r = rows.get(i);
-        ids[i] = r.get(0);
-        questions[i] = r.getString(1);
-        vectors[i] = floats(r.getAs(2));
-      }
-    }
-
-    int size() {
-      return ids.length;
-    }
-  }
-
-  /** Compares one corpus partition with every new question. Immutable. */
-  private static final class PartitionSearch
-      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Row>, Row> {
-    private static final long serialVersionUID = 1L;
-    private final ModelSpec spec;
-    private final Broadcast<Queries> queries;
-    private final int k;
-    private final ResolvedDecision decision;
-
-    PartitionSearch(ModelSpec spec, Broadcast<Queries> queries, int k, ResolvedDecision decision) {
-      this.spec = spec;
-      this.queries = queries;
-      this.k = k;
-      this.decision = decision;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> corpus) {
-      Queries q = queries.value();
-      OnnxQuestionSimilarity model = null;
-      SimilarityFunction function = null;
-      double threshold = 0;
-      float floor = Float.NEGATIVE_INFINITY;
-      int m = q.size();
-      int d = q.vectors[0].length;
-      float[] b = null;
-      List<PriorityQueue<Candidate>> best = new ArrayList<>(m);
-      for (int i = 0; i < m; i++) {
-        best.add(new PriorityQueue<>());
-      }
-      List<Row> chunk = new ArrayList<>(CORPUS_CHUNK);
-      while (corpus.hasNext()) {
-        chunk.clear();
-        while (chunk.size() < CORPUS_CHUNK && corpus.hasNext()) {
-          Row r = corpus.next();
-          if (!r.isNullAt(2)) {
-            chunk.add(r);
-          }
-        }
-        if (chunk.isEmpty()) {
-          continue;
-        }
-        if (model == null) {
-          model = ExecutorModels.get(spec);
-          function = model.similarityFunction();
-          threshold = decision.candidateThreshold();
-          floor =
-              function == SimilarityFunction.EUCLIDEAN
-                  ? Float.NEGATIVE_INFINITY
-                  : (float) threshold - 1e-5f * Math.max(1f, Math.abs((float) threshold));
-          b = Blocks.matrix(Arrays.asList(q.vectors), function);
-        }
-        List<float[]> vectors = new ArrayList<>(chunk.size());
-        for (Row r : chunk) {
-          float[] v = floats(r.getAs(2));
-          if (v.length != d) {
-            throw new IllegalArgumentException(
-                "Corpus embedding of id "
-                    + r.get(0)
-                    + " has dimension "
-                    + v.length
-                    + " but the model's is "
-                    + d
-                    + ": embed the corpus with the same model");
-          }
-          vectors.add(v);
-        }
-        float[] a = Blocks.matrix(vectors, function);
-        int na = chunk.size();
-        float[] c = new float[na * m];
-        BLAS.getInstance().sgemm("T", "N", na, m, d, 1f, a, d, b, d, 0f, c, na);
-        for (int i = 0; i < na; i++) {
-          for (int j = 0; j < m; j++) {
-            if (c[i + j * na] < floor) {
-              continue;
-            }
-            double similarity = function.compare(vectors.get(i), q.vectors[j]);
-            if (similarity >= threshold) {
-              PriorityQueue<Candidate> top = best.get(j);
-              top.add(new Candidate(chunk.get(i), vectors.get(i), similarity));
-              if (top.size() > k * 4) {
-                top.poll();
-              }
-            }
-          }
-        }
-      }
-      return verify(model, q, best).iterator();
-    }
-
-    /** The verified candidates, at most {@code k} per new question. */
-    private List<Row> verify(
-        OnnxQuestionSimilarity model, Queries q, List<PriorityQueue<Candidate>> best) {
-      List<Row> out = new ArrayList<>();
-      if (model == null) {
-        return out;
-      }
-      List<QuestionPair> pairs = new ArrayList<>();
-      List<Embedding> first = new ArrayList<>();
-      List<Embedding> second = new ArrayList<>();
-      List<int[]> where = new ArrayList<>();
-      List<Candidate> all = new ArrayList<>();
-      for (int j = 0; j < best.size(); j++) {
-        for (Candidate cand : best.get(j)) {
-          pairs.add(new QuestionPair(q.questions[j], cand.row.getString(1)));
-          first.add(Embedding.of(q.vectors[j]));
-          second.add(Embedding.of(cand.vector));
-          where.add(new int[] {j});
-          all.add(cand);
-        }
-      }
-      if (pairs.isEmpty()) {
-        return out;
-      }
-      double[] similarities = new double[all.size()];
-      for (int p = 0; p < similarities.length; p++) {
-        similarities[p] = all.get(p).similarity;
-      }
-      double[] scores = decision.scores(model, pairs, first, second, similarities);
-      for (int p = 0; p < scores.length; p++) {
-        if (decision.accepts(scores[p])) {
-          Candidate cand = all.get(p);
-          out.add(
-              RowFactory.create(
-                  q.ids[where.get(p)[0]],
-                  cand.row.get(0),
-                  cand.row.getString(1),
-                  cand.similarity,
-                  scores[p]));
-        }
-      }
-      return out;
-    }
-  }
-
-  /** A corpus row that passed the candidate threshold; ordered worst first. */
-  private record Candidate(Row row, float[] vector, double similarity)
-      implements Comparable<Candidate> {
-    @Override
-    public int compareTo(Candidate o) {
-      return Double.compare(similarity, o.similarity);
-    }
-  }
-
   static float[] floats(Vector v) {
     double[] values = v.toArray();
     float[] f = new float[values.length];
@@ -336,6 +164,9 @@ public final class QuestionMatcher {
     private String embeddingColumn = "embedding";
     private int k = DEFAULT_K;
     private DuplicateOptions options = DuplicateOptions.defaults();
+
+    /** {@link #optCandidateThreshold}'s value, or NaN: applied over {@link #optOptions}'s. */
+    private double candidateThreshold = Double.NaN;
 
     private Builder() {}
 
@@ -414,7 +245,8 @@ public final class QuestionMatcher {
 
     /**
      * The similarity a corpus question must reach to be verified (default: the model's candidate
-     * threshold).
+     * threshold). It wins over the candidate threshold of {@link #optOptions}, whichever is called
+     * first.
      *
      * @param threshold a finite similarity
      * @return this builder
@@ -423,14 +255,15 @@ public final class QuestionMatcher {
       if (!Double.isFinite(threshold)) {
         throw new IllegalArgumentException("candidateThreshold must be finite, was " + threshold);
       }
-      this.options = options.withCandidateThreshold(threshold);
+      this.candidateThreshold = threshold;
       return this;
     }
 
     /**
      * The decision and its threshold, as for {@code findDuplicates} (default: the model's own at
      * its calibrated threshold). Only {@link DuplicateOptions#decision()}, {@link
-     * DuplicateOptions#threshold()} and {@link DuplicateOptions#candidateThreshold()} apply.
+     * DuplicateOptions#threshold()} and {@link DuplicateOptions#candidateThreshold()} apply (the
+     * last unless {@link #optCandidateThreshold} is set, in either order).
      *
      * @param value the options
      * @return this builder

@@ -5,7 +5,6 @@ import dev.qsim.Readability;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
@@ -56,40 +55,18 @@ final class ReadableRows implements FlatMapFunction<Iterator<Row>, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    return new Iterator<>() {
-      private final List<Row> out = new ArrayList<>();
-      private int next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == out.size() && rows.hasNext()) {
-          fill();
-        }
-        return next < out.size();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.get(next++);
-      }
-
-      private void fill() {
-        out.clear();
-        next = 0;
-        List<Row> batch = new ArrayList<>(CHUNK);
-        while (batch.size() < CHUNK && rows.hasNext()) {
-          batch.add(rows.next());
-        }
-        Readability[] verdicts = verdicts(ExecutorModels.get(spec), batch, column);
-        for (int i = 0; i < verdicts.length; i++) {
-          if (verdicts[i] == Readability.READABLE) {
-            out.add(batch.get(i));
+    return Chunks.map(
+        rows,
+        CHUNK,
+        batch -> {
+          Readability[] verdicts = verdicts(ExecutorModels.get(spec), batch, column);
+          List<Row> out = new ArrayList<>(batch.size());
+          for (int i = 0; i < verdicts.length; i++) {
+            if (verdicts[i] == Readability.READABLE) {
+              out.add(batch.get(i));
+            }
           }
-        }
-      }
-    };
+          return out;
+        });
   }
 }

@@ -2,7 +2,6 @@ package dev.qsim.spark;
 
 import dev.qsim.DuplicateDecision;
 import dev.qsim.DuplicateOptions;
-import dev.qsim.Duplicates;
 import dev.qsim.Embedding;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
@@ -24,17 +23,15 @@ record ResolvedDecision(DuplicateDecision kind, double threshold, double candida
     implements Serializable {
 
   /**
-   * The decision that {@code model.findDuplicates(..., options)} would use: asked of the SDK on an
-   * empty list, which validates the options the same way.
+   * The decision that {@code model.findDuplicates(..., options)} uses ({@link
+   * QuestionSimilarity#resolve}, which validates the options the same way).
    */
   static ResolvedDecision of(QuestionSimilarity model, DuplicateOptions options) {
-    Duplicates none = model.findDuplicates(List.of(), List.of(), options);
-    return new ResolvedDecision(none.decision(), none.threshold(), none.candidateThreshold());
-  }
-
-  /** The model's own decision at its calibrated thresholds. */
-  static ResolvedDecision of(QuestionSimilarity model) {
-    return of(model, DuplicateOptions.defaults());
+    DuplicateOptions resolved = model.resolve(options);
+    return new ResolvedDecision(
+        resolved.decision(),
+        resolved.threshold().getAsDouble(),
+        resolved.candidateThreshold().getAsDouble());
   }
 
   /**

@@ -4,42 +4,24 @@ import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
-import dev.qsim.Embedding;
-import dev.qsim.QuestionPair;
-import dev.qsim.SearchMode;
-import dev.qsim.SimilarityFunction;
-import dev.qsim.duplicates.DuplicateGrouping;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
+import dev.qsim.onnx.VectorClusters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FilterFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
-import scala.collection.JavaConverters;
 
 /**
  * Finds duplicate questions in a DataFrame on a Spark cluster, with the same decision and the same
@@ -54,11 +36,14 @@ import scala.collection.JavaConverters;
  *       is compared (exact search);
  *   <li>verification, in the same task: the model's duplicate decision on each candidate;
  *   <li>grouping, on the driver, of the verified pairs by the SDK's own grouping function.
- *       <p>Null, blank and unreadable questions ({@link
- *       dev.qsim.QuestionSimilarity#readability(List)}) are skipped and counted ({@link
- *       SparkDuplicates#skippedQuestions()}). A question's index (the {@code first}/{@code second}
- *       of the SDK's pairs) is its position among the valid rows, in the DataFrame's order.
- *       <p>Instances are immutable and thread-safe; build them with {@link #builder()}.
+ * </ol>
+ *
+ * <p>Null, blank and unreadable questions ({@link dev.qsim.QuestionSimilarity#readability(List)})
+ * are skipped and counted ({@link SparkDuplicates#skippedQuestions()}). A question's index (the
+ * {@code first}/{@code second} of the SDK's pairs) is its position among the valid rows, in the
+ * DataFrame's order.
+ *
+ * <p>Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class SparkDuplicateFinder {
   /** The SDK's order of pairs: score, highest first, then first, then second. */
@@ -206,7 +191,8 @@ public final class SparkDuplicateFinder {
       ResolvedDecision decision,
       OnnxQuestionSimilarity driverModel) {
     long t0 = System.nanoTime();
-    List<DuplicatePair> verified = verified(candidates, decision);
+    List<DuplicatePair> verified =
+        VerifiedPairs.verified(candidates, decision, options.topKPerQuestion());
     long candidateCount = candidates.count();
     candidates.unpersist(false);
     LOG.info(
@@ -220,7 +206,7 @@ public final class SparkDuplicateFinder {
     List<DuplicatePair> kept =
         truncated ? new ArrayList<>(verified.subList(0, options.maxPairs())) : verified;
     t0 = System.nanoTime();
-    List<DuplicateGroup> groups = group(embedded, kept, decision, driverModel);
+    List<DuplicateGroup> groups = VerifiedPairs.group(embedded, kept, decision, driverModel);
     LOG.info("{} groups in {} s", groups.size(), seconds(t0));
     return new Duplicates(
         n,
@@ -247,178 +233,12 @@ public final class SparkDuplicateFinder {
    * decision score: columns {@code first, second, similarity, score}; cached.
    */
   Dataset<Row> candidates(Dataset<Row> embedded, int n, ResolvedDecision decision) {
-    long t0 = System.nanoTime();
-    SearchMode mode = options.search();
-    if (mode == SearchMode.AUTO) {
-      mode = n <= DuplicateOptions.AUTO_EXACT_LIMIT ? SearchMode.EXACT : SearchMode.APPROXIMATE;
-    }
-    int k =
-        mode == SearchMode.EXACT
-            ? 1
-            : buckets > 0
-                ? buckets
-                : Math.max(2, (int) Math.round((double) n / DEFAULT_QUESTIONS_PER_BUCKET));
-    CandidateBuckets bucketing =
-        CandidateBuckets.train(embedded, VECTOR, n, k, probes, Math.max(20 * k, 10_000), seed);
-    LOG.info("{} search: {} buckets in {} s", mode, bucketing.count(), seconds(t0));
-    t0 = System.nanoTime();
-    JavaRDD<BucketEntry> entries =
-        embedded
-            .javaRDD()
-            .map(
-                r -> {
-                  float[] v = floats(r.getAs(2));
-                  return new BucketEntry(r.getInt(0), r.getString(1), v, bucketing.assign(v), 0);
-                })
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    Map<Integer, Long> sizes =
-        entries.flatMap(e -> Arrays.stream(e.buckets()).boxed().iterator()).countByValue();
-    int[] blocks = new int[bucketing.count()];
-    int tiles = 0;
-    for (int b = 0; b < blocks.length; b++) {
-      long size = sizes.getOrDefault(b, 0L);
-      blocks[b] = (int) Math.max(1, (size + blockRows - 1) / blockRows);
-      tiles += blocks[b] * (blocks[b] + 1) / 2;
-    }
-    Broadcast<int[]> blocksPerBucket = JavaSparkContexts.of(embedded).broadcast(blocks);
-    JavaPairRDD<TileKey, BucketEntry> toTiles =
-        entries.flatMapToPair(
-            e -> {
-              List<Tuple2<TileKey, BucketEntry>> out = new ArrayList<>();
-              int[] bb = blocksPerBucket.value();
-              for (int bucket : e.buckets()) {
-                int count = bb[bucket];
-                int x = Math.floorMod(mix(e.index(), bucket), count);
-                BucketEntry placed =
-                    new BucketEntry(e.index(), e.question(), e.vector(), e.buckets(), x);
-                for (int y = 0; y < count; y++) {
-                  out.add(
-                      new Tuple2<>(new TileKey(bucket, Math.min(x, y), Math.max(x, y)), placed));
-                }
-              }
-              return out.iterator();
-            });
-    JavaRDD<Row> scored =
-        toTiles
-            .groupByKey(new HashPartitioner(Math.max(1, Math.min(tiles, 100_000))))
-            .flatMap(new TileSearch(spec, decision))
-            .map(p -> RowFactory.create(p.first(), p.second(), p.similarity(), p.score()));
-    StructType schema =
-        new StructType()
-            .add("first", DataTypes.IntegerType, false)
-            .add("second", DataTypes.IntegerType, false)
-            .add("similarity", DataTypes.DoubleType, false)
-            .add("score", DataTypes.DoubleType, false);
-    Dataset<Row> out =
-        embedded
-            .sparkSession()
-            .createDataFrame(scored, schema)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    long count = out.count();
-    entries.unpersist(false);
-    LOG.info("{} tiles searched and scored in {} s: {} candidates", tiles, seconds(t0), count);
-    return out;
+    return new TileCandidates(spec, options.search(), buckets, probes, blockRows, seed)
+        .candidates(embedded, n, decision);
   }
 
-  /**
-   * The candidates that findDuplicates verifies and keeps: among each question's {@code
-   * topKPerQuestion} most similar candidates (ties by the lower index), or its partner's, with a
-   * decision score at or above the threshold.
-   */
-  private List<DuplicatePair> verified(Dataset<Row> candidates, ResolvedDecision decision) {
-    Column first = functions.col("first");
-    Column second = functions.col("second");
-    Dataset<Row> sides =
-        candidates
-            .select(first.as("q"), second.as("other"), functions.col("similarity"))
-            .union(
-                candidates.select(second.as("q"), first.as("other"), functions.col("similarity")));
-    Dataset<Row> top =
-        sides
-            .withColumn(
-                "rank",
-                functions
-                    .row_number()
-                    .over(
-                        Window.partitionBy("q")
-                            .orderBy(functions.col("similarity").desc(), functions.col("other"))))
-            .filter(functions.col("rank").leq(options.topKPerQuestion()))
-            .select(
-                functions.least(functions.col("q"), functions.col("other")).as("first"),
-                functions.greatest(functions.col("q"), functions.col("other")).as("second"))
-            .distinct();
-    List<Row> rows =
-        candidates
-            .filter(functions.col("score").geq(decision.threshold()))
-            .join(
-                top, JavaConverters.asScalaBuffer(List.of("first", "second")).toSeq(), "left_semi")
-            .collectAsList();
-    List<DuplicatePair> out = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      out.add(new DuplicatePair(r.getInt(0), r.getInt(1), r.getDouble(2), r.getDouble(3)));
-    }
-    return out;
-  }
-
-  /**
-   * Groups the verified pairs with the SDK's {@link DuplicateGrouping}, on the driver. Grouping
-   * asks the decision about member pairs that are not among the verified pairs; their vectors (only
-   * those of questions in a verified pair) are collected for it.
-   */
-  private static List<DuplicateGroup> group(
-      Dataset<Row> embedded,
-      List<DuplicatePair> kept,
-      ResolvedDecision decision,
-      OnnxQuestionSimilarity model) {
-    Set<Integer> involved = new HashSet<>();
-    for (DuplicatePair p : kept) {
-      involved.add(p.first());
-      involved.add(p.second());
-    }
-    Broadcast<Set<Integer>> wanted = JavaSparkContexts.of(embedded).broadcast(involved);
-    Map<Integer, Embedding> vectors = new HashMap<>();
-    Map<Integer, String> texts = new HashMap<>();
-    for (Row r :
-        embedded
-            .filter((FilterFunction<Row>) r -> wanted.value().contains(r.getInt(0)))
-            .collectAsList()) {
-      vectors.put(r.getInt(0), Embedding.of(floats(r.getAs(2))));
-      texts.put(r.getInt(0), r.getString(1));
-    }
-    wanted.destroy();
-    SimilarityFunction function = model.similarityFunction();
-    return DuplicateGrouping.group(
-        kept,
-        (a, b) -> {
-          int first = Math.min(a, b);
-          int second = Math.max(a, b);
-          Embedding u = vectors.get(first);
-          Embedding v = vectors.get(second);
-          double similarity = u.similarity(v, function);
-          double[] score =
-              decision.scores(
-                  model,
-                  List.of(new QuestionPair(texts.get(first), texts.get(second))),
-                  List.of(u),
-                  List.of(v),
-                  new double[] {similarity});
-          return decision.accepts(score[0])
-              ? new DuplicatePair(first, second, similarity, score[0])
-              : null;
-        });
-  }
-
-  private static String seconds(long start) {
+  static String seconds(long start) {
     return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9);
-  }
-
-  private static int mix(int index, int bucket) {
-    int h = index * 0x9E3779B1 + bucket * 0x85EBCA77;
-    return h ^ (h >>> 15);
-  }
-
-  private static float[] floats(Vector v) {
-    return QuestionMatcher.floats(v);
   }
 
   /**
@@ -435,7 +255,7 @@ public final class SparkDuplicateFinder {
     private int probes = DEFAULT_PROBES;
     private int blockRows = DEFAULT_BLOCK_ROWS;
     private DuplicateOptions options = DuplicateOptions.defaults();
-    private long seed = 42;
+    private long seed = VectorClusters.DEFAULT_SEED;
 
     private Builder() {}
 
@@ -480,9 +300,7 @@ public final class SparkDuplicateFinder {
      * @return this builder
      */
     public Builder optBatchSize(int size) {
-      if (size < 1 || size > 1024) {
-        throw new IllegalArgumentException("batchSize must be in [1, 1024], was " + size);
-      }
+      new ModelSpec(modelDirectory, size, threadsPerTask);
       this.batchSize = size;
       return this;
     }
@@ -494,9 +312,7 @@ public final class SparkDuplicateFinder {
      * @return this builder
      */
     public Builder optThreadsPerTask(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threadsPerTask must be >= 1, was " + threads);
-      }
+      new ModelSpec(modelDirectory, batchSize, threads);
       this.threadsPerTask = threads;
       return this;
     }
@@ -561,7 +377,9 @@ public final class SparkDuplicateFinder {
     }
 
     /**
-     * The seed of the k-means sample and initialisation (default 42).
+     * The seed of the k-means sample and empty-cluster picks (default {@link
+     * VectorClusters#DEFAULT_SEED}, the seed of {@code findDuplicates}: the same questions and
+     * bucket count give the same buckets as the SDK's approximate search).
      *
      * @param value any
      * @return this builder

@@ -31,6 +31,14 @@ import org.apache.spark.sql.types.StructType;
  * do not close while another thread still uses the DataFrames.
  */
 public final class SparkDuplicates implements AutoCloseable {
+  /** Pairs by question index: {@code first, second, similarity, score}. */
+  static final StructType PAIR_SCHEMA =
+      new StructType()
+          .add("first", DataTypes.IntegerType, false)
+          .add("second", DataTypes.IntegerType, false)
+          .add("similarity", DataTypes.DoubleType, false)
+          .add("score", DataTypes.DoubleType, false);
+
   static final String INDEX = "qsim_index";
   static final String ID = "id";
   static final String QUESTION = "question";
@@ -117,13 +125,7 @@ public final class SparkDuplicates implements AutoCloseable {
     for (DuplicatePair p : pairs) {
       rows.add(RowFactory.create(p.first(), p.second(), p.similarity(), p.score()));
     }
-    StructType schema =
-        new StructType()
-            .add("first", DataTypes.IntegerType, false)
-            .add("second", DataTypes.IntegerType, false)
-            .add("similarity", DataTypes.DoubleType, false)
-            .add("score", DataTypes.DoubleType, false);
-    Dataset<Row> byIndex = spark.createDataFrame(rows, schema);
+    Dataset<Row> byIndex = spark.createDataFrame(rows, PAIR_SCHEMA);
     Dataset<Row> ids = indexed.select(INDEX, ID);
     return byIndex
         .join(ids.withColumnRenamed(ID, "first_id"), byIndex.col("first").equalTo(ids.col(INDEX)))

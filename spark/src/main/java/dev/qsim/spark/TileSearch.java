@@ -4,6 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import dev.qsim.Embedding;
 import dev.qsim.QuestionPair;
 import dev.qsim.SimilarityFunction;
+import dev.qsim.duplicates.CandidateCutoff;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -59,10 +60,7 @@ final class TileSearch
     int d = left.get(0).vector().length;
     float[] b = matrix(right, d, function);
     int nb = right.size();
-    float floor =
-        function == SimilarityFunction.EUCLIDEAN
-            ? Float.NEGATIVE_INFINITY
-            : (float) threshold - 1e-5f * Math.max(1f, Math.abs((float) threshold));
+    float floor = CandidateCutoff.floor(function, threshold);
     for (int r0 = 0; r0 < left.size(); r0 += ROW_CHUNK) {
       int r1 = Math.min(left.size(), r0 + ROW_CHUNK);
       float[] a = matrix(left.subList(r0, r1), d, function);

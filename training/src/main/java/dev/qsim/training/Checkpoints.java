@@ -10,9 +10,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.qsim.io.AtomicDirectories;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,9 @@ import java.util.Map;
  * (every encoder and head parameter, trainable or not), {@code optimizer.ndlist} (AdamW step count
  * and moments), {@code best.ndlist} (the best epoch's parameters) and {@code state.json} (epoch,
  * position in the epoch, step, skipped steps, best epoch and score, per-epoch losses, settings).
- * Each is written to a temporary sibling and renamed into place; the two newest are kept. Not
- * restored: the dev metrics of epochs before the resume (their losses are) and the wall clock.
+ * Each is written by {@link AtomicDirectories} (a temporary sibling, forced to disk and renamed
+ * into place); the two newest are kept. Not restored: the dev metrics of epochs before the resume
+ * (their losses are) and the wall clock.
  *
  * <p>Not thread-safe.
  */
@@ -37,7 +38,9 @@ final class Checkpoints {
   private static final int KEEP = 2;
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
+  /** Half-written checkpoints of earlier versions; now {@link AtomicDirectories}' temporaries. */
   private static final String TEMP_PREFIX = ".tmp-";
+
   private static final String DELETING_PREFIX = ".del-";
 
   private final Path directory;
@@ -65,8 +68,9 @@ final class Checkpoints {
   }
 
   /**
-   * Removes what a killed run leaves here: half-written checkpoints ({@code .tmp-*}), half-deleted
-   * ones ({@code .del-*}) and checkpoint directories without their {@code state.json}.
+   * Removes what a killed run leaves here: half-written checkpoints ({@code .checkpoint-*.tmp-*},
+   * and {@code .tmp-*} of earlier versions), half-deleted ones ({@code .del-*}) and checkpoint
+   * directories without their {@code state.json}.
    *
    * @return how many were removed
    */
@@ -80,10 +84,11 @@ final class Checkpoints {
         String name = p.getFileName().toString();
         boolean stale =
             name.startsWith(TEMP_PREFIX)
+                || (name.startsWith("." + PREFIX) && name.contains(".tmp-"))
                 || name.startsWith(DELETING_PREFIX)
                 || (name.startsWith(PREFIX) && !Files.isRegularFile(p.resolve("state.json")));
         if (stale) {
-          ModelExporter.deleteRecursively(p);
+          AtomicDirectories.deleteRecursively(p);
           removed++;
         }
       }
@@ -168,31 +173,27 @@ final class Checkpoints {
       List<TrainingResult.EpochReport> reports,
       byte[][] best) {
     Path target = directory.resolve(String.format("%s%09d", PREFIX, state.step));
-    Path temp = directory.resolve(TEMP_PREFIX + target.getFileName());
+    byte[] optimizerState;
+    try (NDManager scope = trainer.manager().newSubManager()) {
+      optimizerState = trainer.optimizer().state(scope).encode();
+    }
+    String stateText = GSON.toJson(stateJson(trainer, state, reports, trainingData));
+    AtomicDirectories.deleteRecursively(target);
+    AtomicDirectories.writeDirectory(
+        target,
+        "checkpoint",
+        temp -> {
+          Files.write(temp.resolve("parameters.ndlist"), snapshot(trainer)[0]);
+          Files.write(temp.resolve("optimizer.ndlist"), optimizerState);
+          if (best != null) {
+            Files.write(temp.resolve("best.ndlist"), best[0]);
+          }
+          Files.writeString(temp.resolve("state.json"), stateText, StandardCharsets.UTF_8);
+        });
     try {
-      Files.createDirectories(directory);
-      ModelExporter.deleteRecursively(temp);
-      Files.createDirectories(temp);
-      Files.write(temp.resolve("parameters.ndlist"), snapshot(trainer)[0]);
-      try (NDManager scope = trainer.manager().newSubManager()) {
-        Files.write(temp.resolve("optimizer.ndlist"), trainer.optimizer().state(scope).encode());
-      }
-      if (best != null) {
-        Files.write(temp.resolve("best.ndlist"), best[0]);
-      }
-      Files.writeString(
-          temp.resolve("state.json"),
-          GSON.toJson(stateJson(trainer, state, reports, trainingData)),
-          StandardCharsets.UTF_8);
-      ModelExporter.deleteRecursively(target);
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target);
-      }
       prune();
     } catch (IOException e) {
-      throw new TrainingException("Cannot write checkpoint " + target + ": " + e.getMessage(), e);
+      throw new TrainingException("Cannot prune the checkpoints in " + directory, e);
     }
   }
 
@@ -300,9 +301,9 @@ final class Checkpoints {
     List<Path> all = list();
     for (int i = 0; i < all.size() - KEEP; i++) {
       Path doomed = all.get(i).resolveSibling(DELETING_PREFIX + all.get(i).getFileName());
-      ModelExporter.deleteRecursively(doomed);
+      AtomicDirectories.deleteRecursively(doomed);
       Files.move(all.get(i), doomed, StandardCopyOption.ATOMIC_MOVE);
-      ModelExporter.deleteRecursively(doomed);
+      AtomicDirectories.deleteRecursively(doomed);
     }
   }
 

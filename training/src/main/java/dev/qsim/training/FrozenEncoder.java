@@ -7,12 +7,14 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.qsim.ProgressListener;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.data.LabelledPair;
+import dev.qsim.io.EmbeddingCache;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.onnx.BundledModel;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +37,7 @@ final class FrozenEncoder implements TrainableEncoder {
   private final String modelKey;
   private final ModelMetadata base;
   private final Path cacheDir;
-  private final PrintStream progress;
+  private final ProgressListener progress;
   private final Map<String, Integer> ids = new HashMap<>();
   private final List<float[]> vectors = new ArrayList<>();
   private final Lookup block;
@@ -47,14 +49,14 @@ final class FrozenEncoder implements TrainableEncoder {
    * @param modelKey identifies the model in the cache
    * @param base the model's metadata (dimension, normalisation, pooling and files for the export)
    * @param cacheDir the embedding cache directory, or {@code null} for none
-   * @param progress where to report embedding progress, or {@code null}
+   * @param progress receives embedding progress, or {@code null} for none
    */
   FrozenEncoder(
       QuestionSimilarity model,
       String modelKey,
       ModelMetadata base,
       Path cacheDir,
-      PrintStream progress) {
+      ProgressListener progress) {
     this(model, false, modelKey, base, cacheDir, progress);
   }
 
@@ -64,36 +66,41 @@ final class FrozenEncoder implements TrainableEncoder {
       String modelKey,
       ModelMetadata base,
       Path cacheDir,
-      PrintStream progress) {
+      ProgressListener progress) {
     this.model = Objects.requireNonNull(model, "model");
     this.ownsModel = ownsModel;
     this.modelKey = Objects.requireNonNull(modelKey, "modelKey");
     this.base = Objects.requireNonNull(base, "base");
     this.cacheDir = cacheDir;
-    this.progress = progress;
+    this.progress = progress == null ? ProgressListener.NONE : progress;
     this.block = new Lookup(base.dimension(), vectors);
   }
 
   /**
-   * Opens the plain bundled base model ({@code OnnxQuestionSimilarity.BASE_MODEL}, when {@code
-   * baseDirectory == null}) or a model directory's encoder.
+   * Opens a bundled model's encoder (when {@code baseDirectory == null}; the plain base model,
+   * {@code OnnxQuestionSimilarity.BASE_MODEL}, when {@code bundled} is {@code null} too) or a model
+   * directory's encoder. Neither its pair head nor its verifier is loaded.
    *
+   * @param bundled the bundled model, or {@code null}
    * @param baseDirectory the model directory, or {@code null}
    * @param cacheDir the embedding cache, or {@code null}
-   * @param progress where to report, or {@code null}
+   * @param progress receives embedding progress, or {@code null} for none
    * @return the encoder, owning the model it opened
    */
-  static FrozenEncoder open(Path baseDirectory, Path cacheDir, PrintStream progress) {
+  static FrozenEncoder open(
+      BundledModel bundled, Path baseDirectory, Path cacheDir, ProgressListener progress) {
+    BundledModel named = bundled == null ? BundledModel.BASE : bundled;
     OnnxQuestionSimilarity model =
         baseDirectory == null
             ? OnnxQuestionSimilarity.builder()
-                .setModelResource(
-                    FrozenEncoder.class.getClassLoader(), OnnxQuestionSimilarity.BASE_MODEL)
+                .setBundledModel(named.id())
                 .optPairHead(false)
+                .optVerifier(false)
                 .build()
             : OnnxQuestionSimilarity.builder()
                 .setModelDirectory(baseDirectory)
                 .optPairHead(false)
+                .optVerifier(false)
                 .build();
     try {
       ModelMetadata base = model.metadata();
@@ -101,7 +108,7 @@ final class FrozenEncoder implements TrainableEncoder {
       // the delta file for a packed model) changes.
       String key =
           (baseDirectory == null
-                  ? "bundled:" + OnnxQuestionSimilarity.BASE_MODEL
+                  ? "bundled:" + named.resource()
                   : baseDirectory.toAbsolutePath().normalize().toString())
               + ":"
               + model.fingerprint();
@@ -128,10 +135,10 @@ final class FrozenEncoder implements TrainableEncoder {
       questions.add(p.first());
       questions.add(p.second());
     }
-    add(questions, cacheDir);
+    add(questions, cacheDir, progress);
   }
 
-  private void add(List<String> questions, Path cache) {
+  private void add(List<String> questions, Path cache, ProgressListener listener) {
     List<String> missing = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (String q : questions) {
@@ -142,7 +149,8 @@ final class FrozenEncoder implements TrainableEncoder {
     if (missing.isEmpty()) {
       return;
     }
-    float[][] values = EmbeddingCache.embed(model, modelKey, missing, cache, progress);
+    float[][] values =
+        EmbeddingCache.load(cache, modelKey, missing, model::embedAll, listener).toArrays();
     for (int i = 0; i < values.length; i++) {
       ids.put(missing.get(i), vectors.size());
       vectors.add(values[i]);
@@ -152,7 +160,7 @@ final class FrozenEncoder implements TrainableEncoder {
   /** One id per question: its row among the embedded vectors (embedding new ones first). */
   @Override
   public long[][] encode(QuestionTokenizer tokenizer, List<String> questions) {
-    add(questions, null);
+    add(questions, null, ProgressListener.NONE);
     long[][] out = new long[questions.size()][];
     for (int i = 0; i < out.length; i++) {
       out[i] = new long[] {ids.get(questions.get(i))};

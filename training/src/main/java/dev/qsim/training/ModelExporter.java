@@ -3,14 +3,10 @@ package dev.qsim.training;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Writes a trained model as the directory {@code qsim-impl} loads (docs/model-format.md): {@code
@@ -192,17 +188,5 @@ public final class ModelExporter {
           }
           return metadata.build();
         });
-  }
-
-  /** Deletes a file or directory tree if it exists. */
-  static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(path)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -10,16 +10,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.qsim.model.PairHeadFile;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A learned duplicate classifier over two embeddings: an MLP {@code 4 dim -> hidden (ReLU) -> 2
@@ -31,7 +25,6 @@ import java.nio.file.Path;
  * initialised with.
  */
 public final class PairHead {
-  private static final MathContext SIGNIFICANT = new MathContext(6, RoundingMode.HALF_EVEN);
   private final int dimension;
   private final int hidden;
   private final SequentialBlock block;
@@ -133,64 +126,33 @@ public final class PairHead {
   }
 
   /**
-   * The head in the {@code pair-head.json} format (weights {@code [out][in]}).
+   * The head's layers as {@code pair-head.json} stores them ({@link PairHeadFile}).
    *
-   * @return the JSON document
+   * @return the layers, first to last
    */
-  public JsonObject toJson() {
-    JsonObject root = new JsonObject();
-    root.addProperty("format_version", 1);
-    root.addProperty("features", "u,v,|u-v|,u*v");
-    JsonArray layers = new JsonArray();
-    layers.add(layer(first, "relu"));
-    layers.add(layer(second, "softmax"));
-    root.add("layers", layers);
-    return root;
+  public List<PairHeadFile.Layer> layers() {
+    return List.of(layer(first, "relu"), layer(second, "softmax"));
   }
 
   /**
-   * Writes {@link #toJson()} to a file.
+   * Writes the head as {@code pair-head.json}, atomically ({@link PairHeadFile#write}).
    *
    * @param file the destination
    */
   public void write(Path file) {
-    try {
-      Files.writeString(file, toJson().toString(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write pair head " + file, e);
-    }
+    PairHeadFile.write(file, layers());
   }
 
-  /**
-   * A weight rounded to 6 significant digits (relative error below 1e-6) to keep the JSON small.
-   */
-  static BigDecimal compact(float value) {
-    return new BigDecimal(Float.toString(value)).round(SIGNIFICANT).stripTrailingZeros();
-  }
-
-  private static JsonObject layer(Linear linear, String activation) {
+  private static PairHeadFile.Layer layer(Linear linear, String activation) {
     NDArray weight = linear.getParameters().get("weight").getArray();
-    NDArray bias = linear.getParameters().get("bias").getArray();
-    long out = weight.getShape().get(0);
-    long in = weight.getShape().get(1);
+    int out = (int) weight.getShape().get(0);
+    int in = (int) weight.getShape().get(1);
     float[] w = weight.toFloatArray();
-    float[] b = bias.toFloatArray();
-    JsonArray rows = new JsonArray();
+    float[][] rows = new float[out][];
     for (int o = 0; o < out; o++) {
-      JsonArray row = new JsonArray();
-      for (int i = 0; i < in; i++) {
-        row.add(compact(w[(int) (o * in + i)]));
-      }
-      rows.add(row);
+      rows[o] = Arrays.copyOfRange(w, o * in, (o + 1) * in);
     }
-    JsonArray biases = new JsonArray();
-    for (float value : b) {
-      biases.add(compact(value));
-    }
-    JsonObject layer = new JsonObject();
-    layer.add("weights", rows);
-    layer.add("bias", biases);
-    layer.addProperty("activation", activation);
-    return layer;
+    float[] bias = linear.getParameters().get("bias").getArray().toFloatArray();
+    return new PairHeadFile.Layer(rows, bias, activation);
   }
 }

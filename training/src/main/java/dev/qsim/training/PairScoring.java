@@ -3,8 +3,10 @@ package dev.qsim.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.qsim.SimilarityFunction;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
+import dev.qsim.eval.Calibration;
 import dev.qsim.eval.Correlation;
 import dev.qsim.eval.Evaluator;
 import dev.qsim.eval.ThresholdMetrics;
@@ -161,7 +163,7 @@ final class PairScoring {
     float[][] emb = embed(unique);
     double[] cos = new double[pairs.size()];
     for (int i = 0; i < cos.length; i++) {
-      cos[i] = cosine(emb[a[i]], emb[b[i]]);
+      cos[i] = SimilarityFunction.COSINE.compare(emb[a[i]], emb[b[i]]);
     }
     double[] prob = null;
     if (t.head() != null) {
@@ -242,19 +244,6 @@ final class PairScoring {
     return unique.size() - 1;
   }
 
-  static double cosine(float[] x, float[] y) {
-    double dot = 0;
-    double nx = 0;
-    double ny = 0;
-    for (int i = 0; i < x.length; i++) {
-      dot += (double) x[i] * y[i];
-      nx += (double) x[i] * x[i];
-      ny += (double) y[i] * y[i];
-    }
-    double denominator = Math.sqrt(nx) * Math.sqrt(ny);
-    return denominator == 0 ? 0 : dot / denominator;
-  }
-
   /**
    * {similarity threshold, t.head() threshold or NaN, their balanced accuracies, candidate
    * threshold or NaN}: best balanced accuracy on the calibration pairs; with a pair head over the
@@ -272,23 +261,14 @@ final class PairScoring {
     for (int i = 0; i < duplicates.length; i++) {
       duplicates[i] = t.config().isDuplicate(train.get(i).label());
     }
-    ThresholdMetrics sim = BinaryMetrics.of(scores[0], duplicates).bestBalancedAccuracy();
-    ThresholdMetrics h =
-        scores[1] == null ? null : BinaryMetrics.of(scores[1], duplicates).bestBalancedAccuracy();
-    double candidate = Double.NaN;
-    if (h != null && !t.encoder().readsPairs()) {
-      candidate =
-          Math.min(
-              sim.threshold(),
-              Evaluator.candidateThreshold(
-                  scores[0], scores[1], h.threshold(), Evaluator.CANDIDATE_COVERAGE));
-    }
+    Calibration c = Calibration.of(scores[0], scores[1], duplicates, Double.NaN);
+    ThresholdMetrics h = c.decision().orElse(null);
     return new double[] {
-      sim.threshold(),
+      c.similarity().threshold(),
       h == null ? Double.NaN : h.threshold(),
-      sim.balancedAccuracy(),
+      c.similarity().balancedAccuracy(),
       h == null ? Double.NaN : h.balancedAccuracy(),
-      candidate
+      t.encoder().readsPairs() ? Double.NaN : c.candidateThreshold().orElse(Double.NaN)
     };
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.qsim.ProgressListener;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
 import java.io.PrintStream;
@@ -56,7 +57,8 @@ public final class SiameseTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final PairScoring scoring = new PairScoring(this);
   private final TrainingStep stepper = new TrainingStep(this);
-  private PrintStream progress = System.err;
+  private PrintStream progress;
+  private ProgressListener listener = ProgressListener.NONE;
   private Checkpoints checkpoints;
   private boolean resume;
   private boolean ignoreDataChange;
@@ -97,19 +99,16 @@ public final class SiameseTrainer implements AutoCloseable {
   }
 
   /**
-   * Sets the engine's offline and threading defaults unless already set: {@code
-   * ai.djl.offline=true}, two intra-op threads and one inter-op thread (two PyTorch jobs on two
-   * cores otherwise busy-wait each other; also export {@code OMP_WAIT_POLICY=PASSIVE}).
+   * Sets {@code ai.djl.offline=true} unless already set, so that DJL never downloads. PyTorch's
+   * thread counts are the application's to choose: DJL reads them once per JVM, from the system
+   * properties {@code ai.djl.pytorch.num_threads} and {@code ai.djl.pytorch.num_interop_threads},
+   * when the engine starts (libtorch's thread pools are process-wide), so no trainer can set them
+   * per run; {@code qsim-train} sets them in its entry point ({@link
+   * TrainCommand#pinEngineThreads}).
    */
   public static void configureEngine() {
-    setIfAbsent("ai.djl.offline", "true");
-    setIfAbsent("ai.djl.pytorch.num_threads", "2");
-    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
     }
   }
 
@@ -120,13 +119,26 @@ public final class SiameseTrainer implements AutoCloseable {
   }
 
   /**
-   * Where the progress bar goes ({@code null}: nowhere). Default: {@code System.err}.
+   * Where the trainer's messages go (a resumed run, each epoch's summary, skipped steps, the
+   * calibration); {@code null}, the default: nowhere.
    *
    * @param out the stream
    * @return this trainer
    */
   public SiameseTrainer progressTo(PrintStream out) {
     this.progress = out;
+    return this;
+  }
+
+  /**
+   * Receives the training progress: stage {@code "training"}, steps done of all epochs' steps (show
+   * it with {@link dev.qsim.io.TextProgress}). Default: {@link ProgressListener#NONE}.
+   *
+   * @param listener the listener
+   * @return this trainer
+   */
+  public SiameseTrainer reportTo(ProgressListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -258,7 +270,6 @@ public final class SiameseTrainer implements AutoCloseable {
     }
     List<TrainingResult.EpochReport> reports = new ArrayList<>(state.reports);
     int nonFiniteInARow = 0;
-    ProgressBar bar = new ProgressBar(progress, "train", state.step, totalSteps);
     for (int epoch = state.epoch; epoch < config.epochs(); epoch++) {
       int[] order = data.order(epoch);
       int startBatch = epoch == state.epoch ? state.batchInEpoch : 0;
@@ -291,7 +302,7 @@ public final class SiameseTrainer implements AutoCloseable {
         state.epoch = epoch;
         state.epochLossSum = lossSum;
         state.epochLossCount = lossCount;
-        bar.update(state.step, rows.length, loss);
+        listener.update("training", state.step, totalSteps);
         if (checkpoints != null
             && config.checkpointEvery() > 0
             && state.step % config.checkpointEvery() == 0
@@ -472,10 +483,6 @@ public final class SiameseTrainer implements AutoCloseable {
       List<LabelledPair> pairs, double similarityThreshold, double headThreshold) {
     checkOpen();
     return scoring.evaluate(pairs, similarityThreshold, headThreshold);
-  }
-
-  static double cosine(float[] x, float[] y) {
-    return PairScoring.cosine(x, y);
   }
 
   /** Linear warm-up to the peak, then linear decay to zero. */

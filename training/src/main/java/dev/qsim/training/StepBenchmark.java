@@ -47,6 +47,7 @@ public final class StepBenchmark {
     if (!s.isEmpty()) {
       throw new IllegalArgumentException("Unknown step benchmark settings " + s.keySet());
     }
+    TrainCommand.pinEngineThreads();
     SiameseTrainer.configureEngine();
     List<LabelledPair> rows =
         PairReader.read(

@@ -1,13 +1,16 @@
 package dev.qsim.training;
 
 import com.google.gson.GsonBuilder;
+import dev.qsim.ProgressListener;
 import dev.qsim.QsimException;
 import dev.qsim.data.PairDataset;
+import dev.qsim.io.AtomicFiles;
+import dev.qsim.io.TextProgress;
 import dev.qsim.training.minilm.CrossMiniLmEncoder;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,6 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
    * error).
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    pinEngineThreads();
     SiameseTrainer.configureEngine();
     TrainCommand command = new TrainCommand(out, err);
     command.arguments.addAll(List.of(args));
@@ -86,18 +90,35 @@ public final class TrainCommand implements Callable<Integer> {
     return cli.execute(args);
   }
 
+  /**
+   * Pins PyTorch to two intra-op threads and one inter-op thread unless the system properties
+   * {@code ai.djl.pytorch.num_threads} and {@code ai.djl.pytorch.num_interop_threads} say
+   * otherwise: two PyTorch jobs on two cores otherwise busy-wait each other (also export {@code
+   * OMP_WAIT_POLICY=PASSIVE}). The application's choice, made once before the engine starts: DJL
+   * reads these properties when it loads PyTorch, whose thread pools are process-wide, so they
+   * cannot be set per training run.
+   */
+  static void pinEngineThreads() {
+    System.getProperties().putIfAbsent("ai.djl.pytorch.num_threads", "2");
+    System.getProperties().putIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
   @Override
   public Integer call() {
     TrainOptions o = options;
     o.check();
-    PrintStream progress = o.quiet ? null : err;
+    TextProgress bar = o.quiet ? null : progressBar(err);
+    ProgressListener listener = bar == null ? ProgressListener.NONE : bar;
+    PrintStream progress = bar == null ? null : messagesAbove(bar);
     try (TrainOutput output = TrainOutput.prepare(o.out, err)) {
       TrainingInputs data = TrainingInputs.read(o, err);
       TrainingConfig config = o.config(data.graded);
       try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(o.maxLength);
-          TrainableEncoder encoder = o.createEncoder(tokenizer, progress);
+          TrainableEncoder encoder = o.createEncoder(tokenizer, listener);
           SiameseTrainer trainer =
-              new SiameseTrainer(encoder, tokenizer, config).progressTo(progress)) {
+              new SiameseTrainer(encoder, tokenizer, config)
+                  .progressTo(progress)
+                  .reportTo(listener)) {
         if (encoder instanceof FrozenEncoder frozen) {
           List<dev.qsim.data.LabelledPair> all = new ArrayList<>(data.train);
           all.addAll(data.dev());
@@ -202,6 +223,34 @@ public final class TrainCommand implements Callable<Integer> {
     return p;
   }
 
+  /**
+   * The one progress renderer on {@code err}: redrawn in place on a terminal, else a line per
+   * tenth.
+   */
+  private static TextProgress progressBar(PrintStream err) {
+    PrintWriter writer = new PrintWriter(err);
+    return System.console() != null ? new TextProgress(writer, true) : TextProgress.lines(writer);
+  }
+
+  /** {@code err} for the trainer's messages, each starting below the progress bar's line. */
+  private PrintStream messagesAbove(TextProgress bar) {
+    return new PrintStream(
+        new FilterOutputStream(err) {
+          @Override
+          public void write(int b) throws IOException {
+            bar.finish();
+            out.write(b);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            bar.finish();
+            out.write(b, off, len);
+          }
+        },
+        true);
+  }
+
   /** {@code --pair-head-file}: the head, and beside it {@code pair-head-info.json}. */
   private void writePairHeadFile(
       PairHead head, TrainingResult result, Map<String, Object> provenance) {
@@ -222,30 +271,17 @@ public final class TrainCommand implements Callable<Integer> {
         info.put("metrics", Map.of(TrainingInputs.datasetName(options.dev), result.dev().asMap()));
       }
       info.putAll(provenance);
-      writeAtomically(
-          headFile.resolveSibling("pair-head-info.json"),
+      String json =
           new GsonBuilder()
               .setPrettyPrinting()
               .disableHtmlEscaping()
               .serializeSpecialFloatingPointValues()
               .create()
-              .toJson(info));
+              .toJson(info);
+      AtomicFiles.writeText(
+          headFile.resolveSibling("pair-head-info.json"), "pair head info", w -> w.write(json));
     } catch (IOException e) {
       throw new TrainingException("Cannot write " + headFile + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.move(
-          temp,
-          file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 }

@@ -1,10 +1,13 @@
 package dev.qsim.training;
 
+import dev.qsim.ProgressListener;
+import dev.qsim.io.EmbeddingCache;
+import dev.qsim.onnx.BundledModel;
 import dev.qsim.training.minilm.CrossMiniLmEncoder;
 import dev.qsim.training.minilm.MiniLmEncoder;
 import dev.qsim.training.scratch.BiLstmEncoder;
 import dev.qsim.training.scratch.CnnEncoder;
-import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,13 +73,17 @@ final class TrainOptions {
 
   @Option(
       names = "--base-model",
-      paramLabel = "DIR",
+      paramLabel = "NAME|DIR",
       description =
-          "With --encoder frozen-minilm: the model directory whose encoder stays frozen under the"
-              + " new pair head; with cross-minilm: the model the verifier is added to, copied"
-              + " with its thresholds (default: the plain all-MiniLM-L6-v2 with its mixed pair head,"
-              + " OnnxQuestionSimilarity.BASE_MODEL, not the fine-tuned default).")
-  Path baseModel;
+          "With --encoder frozen-minilm: the model whose encoder stays frozen under the new pair"
+              + " head; with cross-minilm: the model the verifier is added to, copied with its"
+              + " thresholds. A bundled model (default, base or cascade; qsim models lists them)"
+              + " or a model directory; a bundled name means the bundled model unless a file or"
+              + " directory of that name exists in the working directory, which is refused as"
+              + " ambiguous (write ./NAME for the directory). Default: base, the plain"
+              + " all-MiniLM-L6-v2 with its mixed pair head (OnnxQuestionSimilarity.BASE_MODEL),"
+              + " not the fine-tuned default.")
+  String baseModel;
 
   @Option(
       names = "--freeze-word-embeddings",
@@ -96,8 +103,8 @@ final class TrainOptions {
       names = "--loss",
       defaultValue = "online-contrastive",
       description =
-          "contrastive|online-contrastive|cosine-mse|mnrl|softmax-head (default ${DEFAULT-VALUE};"
-              + " frozen-minilm trains softmax-head).")
+          "contrastive | online-contrastive | cosine-mse | mnrl | softmax-head (default"
+              + " ${DEFAULT-VALUE}; frozen-minilm trains softmax-head).")
   String loss;
 
   @Option(names = "--epochs", defaultValue = "1", description = "Default ${DEFAULT-VALUE}.")
@@ -182,18 +189,22 @@ final class TrainOptions {
 
   @Option(
       names = "--init-model",
-      paramLabel = "FILE",
+      paramLabel = "NAME|FILE",
       description =
-          "minilm: start from this model.onnx (e.g. an earlier fine-tune's) instead of the bundled"
-              + " weights.")
-  Path initModel;
+          "minilm, cross-minilm: start from these encoder weights instead of the plain"
+              + " all-MiniLM-L6-v2: a model.onnx with its layout (e.g. an earlier fine-tune's), or"
+              + " a bundled model's encoder by name (default or cascade: the fine-tuned encoder,"
+              + " rebuilt from the jar; base: the plain weights, as without the option), by the"
+              + " rule of --base-model.")
+  String initModel;
 
   @Option(
       names = "--cache-dir",
       paramLabel = "DIR",
       description =
-          "frozen-minilm: where question embeddings are cached (default $QSIM_CACHE_DIR, else"
-              + " $XDG_CACHE_HOME/qsim, else ~/.cache/qsim; a frozen-embeddings folder in it).")
+          "frozen-minilm: where question embeddings are cached (default: the embeddings folder"
+              + " in qsim's cache folder: -Dqsim.cache.dir, else $QSIM_CACHE_DIR, else"
+              + " ~/.cache/qsim).")
   Path cacheDir;
 
   @Option(
@@ -232,8 +243,48 @@ final class TrainOptions {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  /**
+   * {@code --base-model} as a bundled model: {@link BundledModel#BASE} without the option, {@code
+   * null} when it names a directory.
+   *
+   * @throws IllegalArgumentException if the value is both a bundled name and an existing path
+   */
+  BundledModel baseBundled() {
+    return baseModel == null ? BundledModel.BASE : bundled(baseModel);
+  }
+
+  /** {@code --base-model} as a model directory; {@code null} for a bundled model. */
+  Path baseDirectory() {
+    return baseBundled() == null ? Path.of(baseModel) : null;
+  }
+
+  /** {@code --init-model} as a bundled model; {@code null} for a file or without the option. */
+  BundledModel initBundled() {
+    return initModel == null ? null : bundled(initModel);
+  }
+
+  private static BundledModel bundled(String value) {
+    return BundledModel.forValue(value, List.of(Path.of(value))).orElse(null);
+  }
+
   /** Refuses options that do not apply to the chosen encoder. */
   void check() {
+    if (baseBundled() == null && !Files.isDirectory(baseDirectory())) {
+      throw new IllegalArgumentException(
+          "--base-model "
+              + baseModel
+              + " is neither a model directory nor a bundled model ("
+              + BundledModel.names()
+              + ")");
+    }
+    if (initModel != null && initBundled() == null && !Files.isRegularFile(Path.of(initModel))) {
+      throw new IllegalArgumentException(
+          "--init-model "
+              + initModel
+              + " is neither an ONNX file nor a bundled model ("
+              + BundledModel.names()
+              + ")");
+    }
     if (baseModel != null && !encoder.equals(FROZEN) && !encoder.equals(CROSS)) {
       throw new IllegalArgumentException(
           "--base-model applies to --encoder frozen-minilm and cross-minilm only");
@@ -331,7 +382,7 @@ final class TrainOptions {
   }
 
   /** The encoder named on the command line; {@code --seed} sets the initial weights of new ones. */
-  TrainableEncoder createEncoder(QuestionTokenizer tokenizer, PrintStream progress) {
+  TrainableEncoder createEncoder(QuestionTokenizer tokenizer, ProgressListener progress) {
     switch (encoder) {
       case "minilm":
         MiniLmEncoder.Builder minilm =
@@ -341,8 +392,10 @@ final class TrainOptions {
         if (dropout != null) {
           minilm.optDropout(dropout);
         }
-        if (initModel != null) {
-          minilm.optModelFile(initModel);
+        if (initBundled() != null) {
+          minilm.optBundledWeights(initBundled());
+        } else if (initModel != null) {
+          minilm.optModelFile(Path.of(initModel));
         }
         return minilm.build();
       case "bilstm":
@@ -368,16 +421,23 @@ final class TrainOptions {
         if (dropout != null) {
           cross.optDropout(dropout);
         }
-        if (initModel != null) {
-          cross.optModelFile(initModel);
+        if (initBundled() != null) {
+          cross.optBundledWeights(initBundled());
+        } else if (initModel != null) {
+          cross.optModelFile(Path.of(initModel));
         }
-        if (baseModel != null) {
-          cross.optBaseModel(baseModel);
+        if (baseBundled() != null) {
+          cross.optBaseModel(baseBundled());
+        } else {
+          cross.optBaseModel(baseDirectory());
         }
         return cross.build();
       case FROZEN:
         return FrozenEncoder.open(
-            baseModel, cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory(), progress);
+            baseBundled(),
+            baseDirectory(),
+            cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory(),
+            progress);
       default:
         throw new IllegalArgumentException("Unknown encoder '" + encoder + "'");
     }

@@ -1,6 +1,7 @@
 package dev.qsim.training;
 
 import dev.qsim.QsimException;
+import dev.qsim.io.AtomicDirectories;
 import dev.qsim.model.ModelDirectoryWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,7 +59,7 @@ final class TrainOutput implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    int stale = ModelDirectoryWriter.removeStaleTemporaries(absolute);
+    int stale = AtomicDirectories.removeStaleDirectories(absolute);
     stale += output.checkpoints.removeStale();
     if (stale > 0) {
       err.printf("Removed %d temporaries a killed run left beside %s%n", stale, absolute);
@@ -76,7 +77,7 @@ final class TrainOutput implements AutoCloseable {
   }
 
   private void removeOwnTemporaries() {
-    ModelDirectoryWriter.removeTemporaries(out, ProcessHandle.current().pid());
+    AtomicDirectories.removeTemporaryDirectories(out, ProcessHandle.current().pid());
     checkpoints.removeStale();
   }
 

@@ -159,24 +159,6 @@ class FrozenEncoderTest {
   }
 
   @Test
-  void embeddingsAreCachedByQuestionList() {
-    FakeModel model = new FakeModel();
-    List<String> data = questions(pairs(0, 40));
-    float[][] first = EmbeddingCache.embed(model, "m1", data, temp, null);
-    float[][] second = EmbeddingCache.embed(model, "m1", data, temp, null);
-    assertThat(model.calls).isEqualTo(1);
-    assertThat(second).hasNumberOfRows(80);
-    for (int i = 0; i < first.length; i++) {
-      assertThat(second[i]).containsExactly(first[i]);
-    }
-    EmbeddingCache.embed(model, "m1", questions(pairs(0, 41)), temp, null);
-    assertThat(model.calls).isEqualTo(2);
-    // Same questions, another encoder: never served from the first encoder's cache file.
-    EmbeddingCache.embed(model, "m2", data, temp, null);
-    assertThat(model.calls).isEqualTo(3);
-  }
-
-  @Test
   void theTrainersLoopLearnsAPairHeadOverTheFrozenEncoder() {
     FakeModel model = new FakeModel();
     List<LabelledPair> train = pairs(0, 400);

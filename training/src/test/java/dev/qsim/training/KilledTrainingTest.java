@@ -57,7 +57,12 @@ class KilledTrainingTest {
     while (System.nanoTime() < deadline && child.isAlive()) {
       if (Files.isDirectory(checkpoints)) {
         try (Stream<Path> s = Files.list(checkpoints)) {
-          if (s.anyMatch(p -> Files.isRegularFile(p.resolve("state.json")))) {
+          // A complete checkpoint is a renamed folder: its temporary (".checkpoint-...tmp-...") may
+          // already hold state.json before the rename.
+          if (s.anyMatch(
+              p ->
+                  p.getFileName().toString().startsWith("checkpoint-")
+                      && Files.isRegularFile(p.resolve("state.json")))) {
             return;
           }
         }

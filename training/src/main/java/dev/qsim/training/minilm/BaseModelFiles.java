@@ -2,12 +2,10 @@ package dev.qsim.training.minilm;
 
 import dev.qsim.ModelLoadException;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.onnx.BundledModel;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,52 +13,47 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bi-encoder model a verifier is added to: a model directory, or the plain bundled base model
- * ({@code OnnxQuestionSimilarity.BASE_MODEL}; its metadata and pair head from qsim-impl's class
- * path, its encoder and tokenizer from the LangChain4j carrier jar). {@link #copyInto} copies its
- * encoder, tokenizer and pair head into a new model directory and returns its metadata (thresholds
- * included) as a builder, so that retrieval and the earlier decisions stay exactly those of the
- * base model.
+ * The bi-encoder model a verifier is added to: a model directory, or a bundled model ({@link
+ * BundledModel}; by default the plain base, {@code OnnxQuestionSimilarity.BASE_MODEL}; its metadata
+ * and pair head from qsim-impl's class path, its encoder and tokenizer from the LangChain4j carrier
+ * jar). {@link #copyInto} copies its encoder, tokenizer and pair head into a new model directory
+ * and returns its metadata (thresholds included) as a builder, so that retrieval and the earlier
+ * decisions stay exactly those of the base model.
  *
  * <p>Immutable and thread-safe.
  */
 final class BaseModelFiles {
   private final Path directory;
+  private final BundledModel bundled;
   private final ClassLoader loader;
   private final ModelMetadata metadata;
 
-  private BaseModelFiles(Path directory, ClassLoader loader, ModelMetadata metadata) {
+  private BaseModelFiles(
+      Path directory, BundledModel bundled, ClassLoader loader, ModelMetadata metadata) {
     this.directory = directory;
+    this.bundled = bundled;
     this.loader = loader;
     this.metadata = metadata;
   }
 
-  /** The bundled model ({@code directory == null}) or a model directory. */
-  static BaseModelFiles of(Path directory) {
+  /**
+   * A model directory, or (when {@code directory == null}) a bundled model ({@code null}: the plain
+   * base).
+   */
+  static BaseModelFiles of(BundledModel bundled, Path directory) {
     if (directory != null) {
       return new BaseModelFiles(
-          directory, null, ModelMetadata.read(directory.resolve(ModelMetadata.FILE_NAME)));
+          directory, null, null, ModelMetadata.read(directory.resolve(ModelMetadata.FILE_NAME)));
     }
-    ClassLoader loader = BaseModelFiles.class.getClassLoader();
-    String resource = OnnxQuestionSimilarity.BASE_MODEL + "/" + ModelMetadata.FILE_NAME;
-    try (InputStream in = loader.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new ModelLoadException("class path resource " + resource + " is missing (qsim-impl)");
-      }
-      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-        return new BaseModelFiles(
-            null, loader, ModelMetadata.parse(reader, "classpath:" + resource));
-      }
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read class path resource " + resource, e);
-    }
+    BundledModel named = bundled == null ? BundledModel.BASE : bundled;
+    return new BaseModelFiles(null, named, BaseModelFiles.class.getClassLoader(), named.metadata());
   }
 
   /** Where the base model comes from, for provenance. */
   String describe() {
     return directory != null
         ? directory.toAbsolutePath().toString()
-        : "bundled (classpath:" + OnnxQuestionSimilarity.BASE_MODEL + ")";
+        : "bundled " + bundled.id() + " (classpath:" + bundled.resource() + ")";
   }
 
   ModelMetadata metadata() {
@@ -81,8 +74,7 @@ final class BaseModelFiles {
       try (OnnxQuestionSimilarity model =
           directory == null
               ? OnnxQuestionSimilarity.builder()
-                  .setModelResource(
-                      BaseModelFiles.class.getClassLoader(), OnnxQuestionSimilarity.BASE_MODEL)
+                  .setBundledModel(bundled.id())
                   .optPairHead(false)
                   .optVerifier(false)
                   .build()
@@ -130,8 +122,7 @@ final class BaseModelFiles {
       Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
       return;
     }
-    String resource =
-        file.startsWith("/") ? file.substring(1) : OnnxQuestionSimilarity.BASE_MODEL + "/" + file;
+    String resource = file.startsWith("/") ? file.substring(1) : bundled.resource() + "/" + file;
     try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
         throw new ModelLoadException("class path resource " + resource + " is missing");

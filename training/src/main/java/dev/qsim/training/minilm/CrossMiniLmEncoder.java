@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.onnx.BundledModel;
 import dev.qsim.quantize.VerifierGraph;
 import dev.qsim.training.QuestionTokenizer;
 import dev.qsim.training.TrainableEncoder;
@@ -44,7 +45,7 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
   private final BaseModelFiles base;
 
   private CrossMiniLmEncoder(Builder b) {
-    this.base = BaseModelFiles.of(b.baseModel);
+    this.base = BaseModelFiles.of(b.bundledBase, b.baseModel);
     this.encoder = b.encoder.build();
     try {
       int hidden = encoder.dimension();
@@ -185,6 +186,7 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
   public static final class Builder {
     private final MiniLmEncoder.Builder encoder = MiniLmEncoder.builder();
     private Path baseModel;
+    private BundledModel bundledBase;
     private float dropout = 0.1f;
     private long seed = 42;
 
@@ -210,6 +212,32 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
      */
     public Builder optBaseModel(Path directory) {
       this.baseModel = Objects.requireNonNull(directory, "directory");
+      this.bundledBase = null;
+      return this;
+    }
+
+    /**
+     * The bundled model the verifier is added to (default: the plain base, {@link
+     * BundledModel#BASE}).
+     *
+     * @param model a bundled model
+     * @return this builder
+     */
+    public Builder optBaseModel(BundledModel model) {
+      this.bundledBase = Objects.requireNonNull(model, "model");
+      this.baseModel = null;
+      return this;
+    }
+
+    /**
+     * Starts from the encoder weights of a bundled model (its fine-tuned encoder for {@code
+     * default} and {@code cascade}) instead of the plain all-MiniLM-L6-v2.
+     *
+     * @param model a bundled model
+     * @return this builder
+     */
+    public Builder optBundledWeights(BundledModel model) {
+      encoder.optBundledWeights(model);
       return this;
     }
 

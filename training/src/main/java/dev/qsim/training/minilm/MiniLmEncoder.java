@@ -13,9 +13,12 @@ import ai.djl.training.ParameterStore;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
+import dev.qsim.onnx.BundledModel;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
 import dev.qsim.training.TrainableEncoder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -291,6 +294,43 @@ public final class MiniLmEncoder implements TrainableEncoder {
   }
 
   /**
+   * A bundled model's encoder ({@code default}, {@code cascade}: the carrier's all-MiniLM-L6-v2
+   * with the fine-tuned delta applied), written by qsim-impl into a temporary file that is deleted
+   * once it is parsed.
+   */
+  private record BundledSource(BundledModel model) implements Source {
+    @Override
+    public ModelProto read() {
+      Path file = null;
+      try (OnnxQuestionSimilarity m =
+          OnnxQuestionSimilarity.builder()
+              .setBundledModel(model.id())
+              .optPairHead(false)
+              .optVerifier(false)
+              .build()) {
+        file = Files.createTempFile("qsim-" + model.id() + "-encoder-", ".onnx");
+        m.writeEncoder(file);
+        return OnnxBertWeights.parse(file);
+      } catch (IOException e) {
+        throw new ModelLoadException(name() + ": cannot write its encoder: " + e.getMessage(), e);
+      } finally {
+        if (file != null) {
+          try {
+            Files.deleteIfExists(file);
+          } catch (IOException e) {
+            // A temporary file left behind; the read itself succeeded or failed on its own.
+          }
+        }
+      }
+    }
+
+    @Override
+    public String name() {
+      return "bundled:" + model.id();
+    }
+  }
+
+  /**
    * Builds a {@link MiniLmEncoder}; {@code opt*} values are optional.
    *
    * <p>Not thread-safe.
@@ -315,6 +355,22 @@ public final class MiniLmEncoder implements TrainableEncoder {
      */
     public Builder optModelFile(Path onnxFile) {
       this.source = new FileSource(Objects.requireNonNull(onnxFile, "onnxFile"));
+      return this;
+    }
+
+    /**
+     * Reads the weights of a bundled model's encoder: for {@code base} the carrier jar's
+     * all-MiniLM-L6-v2 (the default source), for {@code default} and {@code cascade} the fine-tuned
+     * encoder they ship.
+     *
+     * @param model the bundled model
+     * @return this builder
+     */
+    public Builder optBundledWeights(BundledModel model) {
+      this.source =
+          Objects.requireNonNull(model, "model") == BundledModel.BASE
+              ? new ResourceSource(MiniLmEncoder.class.getClassLoader(), BUNDLED_ONNX_RESOURCE)
+              : new BundledSource(model);
       return this;
     }
 
