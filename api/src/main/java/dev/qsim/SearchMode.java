@@ -21,5 +21,20 @@ public enum SearchMode {
    * closest clusters) are compared, exactly: time grows about as N^1.5. Loses a small, measured
    * share of the pairs that {@link #EXACT} finds (see {@code docs/benchmarks.md}).
    */
-  APPROXIMATE
+  APPROXIMATE;
+
+  /**
+   * The search this mode makes for {@code questions} questions: {@link #AUTO} picks {@link #EXACT}
+   * up to {@link DuplicateOptions#AUTO_EXACT_LIMIT} and {@link #APPROXIMATE} above; the others are
+   * themselves.
+   *
+   * @param questions how many questions are searched
+   * @return {@link #EXACT} or {@link #APPROXIMATE}
+   */
+  public SearchMode forSize(long questions) {
+    if (this != AUTO) {
+      return this;
+    }
+    return questions <= DuplicateOptions.AUTO_EXACT_LIMIT ? EXACT : APPROXIMATE;
+  }
 }

@@ -157,12 +157,10 @@ public enum BundledModel {
    */
   public DuplicateDecision decision() {
     ModelMetadata md = metadata();
-    if (md.verifier() != null) {
-      return md.pairHeadFile() != null && md.verifier().cascade() != null
-          ? DuplicateDecision.CASCADE
-          : DuplicateDecision.VERIFIER;
-    }
-    return md.pairHeadFile() != null ? DuplicateDecision.PAIR_HEAD : DuplicateDecision.SIMILARITY;
+    return PairDecision.kindFor(
+        md.pairHeadFile() != null,
+        md.verifier() != null,
+        md.verifier() != null && md.verifier().cascade() != null);
   }
 
   /**

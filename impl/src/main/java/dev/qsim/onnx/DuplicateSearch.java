@@ -5,7 +5,6 @@ import dev.qsim.DuplicateOptions;
 import dev.qsim.DuplicatePair;
 import dev.qsim.Duplicates;
 import dev.qsim.ProgressListener;
-import dev.qsim.SearchMode;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
 import dev.qsim.duplicates.ExactRepeats;
@@ -64,14 +63,6 @@ final class DuplicateSearch {
         .withDecision(decision.kind())
         .withThreshold(decision.threshold())
         .withCandidateThreshold(candidateThreshold);
-  }
-
-  /** The search that {@code mode} picks for {@code n} questions. */
-  static SearchMode resolve(SearchMode mode, int n) {
-    if (mode != SearchMode.AUTO) {
-      return mode;
-    }
-    return n <= DuplicateOptions.AUTO_EXACT_LIMIT ? SearchMode.EXACT : SearchMode.APPROXIMATE;
   }
 
   /** Runs on in-heap vectors (copied off the heap first), for an embedding decision. */
@@ -215,7 +206,7 @@ final class DuplicateSearch {
     int n = vectors.size();
     int topK = Math.min(options.topKPerQuestion(), n - 1);
     checkHeap(n, topK);
-    switch (resolve(options.search(), n)) {
+    switch (options.search().forSize(n)) {
       case EXACT:
         return DuplicateFinder.candidates(
             vectors, function, candidateThreshold, topK, workers, progress);

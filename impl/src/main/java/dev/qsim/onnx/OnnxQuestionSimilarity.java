@@ -179,11 +179,15 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
             ? null
             : PairDecision.verifier(verifier, md.similarityFunction(), md.verifier().threshold());
     this.decision =
-        verifier != null && pairHeadDecision != null && md.verifier().cascade() != null
-            ? cascadeDecision(md, source)
-            : verifierDecision != null
-                ? verifierDecision
-                : pairHeadDecision != null ? pairHeadDecision : similarityDecision(md, source);
+        switch (PairDecision.kindFor(
+            pairHeadDecision != null,
+            verifier != null,
+            verifier != null && md.verifier().cascade() != null)) {
+          case CASCADE -> cascadeDecision(md, source);
+          case VERIFIER -> verifierDecision;
+          case PAIR_HEAD -> pairHeadDecision;
+          default -> similarityDecision(md, source);
+        };
     this.guard = new CloseGuard("This OnnxQuestionSimilarity", this::release);
   }
 

@@ -220,6 +220,18 @@ final class PairDecision {
    *     #readsTexts})
    * @param v the second question's embedding of each pair (idem)
    */
+  /**
+   * The decision a model makes with the parts it has loaded: the cascade when it has a pair head, a
+   * verifier and a band; else the verifier; else the pair head; else the similarity threshold. The
+   * one rule for the loader and for {@link BundledModel#decision()}.
+   */
+  static DuplicateDecision kindFor(boolean pairHead, boolean verifier, boolean band) {
+    if (verifier) {
+      return pairHead && band ? DuplicateDecision.CASCADE : DuplicateDecision.VERIFIER;
+    }
+    return pairHead ? DuplicateDecision.PAIR_HEAD : DuplicateDecision.SIMILARITY;
+  }
+
   double[] scores(List<String> first, List<String> second, float[][] u, float[][] v) {
     if (verifier == null) {
       double[] out = new double[u.length];

@@ -1,6 +1,5 @@
 package dev.qsim.spark;
 
-import dev.qsim.DuplicateOptions;
 import dev.qsim.SearchMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,10 +61,7 @@ final class TileCandidates {
    */
   Dataset<Row> candidates(Dataset<Row> embedded, int n, ResolvedDecision decision) {
     long t0 = System.nanoTime();
-    SearchMode mode = search;
-    if (mode == SearchMode.AUTO) {
-      mode = n <= DuplicateOptions.AUTO_EXACT_LIMIT ? SearchMode.EXACT : SearchMode.APPROXIMATE;
-    }
+    SearchMode mode = search.forSize(n);
     int k =
         mode == SearchMode.EXACT
             ? 1
