@@ -17,9 +17,9 @@ import java.util.OptionalDouble;
  * highest-scoring ones, and {@link Duplicates} says how many were dropped.
  *
  * <p>Questions that are the same text after stripping invisible characters at both ends and
- * collapsing runs of invisible characters inside ({@link QuestionSimilarity#isBlankQuestion the
- * blank rule}) are embedded once and always land in one group: each repeat is a duplicate of its
- * first occurrence with similarity 1 and the decision's score of the text with itself.
+ * collapsing runs of invisible characters inside ({@link TextRules#isBlankQuestion the blank rule})
+ * are embedded once and always land in one group: each repeat is a duplicate of its first
+ * occurrence with similarity 1 and the decision's score of the text with itself.
  *
  * <p>Instances are immutable and thread-safe.
  *

@@ -51,9 +51,7 @@ public interface QuestionIndex extends AutoCloseable {
    * @param question the question
    */
   default void add(String id, String question) {
-    addAll(
-        List.of(checkId(id, "id")),
-        List.of(QuestionSimilarity.checkQuestion(question, "question")));
+    addAll(List.of(checkId(id, "id")), List.of(TextRules.checkQuestion(question, "question")));
   }
 
   /**
@@ -96,8 +94,7 @@ public interface QuestionIndex extends AutoCloseable {
    * @return up to {@code k} matches, duplicates first
    */
   default List<IndexMatch> askedBefore(String question, int k) {
-    return askedBeforeAll(List.of(QuestionSimilarity.checkQuestion(question, "question")), k)
-        .get(0);
+    return askedBeforeAll(List.of(TextRules.checkQuestion(question, "question")), k).get(0);
   }
 
   /**
@@ -119,7 +116,7 @@ public interface QuestionIndex extends AutoCloseable {
    * @return up to {@code k} matches, highest similarity first
    */
   default List<IndexMatch> nearest(String question, int k) {
-    return nearestAll(List.of(QuestionSimilarity.checkQuestion(question, "question")), k).get(0);
+    return nearestAll(List.of(TextRules.checkQuestion(question, "question")), k).get(0);
   }
 
   /**

@@ -9,15 +9,12 @@ package dev.qsim;
 public enum Readability {
   /** A question the model can read: it is embedded and compared. */
   READABLE,
-  /**
-   * No visible character ({@link QuestionSimilarity#isBlankQuestion(CharSequence)}): no question at
-   * all.
-   */
+  /** No visible character ({@link TextRules#isBlankQuestion(CharSequence)}): no question at all. */
   BLANK,
   /**
    * Visible text whose words are all, or nearly all, unknown to the model's tokenizer ({@link
-   * QuestionSimilarity#isUnreadable(int, int)}): emoji, or a script the model was not trained on.
-   * The model would see only unknown-token markers, so two such questions would look identical.
+   * TextRules#isUnreadable(int, int)}): emoji, or a script the model was not trained on. The model
+   * would see only unknown-token markers, so two such questions would look identical.
    */
   UNREADABLE
 }

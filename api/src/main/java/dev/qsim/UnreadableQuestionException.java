@@ -2,9 +2,9 @@ package dev.qsim;
 
 /**
  * A question argument the model cannot read ({@link Readability#UNREADABLE}): all or nearly all of
- * its words are unknown to the model's tokenizer (see {@link QuestionSimilarity#isUnreadable(int,
- * int)}). Thrown where a blank question throws {@link IllegalArgumentException}, and like it names
- * the argument or index. Such a question is never embedded or scored: the model would read it as
+ * its words are unknown to the model's tokenizer (see {@link TextRules#isUnreadable(int, int)}).
+ * Thrown where a blank question throws {@link IllegalArgumentException}, and like it names the
+ * argument or index. Such a question is never embedded or scored: the model would read it as
  * unknown-token markers only, and call any two such questions duplicates.
  *
  * <p>Instances are immutable once thrown and may be shared between threads.
@@ -38,7 +38,7 @@ public class UnreadableQuestionException extends IllegalArgumentException {
             + (words == 1 ? " word is" : " words are")
             + " unknown to the model's tokenizer (emoji or a script the model does not read);"
             + " a question needs more than "
-            + Math.round(100 * (1 - QuestionSimilarity.UNREADABLE_SHARE))
+            + Math.round(100 * (1 - TextRules.UNREADABLE_SHARE))
             + " % of its words readable");
     this.argument = argument;
     this.unknownWords = unknownWords;

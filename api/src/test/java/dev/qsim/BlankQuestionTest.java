@@ -33,8 +33,8 @@ class BlankQuestionTest {
       "\udfff\ud83d",
     };
     for (String text : blank) {
-      assertThat(QuestionSimilarity.isBlankQuestion(text)).as(escape(text)).isTrue();
-      assertThatThrownBy(() -> QuestionSimilarity.checkQuestion(text, "q1"))
+      assertThat(TextRules.isBlankQuestion(text)).as(escape(text)).isTrue();
+      assertThatThrownBy(() -> TextRules.checkQuestion(text, "q1"))
           .as(escape(text))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("q1 is blank: a question needs at least one visible character");
@@ -55,10 +55,10 @@ class BlankQuestionTest {
       "x\u0000"
     };
     for (String text : visible) {
-      assertThat(QuestionSimilarity.isBlankQuestion(text)).as(escape(text)).isFalse();
-      assertThat(QuestionSimilarity.checkQuestion(text, "q")).isSameAs(text);
+      assertThat(TextRules.isBlankQuestion(text)).as(escape(text)).isFalse();
+      assertThat(TextRules.checkQuestion(text, "q")).isSameAs(text);
     }
-    assertThatThrownBy(() -> QuestionSimilarity.checkQuestion(null, "query"))
+    assertThatThrownBy(() -> TextRules.checkQuestion(null, "query"))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("query");
   }
@@ -70,7 +70,7 @@ class BlankQuestionTest {
    */
   @Property(tries = 2_000)
   void agreesWithStringIsBlankOnWhiteSpaceAndNeverThrows(@ForAll("shortTexts") String text) {
-    boolean blank = QuestionSimilarity.isBlankQuestion(text);
+    boolean blank = TextRules.isBlankQuestion(text);
     Statistics.label("String.isBlank").collect(text.isBlank());
     if (text.isBlank()) {
       assertThat(blank).as(escape(text)).isTrue();

@@ -13,15 +13,15 @@ class UnreadableRuleTest {
 
   @Test
   void aQuestionIsUnreadableFromThreeQuartersOfItsWordsUnknown() {
-    assertThat(QuestionSimilarity.UNREADABLE_SHARE).isEqualTo(0.75);
-    assertThat(QuestionSimilarity.isUnreadable(1, 0)).as("one unknown word only").isTrue();
-    assertThat(QuestionSimilarity.isUnreadable(3, 1)).as("3 of 4 unknown").isTrue();
-    assertThat(QuestionSimilarity.isUnreadable(7, 2)).as("7 of 9 unknown").isTrue();
-    assertThat(QuestionSimilarity.isUnreadable(2, 3)).as("\"Is 🍕 better than 🍔?\"").isFalse();
-    assertThat(QuestionSimilarity.isUnreadable(2, 1)).as("2 of 3 unknown").isFalse();
-    assertThat(QuestionSimilarity.isUnreadable(0, 0)).as("punctuation only: ???").isFalse();
-    assertThat(QuestionSimilarity.isUnreadable(0, 5)).isFalse();
-    assertThatThrownBy(() -> QuestionSimilarity.isUnreadable(-1, 0))
+    assertThat(TextRules.UNREADABLE_SHARE).isEqualTo(0.75);
+    assertThat(TextRules.isUnreadable(1, 0)).as("one unknown word only").isTrue();
+    assertThat(TextRules.isUnreadable(3, 1)).as("3 of 4 unknown").isTrue();
+    assertThat(TextRules.isUnreadable(7, 2)).as("7 of 9 unknown").isTrue();
+    assertThat(TextRules.isUnreadable(2, 3)).as("\"Is 🍕 better than 🍔?\"").isFalse();
+    assertThat(TextRules.isUnreadable(2, 1)).as("2 of 3 unknown").isFalse();
+    assertThat(TextRules.isUnreadable(0, 0)).as("punctuation only: ???").isFalse();
+    assertThat(TextRules.isUnreadable(0, 5)).isFalse();
+    assertThatThrownBy(() -> TextRules.isUnreadable(-1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

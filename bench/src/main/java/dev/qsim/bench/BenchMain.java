@@ -52,13 +52,13 @@ public final class BenchMain {
           "  latency:    --pairs 500 --warmup 100",
           "  soak:       --calls 1000000 --soak-threads 2 --soak-pairs 10000"
               + " (RSS sampled every calls/10)",
-          "  dedupe:     --sizes 1000,10000 (100000 or 100k allowed) --dedupe-reps 1"
+          "  dedupe:     --sizes 1000,10000 (100k and 1m allowed) --dedupe-reps 1"
               + " --dedupe-warmup 500",
           "              --top-k 10 --threshold T (default: the model's) --fork true|false"
               + " --jvm-args \"-Xmx4g\"",
-          "              scale run: --vectors DIR (embedding cache) --embedded 100000"
+          "              --precision fp32|int8 (the first of a list); scale run: --vectors DIR (embedding cache)"
               + " --recall none|exact|sampled --timed true|false (sizes up to 1m)",
-          "  index:      --index-size 20000 (100k allowed) --index-queries 300 --index-warmup 50"
+          "  index:      --index-size 20000 (100k, 1m allowed) --index-queries 300 --index-warmup 50"
               + " --index-k 5 --recall-queries 200 --index-dir DIR (kept and reused) --force-merge true"
               + " (times again after merging into one segment)",
           "  verifier:   --model DIR (with a verifier) --verifier-pairs 1000 --verifier-single 200"

@@ -162,28 +162,21 @@ final class Corpus {
    * @param questions real texts first, then generated ones
    * @param real how many are real
    * @param realByFile how many distinct texts each file contributed
-   * @param origins for each generated text (index {@code real + g}), where it came from
    */
-  record ScaleCorpus(
-      List<String> questions,
-      int real,
-      Map<String, Integer> realByFile,
-      List<GeneratedQuestions.Origin> origins) {}
+  record ScaleCorpus(List<String> questions, int real, Map<String, Integer> realByFile) {}
 
   /** The first {@code count} texts of the scale corpus (a prefix of every larger one). */
   static ScaleCorpus scaleCorpus(Path dataDir, int count) {
     Questions real = realTexts(dataDir, Integer.MAX_VALUE);
     List<String> texts = real.questions();
     if (count <= texts.size()) {
-      return new ScaleCorpus(texts.subList(0, count), count, real.realByFile(), List.of());
+      return new ScaleCorpus(texts.subList(0, count), count, real.realByFile());
     }
-    GeneratedQuestions.Generated g =
-        GeneratedQuestions.generate(texts, count - texts.size(), GeneratedQuestions.SEED);
     List<String> out = new ArrayList<>(count);
     out.addAll(texts);
-    out.addAll(g.texts());
+    out.addAll(GeneratedQuestions.generate(texts, count - texts.size(), GeneratedQuestions.SEED));
     return new ScaleCorpus(
-        java.util.Collections.unmodifiableList(out), texts.size(), real.realByFile(), g.origins());
+        java.util.Collections.unmodifiableList(out), texts.size(), real.realByFile());
   }
 
   /** Up to {@code count} distinct texts of {@link #DEDUPE_SOURCES}, in order. */

@@ -2,6 +2,7 @@ package dev.qsim.bench;
 
 import dev.qsim.DuplicateOptions;
 import dev.qsim.Duplicates;
+import dev.qsim.model.Precision;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class DedupeBenchmark {
   private final boolean fork;
   private final String jvmArgs;
   private final String vectors;
-  private final int embedded;
+  private final Precision precision;
   private final String recall;
   private final boolean timed;
 
@@ -45,7 +46,8 @@ final class DedupeBenchmark {
     this.fork = !options.has("fork") || options.flag("fork");
     this.jvmArgs = options.string("jvm-args", "");
     this.vectors = options.string("vectors", null);
-    this.embedded = options.integer("embedded", 100_000, 2);
+    // The first of --precision's list (all passes one list to every benchmark).
+    this.precision = options.precisions("precision", "fp32").get(0);
     this.recall = options.string("recall", "none");
     this.timed = !options.has("timed") || options.flag("timed");
     if (!List.of("none", "exact", "sampled").contains(recall)) {
@@ -139,7 +141,7 @@ final class DedupeBenchmark {
         corpus.realByFile(),
         corpus.toppedUp() > 0 ? ", " + corpus.toppedUp() + " suffixed repeats" : "");
     List<Map<String, String>> out = new ArrayList<>();
-    try (OnnxQuestionSimilarity qsim = OnnxQuestionSimilarity.bundled()) {
+    try (OnnxQuestionSimilarity qsim = ScaleDedupe.openBundled(precision)) {
       DuplicateOptions options = DuplicateOptions.defaults().withTopKPerQuestion(topK);
       if (threshold != null) {
         options = options.withThreshold(parseThreshold(threshold));
@@ -215,12 +217,12 @@ final class DedupeBenchmark {
         results.addAll(runChild(dataDir, size, report));
       } else {
         results.add(
-            ScaleDedupe.measure(dataDir, size, Path.of(vectors), embedded, recall, timed, report));
+            ScaleDedupe.measure(dataDir, size, Path.of(vectors), precision, recall, timed, report));
         HeapPeak.heapAfterGc();
       }
     }
     report.title(
-        "dedupe (scale): findDuplicates with precomputed vectors on the scale corpus, default"
+        "dedupe (scale): findDuplicates on the scale corpus's real embeddings, default"
             + " options, "
             + (fork ? "one fresh JVM per size" : "all sizes in this JVM"));
     Report.Table table =
@@ -228,8 +230,7 @@ final class DedupeBenchmark {
             "questions",
             "real",
             "generated",
-            "embedded",
-            "derived",
+            "precision",
             "embed s",
             "search s",
             "verify s",
@@ -257,8 +258,7 @@ final class DedupeBenchmark {
           Integer.parseInt(r.get("questions")),
           Integer.parseInt(r.get("real")),
           Integer.parseInt(r.get("generated")),
-          Integer.parseInt(r.get("embedded_vectors")),
-          Integer.parseInt(r.get("derived_vectors")),
+          r.get("precision"),
           Double.parseDouble(r.get("embed_s")),
           Double.parseDouble(r.get("search_s")),
           Double.parseDouble(r.get("verify_s")),
@@ -273,11 +273,8 @@ final class DedupeBenchmark {
     }
     table.print(report.out);
     report.note(
-        "embed s: measured for the first "
-            + embedded
-            + " texts (EmbeddingCache), scaled by count beyond them (embed_estimated=true);"
-            + " derived vectors: normalised mixes of the two source texts' real embeddings plus"
-            + " noise. recall: see recall_kind in the RESULT lines.");
+        "embed s: embedAll over every text in EmbeddingCache chunks (summed over the runs that"
+            + " embedded them). recall: see recall_kind in the RESULT lines.");
     for (Map<String, String> r : results) {
       report.result(NAME + "-scale", r);
     }
@@ -289,11 +286,11 @@ final class DedupeBenchmark {
     args.add("--sizes=" + size);
     if (vectors != null) {
       args.add("--vectors=" + Path.of(vectors).toAbsolutePath());
-      args.add("--embedded=" + embedded);
       args.add("--recall=" + recall);
       args.add("--timed=" + timed);
     }
     args.add("--fork=false");
+    args.add("--precision=" + precision.id());
     args.add("--data=" + dataDir.toAbsolutePath());
     args.add("--dedupe-reps=" + reps);
     args.add("--dedupe-warmup=" + warmup);

@@ -15,10 +15,6 @@ import java.util.Set;
  * list of real texts and seed; every generated text differs from all real texts and from every
  * other generated text.
  *
- * <p>Each generated text also records where it came from ({@link Origin}): the two real texts and
- * the share of its words taken from the first, so that a benchmark can derive a vector for it from
- * the real texts' embeddings.
- *
  * <p>Stateless and thread-safe.
  */
 final class GeneratedQuestions {
@@ -28,30 +24,17 @@ final class GeneratedQuestions {
   private GeneratedQuestions() {}
 
   /**
-   * A generated text's origin.
-   *
-   * @param first index of the real text whose start it takes
-   * @param second index of the real text whose end it takes
-   * @param firstShare the share of its words that come from {@code first}
-   */
-  record Origin(int first, int second, float firstShare) {}
-
-  /** Generated texts and their origins, index for index. */
-  record Generated(List<String> texts, List<Origin> origins) {}
-
-  /**
    * {@code count} generated texts from {@code real}.
    *
    * @throws IllegalArgumentException if {@code real} has fewer than two texts
    */
-  static Generated generate(List<String> real, int count, long seed) {
+  static List<String> generate(List<String> real, int count, long seed) {
     if (real.size() < 2) {
       throw new IllegalArgumentException("Need at least two real texts, got " + real.size());
     }
     Random rnd = new Random(seed);
     Set<String> seen = new HashSet<>(real);
     List<String> texts = new ArrayList<>(count);
-    List<Origin> origins = new ArrayList<>(count);
     String[][] words = new String[real.size()][];
     List<Integer> pivots = new ArrayList<>();
     while (texts.size() < count) {
@@ -91,10 +74,9 @@ final class GeneratedQuestions {
       String t = text.toString();
       if (seen.add(t)) {
         texts.add(t);
-        origins.add(new Origin(a, b, (float) i / length));
       }
     }
-    return new Generated(List.copyOf(texts), List.copyOf(origins));
+    return List.copyOf(texts);
   }
 
   private static String[] words(String[][] cache, List<String> real, int i) {

@@ -96,6 +96,8 @@ final class Options {
       int n;
       if (p.endsWith("k") || p.endsWith("K")) {
         n = Math.multiplyExact(parseInt(key, p.substring(0, p.length() - 1)), 1000);
+      } else if (p.endsWith("m") || p.endsWith("M")) {
+        n = Math.multiplyExact(parseInt(key, p.substring(0, p.length() - 1)), 1_000_000);
       } else {
         n = parseInt(key, p);
       }

@@ -8,6 +8,7 @@ import dev.qsim.Embedding;
 import dev.qsim.ProgressListener;
 import dev.qsim.SearchMode;
 import dev.qsim.io.EmbeddingCache;
+import dev.qsim.model.Precision;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.nio.file.Path;
 import java.util.AbstractList;
@@ -26,11 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * (candidate search, verification, grouping) from the progress the implementation reports, with the
  * peak heap and RSS, and the approximate search's recall against exact search.
  *
- * <p>Vectors: the first {@code --embedded} texts are embedded for real by the bundled model once
- * ({@link EmbeddingCache}, whose timing gives the embedding rate); beyond them every generated text
- * gets a <em>derived</em> vector: the normalised mix {@code s·e(a) + (1-s)·e(b) + noise} of the
- * real embeddings of the two texts it was made from ({@code s} the share of its words from {@code
- * a}, noise Gaussian with {@value #NOISE} per dimension, seeded by its index).
+ * <p>Vectors: every text is embedded by the bundled model at the chosen precision, through {@code
+ * embedAll} in the chunks of qsim's one embedding cache ({@link EmbeddingCache}: an interrupted run
+ * resumes at the first missing chunk, and a larger size reuses a smaller one's chunks); the cache's
+ * timing is the embedding stage. The timed run is then the {@code findDuplicates} overload for
+ * callers who hold vectors, the same search, verification and grouping as {@code qsim dedupe}.
  *
  * <p>Recall: {@code exact} runs the candidate search both ways (similarity decision at the
  * candidate threshold, so that every candidate is returned) and counts the exact pairs the
@@ -41,22 +42,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Not thread-safe.
  */
 final class ScaleDedupe {
-  static final double NOISE = 0.015;
   static final int SAMPLED_QUERIES = 1000;
   private static final double MB = 1024.0 * 1024.0;
 
   private ScaleDedupe() {}
 
-  /** The vectors of the scale corpus: cached real embeddings, then derived ones. */
+  /** The vectors of the scale corpus, each the model's own embedding, read from the cache. */
   static final class Vectors extends AbstractList<Embedding> {
     private final EmbeddingCache cache;
-    private final Corpus.ScaleCorpus corpus;
-    private final int size;
 
-    Vectors(EmbeddingCache cache, Corpus.ScaleCorpus corpus) {
+    Vectors(EmbeddingCache cache) {
       this.cache = cache;
-      this.corpus = corpus;
-      this.size = corpus.questions().size();
     }
 
     @Override
@@ -66,54 +62,30 @@ final class ScaleDedupe {
 
     /** Vector {@code i} into {@code out}. */
     float[] vector(int i, float[] out) {
-      if (i < cache.count()) {
-        return cache.vector(i, out);
-      }
-      Random rnd = new Random(GeneratedQuestions.SEED ^ (i * 0x9E3779B97F4A7C15L));
-      int embedded = cache.count();
-      GeneratedQuestions.Origin o =
-          i >= corpus.real() ? corpus.origins().get(i - corpus.real()) : null;
-      if (o == null || o.first() >= embedded || o.second() >= embedded) {
-        // A text whose sources were not embedded: two seeded random embedded texts stand in.
-        o =
-            new GeneratedQuestions.Origin(
-                rnd.nextInt(embedded), rnd.nextInt(embedded), 0.3f + 0.4f * rnd.nextFloat());
-      }
-      int d = cache.dimension();
-      float[] b = cache.vector(o.second(), new float[d]);
-      cache.vector(o.first(), out);
-      double norm = 0;
-      for (int k = 0; k < d; k++) {
-        out[k] =
-            (float)
-                (o.firstShare() * out[k]
-                    + (1 - o.firstShare()) * b[k]
-                    + NOISE * rnd.nextGaussian());
-        norm += (double) out[k] * out[k];
-      }
-      float inv = (float) (1 / Math.sqrt(norm));
-      for (int k = 0; k < d; k++) {
-        out[k] *= inv;
-      }
-      return out;
+      return cache.vector(i, out);
     }
 
     @Override
     public int size() {
-      return size;
+      return cache.count();
     }
+  }
 
-    int derived() {
-      return Math.max(0, size - cache.count());
-    }
+  /** The bundled default model at {@code precision}. */
+  static OnnxQuestionSimilarity openBundled(Precision precision) {
+    return OnnxQuestionSimilarity.builder()
+        .setModelResource(
+            OnnxQuestionSimilarity.class.getClassLoader(), OnnxQuestionSimilarity.BUNDLED_MODEL)
+        .optPrecision(precision)
+        .build();
   }
 
   /** Measures one size; fields as in {@code RESULT dedupe-scale} lines. */
   static Map<String, String> measure(
       Path dataDir,
       int size,
-      Path vectorsFile,
-      int embedded,
+      Path vectorsDir,
+      Precision precision,
       String recall,
       boolean timed,
       Report report) {
@@ -122,32 +94,25 @@ final class ScaleDedupe {
         "dedupe-scale: %d texts: %d real %s, %d generated",
         size, corpus.real(), corpus.realByFile(), size - corpus.real());
     Map<String, String> f = new LinkedHashMap<>();
-    try (OnnxQuestionSimilarity qsim = OnnxQuestionSimilarity.bundled()) {
-      int cached = Math.min(embedded, size);
-      Corpus.ScaleCorpus head = Corpus.scaleCorpus(dataDir, Math.max(cached, embedded));
+    try (OnnxQuestionSimilarity qsim = openBundled(precision)) {
+      List<String> questions = corpus.questions();
       EmbeddingCache cache =
           EmbeddingCache.load(
-              vectorsFile,
-              "bundled:" + qsim.fingerprint(),
-              head.questions().subList(0, embedded),
+              vectorsDir,
+              "bundled-" + precision.id() + ":" + qsim.fingerprint(),
+              questions,
               qsim::embedAll,
               (stage, done, total) -> report.log("embedding cache: %d/%d texts", done, total));
-      Vectors vectors = new Vectors(cache, corpus);
-      List<String> questions = corpus.questions();
-      double embedRate = cache.count() / cache.embedSeconds();
+      Vectors vectors = new Vectors(cache);
       f.put("questions", Integer.toString(size));
       f.put("real", Integer.toString(corpus.real()));
       f.put("generated", Integer.toString(size - corpus.real()));
-      f.put("embedded_vectors", Integer.toString(Math.min(size, cache.count())));
-      f.put("derived_vectors", Integer.toString(vectors.derived()));
-      f.put("embed_measured_n", Integer.toString(cache.count()));
-      f.put("embed_measured_s", Report.format(cache.embedSeconds()));
-      f.put("embed_measured_cpu_s", Report.format(cache.embedCpuSeconds()));
-      f.put("embed_s", Report.format(size / embedRate));
-      f.put("embed_estimated", Boolean.toString(size != cache.count()));
+      f.put("precision", precision.id());
+      f.put("embed_s", Report.format(cache.embedSeconds()));
+      f.put("embed_cpu_s", Report.format(cache.embedCpuSeconds()));
 
       if (timed) {
-        timedRun(qsim, questions, vectors, report, f, size / embedRate);
+        timedRun(qsim, questions, vectors, report, f, cache.embedSeconds());
       }
       if (recall.equals("exact")) {
         exactRecall(qsim, questions, vectors, report, f);

@@ -3,6 +3,7 @@ package dev.qsim.cli;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
+import dev.qsim.TextRules;
 import dev.qsim.index.LuceneQuestionIndex;
 import dev.qsim.io.TextProgress;
 import java.io.PrintWriter;
@@ -208,8 +209,8 @@ final class IndexAddCommand implements Callable<Integer> {
       if (tab < 0) {
         throw new QsimException(where + ": expected id<TAB>question (--ids), found no tab");
       }
-      String id = QuestionSimilarity.stripInvisible(line.substring(0, tab));
-      String question = QuestionSimilarity.stripInvisible(line.substring(tab + 1));
+      String id = TextRules.stripInvisible(line.substring(0, tab));
+      String question = TextRules.stripInvisible(line.substring(tab + 1));
       if (id.isEmpty()) {
         throw new QsimException(where + ": the id before the tab is blank (id<TAB>question)");
       }

@@ -5,6 +5,7 @@ import dev.qsim.IndexMatch;
 import dev.qsim.QuestionIndex;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
+import dev.qsim.TextRules;
 import dev.qsim.index.LuceneQuestionIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ final class IndexQueryCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "Give either one QUESTION or --queries FILE");
     }
-    if (question != null && QuestionSimilarity.isBlankQuestion(question)) {
+    if (question != null && TextRules.isBlankQuestion(question)) {
       throw new ParameterException(
           spec.commandLine(), "QUESTION is blank (no visible character): give a question");
     }

@@ -3,6 +3,7 @@ package dev.qsim.cli;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
+import dev.qsim.TextRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,11 +22,10 @@ import java.util.Locale;
 /**
  * The questions of a text file with one question per line: UTF-8 (a byte-order mark is skipped), LF
  * or CRLF line ends; a UTF-16 or UTF-32 file is refused by its byte-order mark. Blank lines ({@link
- * QuestionSimilarity#isBlankQuestion(CharSequence)}: no visible character, so also lines of
- * no-break or zero-width spaces) are skipped and counted; questions are stripped of the invisible
- * characters around them ({@link QuestionSimilarity#stripInvisible(String)}) and keep their 1-based
- * line numbers. {@link #readable(QuestionSimilarity)} also skips and counts the lines the model
- * cannot read.
+ * TextRules#isBlankQuestion(CharSequence)}: no visible character, so also lines of no-break or
+ * zero-width spaces) are skipped and counted; questions are stripped of the invisible characters
+ * around them ({@link TextRules#stripInvisible(String)}) and keep their 1-based line numbers.
+ * {@link #readable(QuestionSimilarity)} also skips and counts the lines the model cannot read.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -262,7 +262,7 @@ final class QuestionFile {
       if (lineNumber == 1 && text.startsWith("\uFEFF")) {
         text = text.substring(1);
       }
-      if (QuestionSimilarity.isBlankQuestion(text)) {
+      if (TextRules.isBlankQuestion(text)) {
         blank++;
       } else {
         questions.add(strip ? stripInvisible(text) : text);
@@ -273,7 +273,7 @@ final class QuestionFile {
 
   /** The text without the invisible characters (by the blank rule) at its start and end. */
   static String stripInvisible(String text) {
-    return QuestionSimilarity.stripInvisible(text);
+    return TextRules.stripInvisible(text);
   }
 
   Path path() {

@@ -2,6 +2,7 @@ package dev.qsim.cli;
 
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
+import dev.qsim.TextRules;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +78,7 @@ final class SimilarityCommand implements Callable<Integer> {
   }
 
   private void requireText(String question, String name) {
-    if (QuestionSimilarity.isBlankQuestion(question)) {
+    if (TextRules.isBlankQuestion(question)) {
       throw new ParameterException(
           spec.commandLine(), name + " is blank (no visible character): give a question");
     }
@@ -93,7 +94,7 @@ final class SimilarityCommand implements Callable<Integer> {
           spec.commandLine(),
           name
               + " is unreadable: its words are all or nearly all (at least "
-              + Math.round(100 * QuestionSimilarity.UNREADABLE_SHARE)
+              + Math.round(100 * TextRules.UNREADABLE_SHARE)
               + " %) unknown to the model's tokenizer, e.g. emoji or a script the model does not"
               + " read; give a question in words the model knows");
     }

@@ -1,7 +1,7 @@
 package dev.qsim.data;
 
 import dev.qsim.QsimException;
-import dev.qsim.QuestionSimilarity;
+import dev.qsim.TextRules;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -358,7 +358,7 @@ public final class PairReader {
             + n;
       }
       for (int index : new int[] {firstIndex, secondIndex}) {
-        if (QuestionSimilarity.isBlankQuestion(row.fields().get(index))) {
+        if (TextRules.isBlankQuestion(row.fields().get(index))) {
           return "the question in column "
               + (index + 1)
               + " ("

@@ -1,6 +1,5 @@
 package dev.qsim.eval;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -35,11 +34,7 @@ public final class BinaryMetrics {
   private final boolean[] duplicates; // input order
   private final double[] positiveScores; // ascending
   private final double[] negativeScores; // ascending
-  private final double[] groupScore; // distinct scores, descending
-  private final long[] groupPositives;
-  private final long[] groupNegatives;
-  private final double averagePrecision;
-  private final double rocAuc;
+  private final ScoreGroups groups;
 
   private BinaryMetrics(double[] scores, boolean[] duplicates) {
     this.scores = scores;
@@ -63,62 +58,7 @@ public final class BinaryMetrics {
     }
     Arrays.sort(positiveScores);
     Arrays.sort(negativeScores);
-
-    // Merge the two sorted arrays from the top into groups of equal scores.
-    double[] gs = new double[scores.length];
-    long[] gp = new long[scores.length];
-    long[] gn = new long[scores.length];
-    int groups = 0;
-    pi = positiveScores.length - 1;
-    ni = negativeScores.length - 1;
-    while (pi >= 0 || ni >= 0) {
-      double s =
-          pi < 0
-              ? negativeScores[ni]
-              : ni < 0 ? positiveScores[pi] : Math.max(positiveScores[pi], negativeScores[ni]);
-      long cp = 0;
-      long cn = 0;
-      while (pi >= 0 && positiveScores[pi] == s) {
-        cp++;
-        pi--;
-      }
-      while (ni >= 0 && negativeScores[ni] == s) {
-        cn++;
-        ni--;
-      }
-      gs[groups] = s;
-      gp[groups] = cp;
-      gn[groups] = cn;
-      groups++;
-    }
-    groupScore = Arrays.copyOf(gs, groups);
-    groupPositives = Arrays.copyOf(gp, groups);
-    groupNegatives = Arrays.copyOf(gn, groups);
-
-    long positives = positiveScores.length;
-    long negatives = negativeScores.length;
-    if (positives == 0 || negatives == 0) {
-      averagePrecision = Double.NaN;
-      rocAuc = Double.NaN;
-    } else {
-      double ap = 0;
-      long tp = 0;
-      long fp = 0;
-      long negativesBelow = negatives;
-      double aucTwice = 0; // sum over positives of 2 * (#negatives below + #equal / 2)
-      for (int g = 0; g < groups; g++) {
-        tp += groupPositives[g];
-        fp += groupNegatives[g];
-        negativesBelow -= groupNegatives[g];
-        if (groupPositives[g] > 0) {
-          // (R_n - R_{n-1}) * P_n with R_n - R_{n-1} = positives in this group / all positives
-          ap += (double) groupPositives[g] / positives * ((double) tp / (tp + fp));
-          aucTwice += (double) groupPositives[g] * (2.0 * negativesBelow + groupNegatives[g]);
-        }
-      }
-      averagePrecision = ap;
-      rocAuc = aucTwice / 2.0 / ((double) positives * negatives);
-    }
+    groups = new ScoreGroups(positiveScores, negativeScores);
   }
 
   /**
@@ -228,7 +168,7 @@ public final class BinaryMetrics {
    * @return the minimum
    */
   public double minScore() {
-    return groupScore[groupScore.length - 1];
+    return groups.min();
   }
 
   /**
@@ -237,7 +177,7 @@ public final class BinaryMetrics {
    * @return the maximum
    */
   public double maxScore() {
-    return groupScore[0];
+    return groups.max();
   }
 
   /**
@@ -279,7 +219,7 @@ public final class BinaryMetrics {
    * @return the best split's metrics
    */
   public ThresholdMetrics bestAccuracy() {
-    return best(Objective.ACCURACY);
+    return at(groups.bestThreshold(ScoreGroups.Objective.ACCURACY));
   }
 
   /**
@@ -289,7 +229,7 @@ public final class BinaryMetrics {
    * @return the best split's metrics
    */
   public ThresholdMetrics bestF1() {
-    return best(Objective.F1);
+    return at(groups.bestThreshold(ScoreGroups.Objective.F1));
   }
 
   /**
@@ -300,91 +240,7 @@ public final class BinaryMetrics {
    * @return the best split's metrics
    */
   public ThresholdMetrics bestBalancedAccuracy() {
-    return best(Objective.BALANCED_ACCURACY);
-  }
-
-  private enum Objective {
-    ACCURACY,
-    F1,
-    BALANCED_ACCURACY
-  }
-
-  private ThresholdMetrics best(Objective objective) {
-    long positives = positiveScores.length;
-    long negatives = negativeScores.length;
-    // Split k = -1 calls nothing a duplicate; split k calls groups 0..k duplicates.
-    int bestSplit = -1;
-    long bestNum = 0;
-    long bestDen = 1;
-    long tp = 0;
-    long fp = 0;
-    for (int k = -1; k < groupScore.length; k++) {
-      if (k >= 0) {
-        tp += groupPositives[k];
-        fp += groupNegatives[k];
-      }
-      long num;
-      long den;
-      switch (objective) {
-        case ACCURACY:
-          num = tp + (negatives - fp);
-          den = 1;
-          break;
-        case F1:
-          num = 2 * tp;
-          den = tp + fp + positives;
-          if (den == 0) {
-            num = 0;
-            den = 1;
-          }
-          break;
-        case BALANCED_ACCURACY:
-          if (positives == 0) {
-            num = negatives - fp;
-            den = 1;
-          } else if (negatives == 0) {
-            num = tp;
-            den = 1;
-          } else {
-            // (tp/P + tn/N) / 2 compared through tp*N + tn*P; both terms fit in a long
-            num = tp * negatives + (negatives - fp) * positives;
-            den = 1;
-          }
-          break;
-        default:
-          throw new AssertionError(objective);
-      }
-      // num/den >= bestNum/bestDen, exactly: later splits have lower thresholds and win ties
-      if (k == -1 || compareProducts(num, bestDen, bestNum, den) >= 0) {
-        bestSplit = k;
-        bestNum = num;
-        bestDen = den;
-      }
-    }
-    return at(splitThreshold(bestSplit));
-  }
-
-  /** Compares {@code a*b} with {@code c*d} for non-negative longs without overflow. */
-  private static int compareProducts(long a, long b, long c, long d) {
-    long high1 = Math.multiplyHigh(a, b);
-    long high2 = Math.multiplyHigh(c, d);
-    if (high1 != high2) {
-      return Long.compare(high1, high2);
-    }
-    return Long.compareUnsigned(a * b, c * d);
-  }
-
-  private double splitThreshold(int k) {
-    if (k < 0) {
-      return Math.nextUp(groupScore[0]);
-    }
-    if (k == groupScore.length - 1) {
-      return groupScore[k];
-    }
-    double high = groupScore[k];
-    double low = groupScore[k + 1];
-    double mid = low + (high - low) / 2;
-    return mid > low ? mid : high;
+    return at(groups.bestThreshold(ScoreGroups.Objective.BALANCED_ACCURACY));
   }
 
   /**
@@ -395,7 +251,7 @@ public final class BinaryMetrics {
    * @return the average precision, or NaN if there are no duplicates or no non-duplicates
    */
   public double averagePrecision() {
-    return averagePrecision;
+    return groups.averagePrecision;
   }
 
   /**
@@ -405,7 +261,7 @@ public final class BinaryMetrics {
    * @return the ROC-AUC, or NaN if there are no duplicates or no non-duplicates
    */
   public double rocAuc() {
-    return rocAuc;
+    return groups.rocAuc;
   }
 
   /**
@@ -415,20 +271,7 @@ public final class BinaryMetrics {
    * @return the points; precision and recall follow the conventions of {@link ThresholdMetrics}
    */
   public List<PrecisionRecallPoint> precisionRecallCurve() {
-    List<PrecisionRecallPoint> points = new ArrayList<>(groupScore.length);
-    long positives = positiveScores.length;
-    long tp = 0;
-    long fp = 0;
-    for (int g = 0; g < groupScore.length; g++) {
-      tp += groupPositives[g];
-      fp += groupNegatives[g];
-      points.add(
-          new PrecisionRecallPoint(
-              groupScore[g],
-              tp + fp == 0 ? 0 : (double) tp / (tp + fp),
-              positives == 0 ? 0 : (double) tp / positives));
-    }
-    return List.copyOf(points);
+    return groups.precisionRecallCurve();
   }
 
   /**
@@ -439,22 +282,7 @@ public final class BinaryMetrics {
    * @return the points
    */
   public List<RocPoint> rocCurve() {
-    List<RocPoint> points = new ArrayList<>(groupScore.length + 1);
-    points.add(new RocPoint(Double.POSITIVE_INFINITY, 0, 0));
-    long positives = positiveScores.length;
-    long negatives = negativeScores.length;
-    long tp = 0;
-    long fp = 0;
-    for (int g = 0; g < groupScore.length; g++) {
-      tp += groupPositives[g];
-      fp += groupNegatives[g];
-      points.add(
-          new RocPoint(
-              groupScore[g],
-              negatives == 0 ? 0 : (double) fp / negatives,
-              positives == 0 ? 0 : (double) tp / positives));
-    }
-    return List.copyOf(points);
+    return groups.rocCurve();
   }
 
   /**
@@ -511,7 +339,7 @@ public final class BinaryMetrics {
         "BinaryMetrics[pairs=%d, duplicates=%d, averagePrecision=%.4f, rocAuc=%.4f]",
         size(),
         duplicateCount(),
-        averagePrecision,
-        rocAuc);
+        averagePrecision(),
+        rocAuc());
   }
 }

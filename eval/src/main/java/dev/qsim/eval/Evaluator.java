@@ -6,6 +6,7 @@ import dev.qsim.ProgressListener;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SimilarityFunction;
+import dev.qsim.TextRules;
 import dev.qsim.data.LabelledPair;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,8 +249,7 @@ public final class Evaluator {
       if (p == null) {
         throw new NullPointerException("pair at index " + i + " is null");
       }
-      if (QuestionSimilarity.isBlankQuestion(p.first())
-          || QuestionSimilarity.isBlankQuestion(p.second())) {
+      if (TextRules.isBlankQuestion(p.first()) || TextRules.isBlankQuestion(p.second())) {
         throw new IllegalArgumentException(
             "pair " + i + " (" + p.location() + ") has a blank question");
       }

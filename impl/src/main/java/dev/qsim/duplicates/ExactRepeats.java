@@ -1,6 +1,6 @@
 package dev.qsim.duplicates;
 
-import dev.qsim.QuestionSimilarity;
+import dev.qsim.TextRules;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,10 +11,10 @@ import java.util.Objects;
 /**
  * The exact repeats of a list of questions: questions that are the same text once stripped of the
  * invisible characters at both ends and with every run of invisible characters inside written as
- * one space ({@link QuestionSimilarity#stripInvisible} and {@link
- * QuestionSimilarity#isBlankQuestion the blank rule}). Each distinct text is represented by its
- * first occurrence; {@code findDuplicates} embeds, searches and verifies the distinct texts only,
- * and {@link DuplicateGrouping} puts every repeat into the group of its first occurrence.
+ * one space ({@link TextRules#stripInvisible} and {@link TextRules#isBlankQuestion the blank
+ * rule}). Each distinct text is represented by its first occurrence; {@code findDuplicates} embeds,
+ * searches and verifies the distinct texts only, and {@link DuplicateGrouping} puts every repeat
+ * into the group of its first occurrence.
  *
  * <p>Indices come in two spaces: the <em>question</em> index (position in the searched list) and
  * the <em>distinct</em> index (position among the distinct texts, in order of first occurrence).
@@ -90,16 +90,15 @@ public final class ExactRepeats {
    * written as one space.
    */
   static String key(String question) {
-    String text = QuestionSimilarity.stripInvisible(question);
+    String text = TextRules.stripInvisible(question);
     StringBuilder out = null;
     int i = 0;
     while (i < text.length()) {
       int cp = text.codePointAt(i);
       int next = i + Character.charCount(cp);
-      if (QuestionSimilarity.isInvisibleCodePoint(cp)) {
+      if (TextRules.isInvisibleCodePoint(cp)) {
         int end = next;
-        while (end < text.length()
-            && QuestionSimilarity.isInvisibleCodePoint(text.codePointAt(end))) {
+        while (end < text.length() && TextRules.isInvisibleCodePoint(text.codePointAt(end))) {
           end += Character.charCount(text.codePointAt(end));
         }
         if (out == null && (cp != ' ' || end != next)) {

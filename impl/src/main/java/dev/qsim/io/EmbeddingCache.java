@@ -120,6 +120,9 @@ public final class EmbeddingCache {
         chunk = embed(part, embedder);
         if (file != null) {
           write(file, key, chunk, part.size());
+          // Mapped back from the file: the heap holds one chunk at a time, whatever the count.
+          Chunk mapped = read(file, key, part.size());
+          chunk = mapped != null ? mapped : chunk;
         }
       }
       int d = part.isEmpty() ? 0 : chunk.vectors().capacity() / part.size();

@@ -2,11 +2,8 @@ package dev.qsim.model;
 
 import dev.qsim.ModelLoadException;
 import dev.qsim.SimilarityFunction;
-import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * The contents of a model directory's {@code qsim-model.json} (format version {@value
@@ -161,17 +157,7 @@ public record ModelMetadata(
      * @throws IllegalArgumentException naming the key of {@code verifier} that is invalid
      */
     public Verifier {
-      if (file == null || file.isBlank()) {
-        throw new IllegalArgumentException("verifier.file must be a non-empty file name");
-      }
-      if (!(threshold >= 0 && threshold <= 1)) {
-        throw new IllegalArgumentException(
-            "verifier.threshold must be in [0, 1] (a probability), was " + threshold);
-      }
-      if (maxSequenceLength < 3 || maxSequenceLength > 512) {
-        throw new IllegalArgumentException(
-            "verifier.max_sequence_length must be in [3, 512], was " + maxSequenceLength);
-      }
+      MetadataChecks.verifier(file, threshold, maxSequenceLength);
     }
   }
 
@@ -197,18 +183,7 @@ public record ModelMetadata(
      * @throws IllegalArgumentException naming the key of {@code verifier.cascade} that is invalid
      */
     public Cascade {
-      if (!(lower >= 0 && lower <= 1)) {
-        throw new IllegalArgumentException(
-            "verifier.cascade.lower must be in [0, 1] (a pair-head probability), was " + lower);
-      }
-      if (!(upper >= lower && upper <= 1)) {
-        throw new IllegalArgumentException(
-            "verifier.cascade.upper must be in [lower, 1], was "
-                + upper
-                + " (lower "
-                + lower
-                + ")");
-      }
+      MetadataChecks.cascade(lower, upper);
     }
 
     /**
@@ -244,14 +219,8 @@ public record ModelMetadata(
      * @throws IllegalArgumentException naming the key of {@code encoder_delta} that is invalid
      */
     public EncoderDelta {
-      if (file == null || file.isBlank()) {
-        throw new IllegalArgumentException("encoder_delta.file must be a non-empty file name");
-      }
-      if (baseSha256 == null || !baseSha256.matches("sha256:[0-9a-f]{64}")) {
-        throw new IllegalArgumentException(
-            "encoder_delta.base_sha256 must be 'sha256:' and 64 lower-case hex digits, was "
-                + baseSha256);
-      }
+      MetadataChecks.fileName("encoder_delta.file", file);
+      MetadataChecks.sha256("encoder_delta.base_sha256", baseSha256);
     }
   }
 
@@ -307,90 +276,16 @@ public record ModelMetadata(
     Objects.requireNonNull(tokenizerFile, "tokenizer_file");
     Objects.requireNonNull(pooling, "pooling");
     Objects.requireNonNull(similarityFunction, "similarity_function");
-    if (precision == null) {
-      precision = Precision.FP32;
-    }
-    if (formatVersion != FORMAT_VERSION) {
-      throw new IllegalArgumentException(
-          "format_version "
-              + formatVersion
-              + " is not supported: this qsim reads version "
-              + FORMAT_VERSION);
-    }
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be >= 1, was " + dimension);
-    }
-    if (maxSequenceLength < 2) {
-      throw new IllegalArgumentException(
-          "max_sequence_length must be >= 2, was " + maxSequenceLength);
-    }
-    if (!similarityFunction.inRange(similarityThreshold)) {
-      throw new IllegalArgumentException(
-          "similarity_threshold must be in the range of "
-              + similarityFunction.id()
-              + " similarity, "
-              + similarityFunction.range()
-              + ", was "
-              + similarityThreshold);
-    }
-    if (pairHeadFile != null && !(pairHeadThreshold >= 0 && pairHeadThreshold <= 1)) {
-      throw new IllegalArgumentException(
-          "pair_head_threshold must be in [0, 1] when pair_head_file is set, was "
-              + pairHeadThreshold);
-    }
-    if (pairHeadFile == null) {
-      pairHeadThreshold = Double.NaN;
-    }
-    if (!Double.isNaN(candidateThreshold)
-        && !(Double.isFinite(candidateThreshold) && candidateThreshold <= similarityThreshold)) {
-      throw new IllegalArgumentException(
-          "candidate_threshold must be a finite number at most similarity_threshold ("
-              + similarityThreshold
-              + "), was "
-              + candidateThreshold);
-    }
-    provenance =
-        Collections.unmodifiableMap(
-            new LinkedHashMap<>(provenance == null ? Map.of() : provenance));
-    Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
-    if (metrics != null) {
-      metrics.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
-    }
-    metrics = Collections.unmodifiableMap(copy);
-    Map<String, String> sums = new java.util.TreeMap<>();
-    if (checksums != null) {
-      checksums.forEach(
-          (file, sum) -> {
-            if (file == null || file.isBlank() || file.startsWith("/")) {
-              throw new IllegalArgumentException(
-                  "checksums: '" + file + "' is not a file name inside the model directory");
-            }
-            if (sum == null || !sum.matches("sha256:[0-9a-f]{64}")) {
-              throw new IllegalArgumentException(
-                  "checksums."
-                      + file
-                      + " must be 'sha256:' and 64 lower-case hex digits, was "
-                      + sum);
-            }
-            sums.put(file, sum);
-          });
-    }
-    checksums = Collections.unmodifiableMap(sums);
-    if (licence != null && licence.isBlank()) {
-      throw new IllegalArgumentException("licence must be a non-empty string when given");
-    }
-    List<String> data = new java.util.ArrayList<>();
-    if (trainingData != null) {
-      for (int i = 0; i < trainingData.size(); i++) {
-        String entry = trainingData.get(i);
-        if (entry == null || entry.isBlank()) {
-          throw new IllegalArgumentException(
-              "training_data[" + i + "] must be a non-empty string (one data set per entry)");
-        }
-        data.add(entry);
-      }
-    }
-    trainingData = List.copyOf(data);
+    precision = precision == null ? Precision.FP32 : precision;
+    MetadataChecks.numbers(
+        formatVersion, dimension, maxSequenceLength, similarityFunction, similarityThreshold);
+    pairHeadThreshold = MetadataChecks.pairHeadThreshold(pairHeadFile, pairHeadThreshold);
+    MetadataChecks.candidateThreshold(candidateThreshold, similarityThreshold);
+    provenance = MetadataChecks.provenance(provenance);
+    metrics = MetadataChecks.metrics(metrics);
+    checksums = MetadataChecks.checksums(checksums);
+    MetadataChecks.licence(licence);
+    trainingData = MetadataChecks.trainingData(trainingData);
   }
 
   /**
@@ -432,8 +327,8 @@ public record ModelMetadata(
    *
    * @return a new builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static ModelMetadataBuilder builder() {
+    return new ModelMetadataBuilder();
   }
 
   /**
@@ -441,49 +336,8 @@ public record ModelMetadata(
    *
    * @return a new builder holding every value of this metadata but its {@link #checksums()}
    */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.name = name;
-    b.encoderFile = encoderFile;
-    b.encoderDelta = encoderDelta;
-    b.tokenizerFile = tokenizerFile;
-    b.output = output;
-    b.pooling = pooling;
-    b.normalize = normalize;
-    b.dimension = dimension;
-    b.maxSequenceLength = maxSequenceLength;
-    b.similarityFunction = similarityFunction;
-    b.similarityThreshold = similarityThreshold;
-    b.pairHeadFile = pairHeadFile;
-    b.pairHeadThreshold = pairHeadThreshold;
-    b.candidateThreshold = candidateThreshold;
-    b.verifier = verifier;
-    b.precision = precision;
-    b.provenance = new LinkedHashMap<>(provenance);
-    b.metrics = new LinkedHashMap<>(metrics);
-    b.licence = licence;
-    b.trainingData = trainingData;
-    // Not the checksums: they describe files on disk, which a changed copy may not match; the
-    // model writer records them anew.
-    return b;
-  }
-
-  /**
-   * The pair head file, if the model has one.
-   *
-   * @return the file name relative to the model directory
-   */
-  public Optional<String> pairHead() {
-    return Optional.ofNullable(pairHeadFile);
-  }
-
-  /**
-   * The pair head's threshold, if the model has one.
-   *
-   * @return the calibrated probability threshold
-   */
-  public OptionalDouble pairHeadThresholdIfPresent() {
-    return pairHeadFile == null ? OptionalDouble.empty() : OptionalDouble.of(pairHeadThreshold);
+  public ModelMetadataBuilder toBuilder() {
+    return new ModelMetadataBuilder(this);
   }
 
   /**
@@ -594,16 +448,7 @@ public record ModelMetadata(
    * @throws ModelLoadException naming the file and what is missing or invalid
    */
   public static ModelMetadata read(Path file) {
-    Objects.requireNonNull(file, "file");
-    if (!Files.isRegularFile(file)) {
-      throw new ModelLoadException("Model metadata file not found: " + file.toAbsolutePath());
-    }
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(reader, file.toAbsolutePath().toString());
-    } catch (IOException e) {
-      throw new ModelLoadException(
-          "Cannot read model metadata " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-    }
+    return ModelMetadataJson.read(file);
   }
 
   /**
@@ -635,310 +480,6 @@ public record ModelMetadata(
    * @throws UncheckedIOException if the file cannot be written
    */
   public void write(Path file) {
-    try {
-      Files.writeString(file, toJson(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write model metadata " + file.toAbsolutePath(), e);
-    }
-  }
-
-  /**
-   * Builds {@link ModelMetadata}; {@link #build()} validates and names the key that is wrong.
-   *
-   * <p>Not thread-safe.
-   */
-  public static final class Builder {
-    private String name;
-    private String encoderFile = "model.onnx";
-    private EncoderDelta encoderDelta;
-    private String tokenizerFile = "tokenizer.json";
-    private String output;
-    private Pooling pooling;
-    private boolean normalize = true;
-    private int dimension;
-    private int maxSequenceLength;
-    private SimilarityFunction similarityFunction;
-    private double similarityThreshold = Double.NaN;
-    private String pairHeadFile;
-    private double pairHeadThreshold = Double.NaN;
-    private double candidateThreshold = Double.NaN;
-    private Verifier verifier;
-    private Precision precision = Precision.FP32;
-    private Map<String, Object> provenance = new LinkedHashMap<>();
-    private Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-    private Map<String, String> checksums = new LinkedHashMap<>();
-    private String licence;
-    private List<String> trainingData = List.of();
-
-    private Builder() {}
-
-    /**
-     * Sets the human name.
-     *
-     * @param value the name
-     * @return this builder
-     */
-    public Builder name(String value) {
-      this.name = value;
-      return this;
-    }
-
-    /**
-     * Sets the encoder file, relative to the model directory.
-     *
-     * @param value the file name
-     * @return this builder
-     */
-    public Builder encoderFile(String value) {
-      this.encoderFile = value;
-      return this;
-    }
-
-    /**
-     * Sets the tokenizer file, relative to the model directory.
-     *
-     * @param value the file name
-     * @return this builder
-     */
-    public Builder tokenizerFile(String value) {
-      this.tokenizerFile = value;
-      return this;
-    }
-
-    /**
-     * Sets the encoder output to read ({@code null}: the first).
-     *
-     * @param value the output name
-     * @return this builder
-     */
-    public Builder output(String value) {
-      this.output = value;
-      return this;
-    }
-
-    /**
-     * Sets the pooling.
-     *
-     * @param value the pooling
-     * @return this builder
-     */
-    public Builder pooling(Pooling value) {
-      this.pooling = value;
-      return this;
-    }
-
-    /**
-     * Sets whether embeddings are L2-normalised (default {@code true}).
-     *
-     * @param value whether to normalise
-     * @return this builder
-     */
-    public Builder normalize(boolean value) {
-      this.normalize = value;
-      return this;
-    }
-
-    /**
-     * Sets the embedding size.
-     *
-     * @param value the dimension
-     * @return this builder
-     */
-    public Builder dimension(int value) {
-      this.dimension = value;
-      return this;
-    }
-
-    /**
-     * Sets the most tokens read per question.
-     *
-     * @param value the maximum sequence length
-     * @return this builder
-     */
-    public Builder maxSequenceLength(int value) {
-      this.maxSequenceLength = value;
-      return this;
-    }
-
-    /**
-     * Sets how embeddings are compared.
-     *
-     * @param value the similarity function
-     * @return this builder
-     */
-    public Builder similarityFunction(SimilarityFunction value) {
-      this.similarityFunction = value;
-      return this;
-    }
-
-    /**
-     * Sets the calibrated similarity threshold.
-     *
-     * @param value the threshold
-     * @return this builder
-     */
-    public Builder similarityThreshold(double value) {
-      this.similarityThreshold = value;
-      return this;
-    }
-
-    /**
-     * Sets the pair head and its threshold ({@code file} {@code null}: no pair head).
-     *
-     * @param file the pair head file, relative to the model directory
-     * @param threshold its calibrated probability threshold
-     * @return this builder
-     */
-    public Builder pairHead(String file, double threshold) {
-      this.pairHeadFile = file;
-      this.pairHeadThreshold = threshold;
-      return this;
-    }
-
-    /**
-     * Sets the candidate threshold ({@code NaN}: not recorded).
-     *
-     * @param value the recall-oriented similarity threshold
-     * @return this builder
-     */
-    public Builder candidateThreshold(double value) {
-      this.candidateThreshold = value;
-      return this;
-    }
-
-    /**
-     * Sets the changed weights applied to the encoder file ({@code null}: the encoder file is used
-     * as it is).
-     *
-     * @param value the delta file and the base encoder's fingerprint
-     * @return this builder
-     */
-    public Builder encoderDelta(EncoderDelta value) {
-      this.encoderDelta = value;
-      return this;
-    }
-
-    /**
-     * Sets the cross-encoder verifier ({@code null}: none).
-     *
-     * @param value the verifier's file, threshold and length
-     * @return this builder
-     */
-    public Builder verifier(Verifier value) {
-      this.verifier = value;
-      return this;
-    }
-
-    /**
-     * Sets the precision of the encoder's matrix products (default {@link Precision#FP32}).
-     *
-     * @param value the precision
-     * @return this builder
-     */
-    public Builder precision(Precision value) {
-      this.precision = Objects.requireNonNull(value, "precision");
-      return this;
-    }
-
-    /**
-     * Replaces the provenance facts.
-     *
-     * @param facts free-form facts
-     * @return this builder
-     */
-    public Builder provenance(Map<String, Object> facts) {
-      this.provenance = new LinkedHashMap<>(Objects.requireNonNull(facts, "facts"));
-      return this;
-    }
-
-    /**
-     * Adds one provenance fact (replacing one of the same key).
-     *
-     * @param key the fact's name
-     * @param value the fact
-     * @return this builder
-     */
-    public Builder provenance(String key, Object value) {
-      this.provenance.put(Objects.requireNonNull(key, "key"), value);
-      return this;
-    }
-
-    /**
-     * Adds the metrics of one data set (replacing any of the same name).
-     *
-     * @param dataset the data set's name
-     * @param values metric name to value
-     * @return this builder
-     */
-    public Builder metrics(String dataset, Map<String, Double> values) {
-      this.metrics.put(Objects.requireNonNull(dataset, "dataset"), values);
-      return this;
-    }
-
-    /**
-     * Sets the recorded file checksums ({@link ModelDirectoryWriter} sets them from the files it
-     * writes; a builder, also one from {@link ModelMetadata#toBuilder()}, starts without any).
-     *
-     * @param values file name to {@code "sha256:"} and 64 hex digits
-     * @return this builder
-     */
-    public Builder checksums(Map<String, String> values) {
-      this.checksums = new LinkedHashMap<>(Objects.requireNonNull(values, "values"));
-      return this;
-    }
-
-    /**
-     * Sets the terms the model may be used under ({@code null}: not stated).
-     *
-     * @param value the weights' licence and the training data's terms, for people
-     * @return this builder
-     */
-    public Builder licence(String value) {
-      this.licence = value;
-      return this;
-    }
-
-    /**
-     * Sets the data the model was trained on, one entry per data set (empty: not stated).
-     *
-     * @param values the data sets, for people
-     * @return this builder
-     */
-    public Builder trainingData(List<String> values) {
-      this.trainingData = List.copyOf(Objects.requireNonNull(values, "values"));
-      return this;
-    }
-
-    /**
-     * Validates and builds.
-     *
-     * @return the metadata
-     * @throws IllegalArgumentException or {@link NullPointerException} naming the invalid key
-     */
-    public ModelMetadata build() {
-      return new ModelMetadata(
-          FORMAT_VERSION,
-          name,
-          encoderFile,
-          encoderDelta,
-          tokenizerFile,
-          output,
-          pooling,
-          normalize,
-          dimension,
-          maxSequenceLength,
-          similarityFunction,
-          similarityThreshold,
-          pairHeadFile,
-          pairHeadThreshold,
-          candidateThreshold,
-          verifier,
-          precision,
-          provenance,
-          metrics,
-          checksums,
-          licence,
-          trainingData);
-    }
+    ModelMetadataJson.write(this, file);
   }
 }

@@ -24,7 +24,7 @@ import java.util.List;
  *
  * A pair {@code (i, j)} is compared when the home of one is among the probes of the other. The work
  * is about {@code P · N² / C} dot products instead of {@code N² / 2}: with {@code C ≈ 2 sqrt(N)}
- * and {@code P = 12} a 1,000,000-vector search does about 1/330 of the exact search's.
+ * and {@code P = 24} a 1,000,000-vector search does about 1/165 of the exact search's.
  *
  * <p>Why not HNSW (Lucene) here: finding the duplicates of a list is a self-join that needs N
  * queries; on Java 17 Lucene's distance code is scalar and graph search is pointer chasing, so a
@@ -48,14 +48,15 @@ final class ClusteredSearch {
   }
 
   /**
-   * The settings {@code findDuplicates} uses: {@code 2 sqrt(N)} clusters, 12 probes; the system
-   * properties {@code qsim.ivf.clustersPerRoot} and {@code qsim.ivf.probes} override them (for
-   * tuning runs of the benchmark; not an API).
+   * The settings {@code findDuplicates} uses: {@code 2 sqrt(N)} clusters, 24 probes (at 12, 0.981
+   * of the exact candidates at 100,000 real embeddings; at 24, 0.992: docs/benchmarks.md); the
+   * system properties {@code qsim.ivf.clustersPerRoot} and {@code qsim.ivf.probes} override them
+   * (for tuning runs of the benchmark; not an API).
    */
   static ClusteredSearch defaults() {
     return new ClusteredSearch(
         Double.parseDouble(System.getProperty("qsim.ivf.clustersPerRoot", "2.0")),
-        Integer.parseInt(System.getProperty("qsim.ivf.probes", "12")));
+        Integer.parseInt(System.getProperty("qsim.ivf.probes", "24")));
   }
 
   int clusterCount(int n) {

@@ -110,13 +110,14 @@ final class DuplicateSearch {
     try (GemmWorkers workers = new GemmWorkers(threads)) {
       long candidateCount = 0;
       List<DuplicatePair> verified = new ArrayList<>();
+      PairVerifier verifier = new PairVerifier(decision);
       if (n >= 2) {
         CandidatePairs candidates = candidates(vectors, workers, progress);
         candidateCount = candidates.size();
-        verified = new PairVerifier(decision).verify(vectors, texts, candidates, workers, progress);
+        verified = verifier.verify(vectors, texts, candidates, workers, progress);
       }
       GroupCheck check =
-          new GroupCheck(decision, function, candidateThreshold, vectors, texts, workers);
+          new GroupCheck(decision, verifier, function, candidateThreshold, vectors, texts, workers);
       double[] self = selfScores(repeats, check);
       List<DuplicatePair> all = new ArrayList<>(verified.size() + repeats.repeats());
       for (DuplicatePair p : verified) {

@@ -4,6 +4,7 @@ import dev.qsim.ProgressListener;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,13 @@ import java.util.Map;
  * The duplicate decision for the pairs a grouping needs ({@link DuplicateGrouping.BatchVerifier}):
  * a pair whose similarity is below the candidate threshold is screened out with no decision call —
  * the candidate search would never have offered it, so {@code findDuplicates} never calls it a
- * duplicate — and the others are scored by {@link PairDecision#scores(List, List, float[][],
- * float[][])} with both their texts and their vectors, the batched path of verification: split over
- * the search's worker threads for a decision on the vectors, in chunks of {@value
- * PairVerifier#TEXT_BATCH} on the calling thread for one that reads the texts (which runs its own
- * threads). Vectors are read from the store through a bounded cache ({@value #CACHE} questions,
- * least recently used out).
+ * duplicate — and the others are scored on the batched path of verification: a decision on the
+ * vectors by {@link PairVerifier#scores} (the pair head as matrix products), in tasks of {@value
+ * #TASK} pairs over the search's worker threads; one that reads the texts by {@link
+ * PairDecision#scores(List, List, float[][], float[][])}, in chunks of {@value
+ * PairVerifier#TEXT_BATCH} on the calling thread (the verifier runs its own threads). Vectors for
+ * the screen and the texts' decision are read from the store through a bounded cache ({@value
+ * #CACHE} questions, least recently used out).
  *
  * <p>Not thread-safe: one grouping at a time (its calls fan out to the workers inside).
  */
@@ -28,6 +30,7 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   static final int TASK = 512;
 
   private final PairDecision decision;
+  private final PairVerifier batched;
   private final SimilarityFunction function;
   private final double candidateThreshold;
   private final VectorStore vectors;
@@ -48,12 +51,14 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
    */
   GroupCheck(
       PairDecision decision,
+      PairVerifier batched,
       SimilarityFunction function,
       double candidateThreshold,
       VectorStore vectors,
       List<String> texts,
       GemmWorkers workers) {
     this.decision = decision;
+    this.batched = batched;
     this.function = function;
     this.candidateThreshold = candidateThreshold;
     this.vectors = vectors;
@@ -75,31 +80,51 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   @Override
   public void verify(int[] first, int[] second, int count, double[] similarity, double[] score) {
     decided += count;
-    float[][] u = new float[count][];
-    float[][] v = new float[count][];
-    List<String> a = texts == null ? null : new ArrayList<>(count);
-    List<String> b = texts == null ? null : new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      u[i] = vector(first[i]);
-      v[i] = vector(second[i]);
-      if (texts != null) {
+    if (decision.readsTexts()) {
+      float[][] u = decision.readsEmbeddings() ? new float[count][] : null;
+      float[][] v = decision.readsEmbeddings() ? new float[count][] : null;
+      List<String> a = new ArrayList<>(count);
+      List<String> b = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        if (u != null) {
+          u[i] = vector(first[i]);
+          v[i] = vector(second[i]);
+        }
         a.add(texts.get(first[i]));
         b.add(texts.get(second[i]));
       }
+      for (int from = 0; from < count; from += PairVerifier.TEXT_BATCH) {
+        int f = from;
+        int t = Math.min(count, from + PairVerifier.TEXT_BATCH);
+        double[] s =
+            decision.scores(
+                a.subList(f, t),
+                b.subList(f, t),
+                u == null ? null : Arrays.copyOfRange(u, f, t),
+                v == null ? null : Arrays.copyOfRange(v, f, t));
+        accept(s, f, score);
+      }
+      return;
     }
-    int chunk = decision.readsTexts() ? PairVerifier.TEXT_BATCH : TASK;
+    CandidatePairs pairs = new CandidatePairs(count);
     List<GemmWorkers.Task> tasks = new ArrayList<>();
     List<Long> weights = new ArrayList<>();
-    for (int from = 0; from < count; from += chunk) {
+    for (int i = 0; i < count; i++) {
+      pairs.add(first[i], second[i], similarity[i]);
+    }
+    for (int from = 0; from < count; from += TASK) {
       int f = from;
-      int t = Math.min(count, from + chunk);
-      tasks.add(() -> score(f, t, a, b, u, v, score));
+      int t = Math.min(count, from + TASK);
+      tasks.add(
+          () -> {
+            double[] s = new double[t - f];
+            batched.scores(vectors, pairs, f, t, workers, s);
+            accept(s, f, score);
+          });
       weights.add((long) (t - f));
     }
-    if (decision.readsTexts() || tasks.size() == 1) {
-      for (GemmWorkers.Task task : tasks) {
-        task.run();
-      }
+    if (tasks.size() == 1) {
+      tasks.get(0).run();
     } else {
       workers.runAll(
           tasks,
@@ -109,16 +134,10 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
     }
   }
 
-  private void score(
-      int from, int to, List<String> a, List<String> b, float[][] u, float[][] v, double[] out) {
-    double[] s =
-        decision.scores(
-            a == null ? null : a.subList(from, to),
-            b == null ? null : b.subList(from, to),
-            java.util.Arrays.copyOfRange(u, from, to),
-            java.util.Arrays.copyOfRange(v, from, to));
-    for (int i = 0; i < s.length; i++) {
-      out[from + i] = decision.accepts(s[i]) ? s[i] : Double.NaN;
+  /** {@code scores} into {@code out} from {@code at}, a rejection as NaN. */
+  private void accept(double[] scores, int at, double[] out) {
+    for (int i = 0; i < scores.length; i++) {
+      out[at + i] = decision.accepts(scores[i]) ? scores[i] : Double.NaN;
     }
   }
 

@@ -1,17 +1,6 @@
 package dev.qsim.onnx;
 
-import dev.qsim.DuplicateDecision;
-import dev.qsim.DuplicateOptions;
-import dev.qsim.Duplicates;
-import dev.qsim.Embedding;
-import dev.qsim.Match;
-import dev.qsim.ModelLoadException;
-import dev.qsim.ProgressListener;
-import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
-import dev.qsim.Readability;
-import dev.qsim.SimilarityFunction;
-import dev.qsim.duplicates.ExactRepeats;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Precision;
 import java.io.IOException;
@@ -19,13 +8,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 
 /**
  * {@link QuestionSimilarity} served by an ONNX encoder through Deep Java Library's ONNX Runtime
@@ -69,7 +53,8 @@ import java.util.PriorityQueue;
  * ENGINE_CACHE_DIR}, each only when it is unset (and {@code ENGINE_CACHE_DIR} only when neither it
  * nor {@code DJL_CACHE_DIR} is set as an environment variable either).
  */
-public final class OnnxQuestionSimilarity implements QuestionSimilarity {
+public final class OnnxQuestionSimilarity extends LoadedQuestionSimilarity
+    implements QuestionSimilarity {
   /**
    * The class-path folder of the shipped default model ({@link #bundled()}): all-MiniLM-L6-v2 with
    * its layers 2–5 fine-tuned on Quora question pairs and a pair head over it, stored as the base
@@ -103,125 +88,10 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
   /** Default number of questions per encoder call. */
   public static final int DEFAULT_BATCH_SIZE = 8;
 
-  private final ModelMetadata metadata;
-  private final ModelSource source;
   private volatile String fingerprint;
-  private final SentenceEncoder encoder;
-  private final PairDecision decision;
-  private final PairDecision verifierDecision;
-  private final PairDecision pairHeadDecision;
-  private final CrossEncoderVerifier verifier;
-  private final int threads;
-  private final CloseGuard guard;
 
-  /** Questions embedded at a time by {@code findDuplicates} before their vectors go off-heap. */
-  private static final int EMBED_CHUNK = 16_384;
-
-  private OnnxQuestionSimilarity(Builder b) {
-    ensureOffline();
-    ModelSource source =
-        b.directory != null
-            ? ModelSource.directory(b.directory)
-            : ModelSource.classpath(b.loader, b.resourcePrefix);
-    ModelMetadata md = source.load();
-    if (b.precision != null && b.precision != md.precision()) {
-      if (b.precision != Precision.INT8) {
-        throw new ModelLoadException(
-            "Model "
-                + source.describe()
-                + " is "
-                + md.precision().id()
-                + "; it cannot be loaded as "
-                + b.precision.id()
-                + " (its fp32 weights are not in it): load the fp32 model it was made from");
-      }
-      source =
-          ModelSource.directory(
-              Int8Cache.int8Of(source, md, b.directory, b.loader, b.resourcePrefix));
-      md = source.load();
-    }
-    int maxLength = b.maxSequenceLength > 0 ? b.maxSequenceLength : md.maxSequenceLength();
-    this.threads = b.threads;
-    this.metadata = md;
-    this.source = source;
-    this.encoder =
-        new SentenceEncoder(source, md, maxLength, b.batchSize, b.threads, b.intraOpThreads);
-    try {
-      float[][] probe = encoder.encode(List.of("How does this model work?"), ProgressListener.NONE);
-      if (probe[0].length != md.dimension()) {
-        throw new ModelLoadException(
-            "Encoder of "
-                + source.describe()
-                + " produces "
-                + probe[0].length
-                + " dimensions but "
-                + ModelMetadata.FILE_NAME
-                + " says dimension "
-                + md.dimension());
-      }
-      this.pairHeadDecision =
-          md.pairHeadFile() == null || !b.usePairHead
-              ? null
-              : PairDecision.pairHead(
-                  PairHead.load(source, md.pairHeadFile(), md.dimension()),
-                  md.similarityFunction(),
-                  md.pairHeadThreshold());
-      this.verifier =
-          md.verifier() == null || !b.useVerifier
-              ? null
-              : CrossEncoderVerifier.load(source, md, b.threads);
-    } catch (RuntimeException e) {
-      encoder.close();
-      throw e;
-    }
-    this.verifierDecision =
-        verifier == null
-            ? null
-            : PairDecision.verifier(verifier, md.similarityFunction(), md.verifier().threshold());
-    this.decision =
-        switch (PairDecision.kindFor(
-            pairHeadDecision != null,
-            verifier != null,
-            verifier != null && md.verifier().cascade() != null)) {
-          case CASCADE -> cascadeDecision(md, source);
-          case VERIFIER -> verifierDecision;
-          case PAIR_HEAD -> pairHeadDecision;
-          default -> similarityDecision(md, source);
-        };
-    this.guard = new CloseGuard("This OnnxQuestionSimilarity", this::release);
-  }
-
-  private void release() {
-    encoder.close();
-    if (verifier != null) {
-      verifier.close();
-    }
-  }
-
-  private PairDecision cascadeDecision(ModelMetadata md, ModelSource source) {
-    try {
-      return PairDecision.cascade(
-          pairHeadDecision.head(),
-          verifier,
-          md.similarityFunction(),
-          md.pairHeadThreshold(),
-          md.verifier().threshold(),
-          md.verifier().cascade());
-    } catch (IllegalArgumentException e) {
-      verifier.close();
-      encoder.close();
-      throw new ModelLoadException(
-          source.describe() + "/" + ModelMetadata.FILE_NAME + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static PairDecision similarityDecision(ModelMetadata md, ModelSource source) {
-    try {
-      return PairDecision.similarity(md.similarityFunction(), md.similarityThreshold());
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(
-          source.describe() + "/" + ModelMetadata.FILE_NAME + ": similarity_" + e.getMessage(), e);
-    }
+  private OnnxQuestionSimilarity(LoadedModel model) {
+    super(model);
   }
 
   /**
@@ -254,7 +124,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    * @return the metadata
    */
   public ModelMetadata metadata() {
-    return metadata;
+    return model.metadata();
   }
 
   /**
@@ -268,12 +138,10 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    */
   public void writeEncoder(Path target) throws IOException {
     ensureOpen();
-    if (metadata.encoderDelta() != null) {
-      Files.write(target, source.encoderWithDelta(metadata));
+    if (model.metadata().encoderDelta() != null) {
+      Files.write(target, model.source().encoderWithDelta(model.metadata()));
     } else {
-      try (InputStream in = source.open(metadata.encoderFile())) {
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      copy(model.metadata().encoderFile(), target);
     }
   }
 
@@ -286,7 +154,11 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    */
   public void writeTokenizer(Path target) throws IOException {
     ensureOpen();
-    try (InputStream in = source.open(metadata.tokenizerFile())) {
+    copy(model.metadata().tokenizerFile(), target);
+  }
+
+  private void copy(String file, Path target) throws IOException {
+    try (InputStream in = model.source().open(file)) {
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
@@ -306,39 +178,13 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
     ensureOpen();
     String f = fingerprint;
     if (f == null) {
-      f =
-          source.sha256(
-              metadata
-                  .encoderDeltaIfPresent()
-                  .map(ModelMetadata.EncoderDelta::file)
-                  .orElse(metadata.encoderFile()));
+      ModelMetadata md = model.metadata();
+      String file =
+          md.encoderDeltaIfPresent().map(ModelMetadata.EncoderDelta::file).orElse(md.encoderFile());
+      f = model.source().sha256(file);
       fingerprint = f;
     }
     return f;
-  }
-
-  @Override
-  public List<Embedding> embedAll(List<String> questions) {
-    return embedAll(questions, ProgressListener.NONE);
-  }
-
-  /**
-   * Embeds questions as {@link #embedAll(List)} does, reporting {@code "embedding"} progress after
-   * each batch.
-   *
-   * @param questions the questions; none null or blank
-   * @param progress receives progress updates from the calling thread
-   * @return the embeddings, in input order
-   */
-  public List<Embedding> embedAll(List<String> questions, ProgressListener progress) {
-    try (CloseGuard.Permit call = guard.enter()) {
-      float[][] vectors = vectors(questions, "questions", progress);
-      List<Embedding> out = new ArrayList<>(vectors.length);
-      for (float[] v : vectors) {
-        out.add(Embedding.of(v));
-      }
-      return out;
-    }
   }
 
   /**
@@ -349,529 +195,18 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    * @return the token counts, in input order
    */
   public int[] tokenCounts(List<String> questions) {
-    checkTexts(questions, "questions");
+    Arguments.checkTexts(questions, "questions");
     ensureOpen();
-    return encoder.tokenCounts(questions);
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Unreadable here means: at least {@link QuestionSimilarity#UNREADABLE_SHARE} of the words
-   * this model's tokenizer makes of the question (after truncation to {@link #maxSequenceLength()})
-   * hold its unknown token ({@code [UNK]}); see {@link QuestionSimilarity#isUnreadable(int, int)}.
-   */
-  @Override
-  public List<Readability> readability(List<String> questions) {
-    Objects.requireNonNull(questions, "questions");
-    for (int i = 0; i < questions.size(); i++) {
-      if (questions.get(i) == null) {
-        throw new NullPointerException("questions[" + i + "]");
-      }
-    }
-    return List.of(encoder.readability(questions));
-  }
-
-  @Override
-  public Embedding embed(String question) {
-    QuestionSimilarity.checkQuestion(question, "question");
-    try (CloseGuard.Permit call = guard.enter()) {
-      return Embedding.of(
-          encoder.encode(List.of(question), i -> "question", ProgressListener.NONE)[0]);
-    }
-  }
-
-  @Override
-  public double similarity(String q1, String q2) {
-    requireReadablePair(q1, q2);
-    return QuestionSimilarity.super.similarity(q1, q2);
-  }
-
-  @Override
-  public double duplicateScore(String q1, String q2) {
-    requireReadablePair(q1, q2);
-    return QuestionSimilarity.super.duplicateScore(q1, q2);
-  }
-
-  /** Refuses a blank or unreadable {@code q1} or {@code q2}, naming it as such. */
-  private void requireReadablePair(String q1, String q2) {
-    QuestionSimilarity.checkQuestion(q1, "q1");
-    QuestionSimilarity.checkQuestion(q2, "q2");
-    encoder.requireReadable(List.of(q1, q2), i -> i == 0 ? "q1" : "q2");
-  }
-
-  @Override
-  public double[] similarities(List<QuestionPair> pairs) {
-    return scorePairs(pairs, false);
-  }
-
-  @Override
-  public double[] duplicateScores(List<QuestionPair> pairs) {
-    return scorePairs(pairs, true);
-  }
-
-  private double[] scorePairs(List<QuestionPair> pairs, boolean decide) {
-    try (CloseGuard.Permit call = guard.enter()) {
-      return scoreOpenPairs(pairs, decide);
-    }
-  }
-
-  private double[] scoreOpenPairs(List<QuestionPair> pairs, boolean decide) {
-    Objects.requireNonNull(pairs, "pairs");
-    Map<String, Integer> unique = new LinkedHashMap<>();
-    int[][] index = new int[pairs.size()][2];
-    for (int p = 0; p < pairs.size(); p++) {
-      final int at = p;
-      QuestionPair pair = Objects.requireNonNull(pairs.get(p), () -> "pairs[" + at + "]");
-      index[p][0] =
-          unique.computeIfAbsent(checkText(pair.first(), "pairs", p, ".first"), k -> unique.size());
-      index[p][1] =
-          unique.computeIfAbsent(
-              checkText(pair.second(), "pairs", p, ".second"), k -> unique.size());
-    }
-    List<String> texts = new ArrayList<>(unique.keySet());
-    encoder.requireReadable(texts, u -> pairArgument(pairs, texts.get(u)));
-    if (decide && !decision.readsEmbeddings()) {
-      return decision.scores(firsts(pairs), seconds(pairs), null, null);
-    }
-    float[][] vectors = vectors(new ArrayList<>(unique.keySet()), "pairs", ProgressListener.NONE);
-    SimilarityFunction f = metadata.similarityFunction();
-    if (decide && decision.readsTexts()) {
-      float[][] u = new float[pairs.size()][];
-      float[][] v = new float[pairs.size()][];
-      for (int p = 0; p < u.length; p++) {
-        u[p] = vectors[index[p][0]];
-        v[p] = vectors[index[p][1]];
-      }
-      return decision.scores(firsts(pairs), seconds(pairs), u, v);
-    }
-    double[] scores = new double[pairs.size()];
-    for (int p = 0; p < scores.length; p++) {
-      float[] u = vectors[index[p][0]];
-      float[] v = vectors[index[p][1]];
-      scores[p] = decide ? decision.score(u, v) : f.compare(u, v);
-    }
-    return scores;
-  }
-
-  private static List<String> firsts(List<QuestionPair> pairs) {
-    List<String> out = new ArrayList<>(pairs.size());
-    for (QuestionPair p : pairs) {
-      out.add(p.first());
-    }
-    return out;
-  }
-
-  private static List<String> seconds(List<QuestionPair> pairs) {
-    List<String> out = new ArrayList<>(pairs.size());
-    for (QuestionPair p : pairs) {
-      out.add(p.second());
-    }
-    return out;
-  }
-
-  @Override
-  public double[] duplicateScores(
-      List<QuestionPair> pairs, List<Embedding> firstEmbeddings, List<Embedding> secondEmbeddings) {
-    Objects.requireNonNull(pairs, "pairs");
-    float[][] first = checkEmbeddings(firstEmbeddings, "firstEmbeddings", pairs.size());
-    float[][] second = checkEmbeddings(secondEmbeddings, "secondEmbeddings", pairs.size());
-    for (int p = 0; p < pairs.size(); p++) {
-      final int at = p;
-      QuestionPair pair = Objects.requireNonNull(pairs.get(p), () -> "pairs[" + at + "]");
-      checkText(pair.first(), "pairs", p, ".first");
-      checkText(pair.second(), "pairs", p, ".second");
-    }
-    try (CloseGuard.Permit call = guard.enter()) {
-      return decision.scores(firsts(pairs), seconds(pairs), first, second);
-    }
-  }
-
-  @Override
-  public Duplicates findDuplicates(
-      List<String> questions, DuplicateOptions options, ProgressListener progress) {
-    // Held over the search too: the search's ONNX Runtime session runs inside this call.
-    try (CloseGuard.Permit call = guard.enter()) {
-      return findOpenDuplicates(questions, options, progress);
-    }
-  }
-
-  private Duplicates findOpenDuplicates(
-      List<String> questions, DuplicateOptions options, ProgressListener progress) {
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    DuplicateSearch search = search(options);
-    checkTexts(questions, "questions");
-    ensureOpen();
-    // Exact repeats are embedded and searched once, as their first occurrence.
-    ExactRepeats repeats = ExactRepeats.of(questions);
-    List<String> distinct = repeats.distinctTexts(questions);
-    int n = distinct.size();
-    try (VectorStore store = VectorStore.create(n, metadata.dimension())) {
-      // Embed in chunks straight into the off-heap store: the heap holds one chunk's vectors.
-      for (int from = 0; from < n; from += EMBED_CHUNK) {
-        int to = Math.min(n, from + EMBED_CHUNK);
-        int offset = from;
-        float[][] chunk =
-            encoder.encode(
-                distinct.subList(from, to),
-                i -> "questions[" + repeats.first(offset + i) + "]",
-                (stage, done, total) -> progress.update(stage, offset + done, n));
-        for (int i = 0; i < chunk.length; i++) {
-          store.set(from + i, chunk[i]);
-        }
-      }
-      return search.run(store, distinct, repeats, progress);
-    }
-  }
-
-  @Override
-  public Duplicates findDuplicates(
-      List<String> questions, List<Embedding> embeddings, DuplicateOptions options) {
-    return findDuplicates(questions, embeddings, options, ProgressListener.NONE);
-  }
-
-  @Override
-  public Duplicates findDuplicates(
-      List<String> questions,
-      List<Embedding> embeddings,
-      DuplicateOptions options,
-      ProgressListener progress) {
-    Objects.requireNonNull(progress, "progress");
-    Objects.requireNonNull(options, "options");
-    checkTexts(questions, "questions");
-    DuplicateSearch search = search(options);
-    Objects.requireNonNull(embeddings, "embeddings");
-    int n = questions.size();
-    if (embeddings.size() != n) {
-      throw new IllegalArgumentException(
-          "embeddings has " + embeddings.size() + " embeddings, expected " + n);
-    }
-    // Exact repeats are searched once, with their first occurrence's embedding.
-    ExactRepeats repeats = ExactRepeats.of(questions);
-    float[][] vectors = new float[repeats.distinct()][];
-    for (int i = 0; i < n; i++) {
-      float[] v = checkEmbedding(embeddings.get(i), "embeddings", i);
-      if (repeats.first(repeats.distinctOf(i)) == i) {
-        vectors[repeats.distinctOf(i)] = v;
-      }
-    }
-    try (CloseGuard.Permit call = guard.enter();
-        VectorStore store = VectorStore.create(vectors.length, metadata.dimension())) {
-      for (int d = 0; d < vectors.length; d++) {
-        store.set(d, vectors[d]);
-      }
-      return search.run(store, repeats.distinctTexts(questions), repeats, progress);
-    }
-  }
-
-  /** The model's duplicate decision (for tests in this package). */
-  PairDecision pairDecision() {
-    return decision;
-  }
-
-  private DuplicateSearch search(DuplicateOptions options) {
-    PairDecision d;
-    switch (options.decision()) {
-      case AUTO:
-        d = decision;
-        break;
-      case PAIR_HEAD:
-        if (pairHeadDecision == null) {
-          throw new IllegalArgumentException(
-              "decision PAIR_HEAD: model "
-                  + metadata.name()
-                  + " has no pair head (or it was turned off with optPairHead(false))");
-        }
-        d = pairHeadDecision;
-        break;
-      case VERIFIER:
-        if (verifier == null) {
-          throw new IllegalArgumentException(
-              "decision VERIFIER: model "
-                  + metadata.name()
-                  + " has no verifier (or it was turned off with optVerifier(false))");
-        }
-        d = verifierDecision;
-        break;
-      case CASCADE:
-        if (decision.kind() != DuplicateDecision.CASCADE) {
-          throw new IllegalArgumentException(
-              "decision CASCADE: model "
-                  + metadata.name()
-                  + " has no cascade (it needs a pair head, a verifier and verifier.cascade, none"
-                  + " turned off)");
-        }
-        d = decision;
-        break;
-      case SIMILARITY:
-        d = PairDecision.similarity(metadata.similarityFunction(), metadata.similarityThreshold());
-        break;
-      default:
-        throw new AssertionError(options.decision());
-    }
-    if (options.threshold().isPresent()) {
-      d = d.withThreshold(options.threshold().getAsDouble());
-    }
-    double candidates =
-        options
-            .candidateThreshold()
-            .orElse(
-                d.kind() == DuplicateDecision.SIMILARITY ? d.threshold() : candidateThreshold());
-    return new DuplicateSearch(d, metadata.similarityFunction(), candidates, options, threads);
-  }
-
-  @Override
-  public List<Match> mostSimilar(String query, List<String> candidates, int k) {
-    try (CloseGuard.Permit call = guard.enter()) {
-      return mostSimilarOpen(query, candidates, k);
-    }
-  }
-
-  private List<Match> mostSimilarOpen(String query, List<String> candidates, int k) {
-    QuestionSimilarity.checkQuestion(query, "query");
-    checkTexts(candidates, "candidates");
-    checkK(k);
-    List<String> all = new ArrayList<>(candidates.size() + 1);
-    all.add(query);
-    all.addAll(candidates);
-    float[][] vectors =
-        encoder.encode(
-            all, i -> i == 0 ? "query" : "candidates[" + (i - 1) + "]", ProgressListener.NONE);
-    return bestMatches(
-        query,
-        vectors[0],
-        candidates,
-        java.util.Arrays.asList(vectors).subList(1, vectors.length),
-        k);
-  }
-
-  @Override
-  public List<Match> mostSimilar(
-      String query,
-      Embedding queryEmbedding,
-      List<String> candidates,
-      List<Embedding> candidateEmbeddings,
-      int k) {
-    QuestionSimilarity.checkQuestion(query, "query");
-    float[] q =
-        checkEmbeddings(
-            List.of(Objects.requireNonNull(queryEmbedding, "queryEmbedding")), "queryEmbedding", 1)[
-            0];
-    checkTexts(candidates, "candidates");
-    float[][] vectors =
-        checkEmbeddings(candidateEmbeddings, "candidateEmbeddings", candidates.size());
-    checkK(k);
-    try (CloseGuard.Permit call = guard.enter()) {
-      return bestMatches(query, q, candidates, java.util.Arrays.asList(vectors), k);
-    }
-  }
-
-  private List<Match> bestMatches(
-      String queryText, float[] query, List<String> candidates, List<float[]> vectors, int k) {
-    SimilarityFunction f = metadata.similarityFunction();
-    Comparator<Match> worstFirst =
-        Comparator.comparingDouble(Match::similarity)
-            .thenComparing(Match::index, Comparator.reverseOrder());
-    PriorityQueue<Match> best = new PriorityQueue<>(worstFirst);
-    for (int i = 0; i < candidates.size(); i++) {
-      best.add(
-          new Match(i, candidates.get(i), f.compare(query, vectors.get(i)), Double.NaN, false));
-      if (best.size() > k) {
-        best.poll();
-      }
-    }
-    List<Match> top = new ArrayList<>(best);
-    List<String> texts = new ArrayList<>(top.size());
-    float[][] u = new float[top.size()][];
-    float[][] v = new float[top.size()][];
-    for (int i = 0; i < u.length; i++) {
-      texts.add(top.get(i).question());
-      u[i] = query;
-      v[i] = vectors.get(top.get(i).index());
-    }
-    double[] scores =
-        decision.scores(java.util.Collections.nCopies(u.length, queryText), texts, u, v);
-    List<Match> out = new ArrayList<>(top.size());
-    for (int i = 0; i < scores.length; i++) {
-      Match m = top.get(i);
-      out.add(
-          new Match(
-              m.index(), m.question(), m.similarity(), scores[i], decision.accepts(scores[i])));
-    }
-    out.sort(worstFirst.reversed());
-    return out;
-  }
-
-  @Override
-  public SimilarityFunction similarityFunction() {
-    ensureOpen();
-    return metadata.similarityFunction();
-  }
-
-  @Override
-  public double similarityThreshold() {
-    ensureOpen();
-    return metadata.similarityThreshold();
-  }
-
-  @Override
-  public double candidateThreshold() {
-    ensureOpen();
-    return decision.kind() == DuplicateDecision.SIMILARITY
-        ? decision.threshold()
-        : metadata.effectiveCandidateThreshold();
-  }
-
-  @Override
-  public DuplicateDecision decision() {
-    ensureOpen();
-    return decision.kind();
-  }
-
-  @Override
-  public boolean hasPairHead() {
-    ensureOpen();
-    return pairHeadDecision != null;
-  }
-
-  @Override
-  public DuplicateOptions resolve(DuplicateOptions options) {
-    ensureOpen();
-    return search(Objects.requireNonNull(options, "options")).resolvedOptions();
-  }
-
-  @Override
-  public double duplicateThreshold() {
-    ensureOpen();
-    return decision.threshold();
-  }
-
-  @Override
-  public int dimension() {
-    ensureOpen();
-    return metadata.dimension();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    ensureOpen();
-    return encoder.maxLength();
-  }
-
-  /**
-   * Refuses new calls and frees the native memory once the calls in flight have returned (at once
-   * if there are none). Idempotent; does not wait.
-   */
-  @Override
-  public void close() {
-    guard.close();
-  }
-
-  /** Whether the native memory has been freed: closed, and no call in flight any more. */
-  boolean isReleased() {
-    return guard.isReleased();
+    return model.encoder().tokenCounts(questions);
   }
 
   @Override
   public String toString() {
     return "OnnxQuestionSimilarity["
-        + metadata.name()
+        + model.metadata().name()
         + ", dimension="
-        + metadata.dimension()
+        + model.metadata().dimension()
         + "]";
-  }
-
-  private float[][] vectors(List<String> questions, String argument, ProgressListener progress) {
-    checkTexts(questions, argument);
-    return encoder.encode(questions, i -> argument + "[" + i + "]", progress);
-  }
-
-  /** The first of {@code pairs}' arguments that holds {@code text}, for a message. */
-  private static String pairArgument(List<QuestionPair> pairs, String text) {
-    for (int p = 0; p < pairs.size(); p++) {
-      if (pairs.get(p).first().equals(text)) {
-        return "pairs[" + p + "].first";
-      }
-      if (pairs.get(p).second().equals(text)) {
-        return "pairs[" + p + "].second";
-      }
-    }
-    return "pairs";
-  }
-
-  private static void checkTexts(List<String> texts, String argument) {
-    Objects.requireNonNull(texts, argument);
-    for (int i = 0; i < texts.size(); i++) {
-      checkText(texts.get(i), argument, i, "");
-    }
-  }
-
-  private static void checkK(int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
-  }
-
-  /** The vectors of caller-held embeddings, checked for count and dimension. */
-  private float[][] checkEmbeddings(List<Embedding> embeddings, String argument, int expected) {
-    Objects.requireNonNull(embeddings, argument);
-    if (embeddings.size() != expected) {
-      throw new IllegalArgumentException(
-          argument + " has " + embeddings.size() + " embeddings, expected " + expected);
-    }
-    float[][] out = new float[expected][];
-    for (int i = 0; i < expected; i++) {
-      out[i] = checkEmbedding(embeddings.get(i), argument, i);
-    }
-    return out;
-  }
-
-  /** The vector of one caller-held embedding, checked for dimension. */
-  private float[] checkEmbedding(Embedding embedding, String argument, int i) {
-    Embedding e = Objects.requireNonNull(embedding, () -> argument + "[" + i + "]");
-    if (e.dimension() != metadata.dimension()) {
-      throw new IllegalArgumentException(
-          argument
-              + "["
-              + i
-              + "] has dimension "
-              + e.dimension()
-              + ", the model's is "
-              + metadata.dimension());
-    }
-    return e.vector();
-  }
-
-  private static String checkText(String text, String argument, int index, String suffix) {
-    if (text == null) {
-      throw new NullPointerException(argument + "[" + index + "]" + suffix);
-    }
-    if (QuestionSimilarity.isBlankQuestion(text)) {
-      throw new IllegalArgumentException(
-          argument
-              + "["
-              + index
-              + "]"
-              + suffix
-              + " is blank: a question needs at least one visible character");
-    }
-    return text;
-  }
-
-  private void ensureOpen() {
-    guard.ensureOpen();
-  }
-
-  private static void ensureOffline() {
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
-    if (System.getProperty("OPT_OUT_TRACKING") == null
-        && System.getenv("OPT_OUT_TRACKING") == null) {
-      System.setProperty("OPT_OUT_TRACKING", "true");
-    }
-    NativeLibraries.prepare();
   }
 
   /**
@@ -881,16 +216,17 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
    * <p>Not thread-safe; use one builder per thread.
    */
   public static final class Builder {
-    private Path directory;
-    private ClassLoader loader;
-    private String resourcePrefix;
-    private int batchSize = DEFAULT_BATCH_SIZE;
-    private int maxSequenceLength;
-    private int threads = Runtime.getRuntime().availableProcessors();
-    private int intraOpThreads = 1;
-    private boolean usePairHead = true;
-    private boolean useVerifier = true;
-    private Precision precision;
+    // Read by ModelLoader.
+    Path directory;
+    ClassLoader loader;
+    String resourcePrefix;
+    int batchSize = DEFAULT_BATCH_SIZE;
+    int maxSequenceLength;
+    int threads = Runtime.getRuntime().availableProcessors();
+    int intraOpThreads = 1;
+    boolean usePairHead = true;
+    boolean useVerifier = true;
+    Precision precision;
 
     private Builder() {}
 
@@ -946,10 +282,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      * @return this builder
      */
     public Builder optBatchSize(int size) {
-      if (size < 1 || size > 1024) {
-        throw new IllegalArgumentException("batchSize must be in [1, 1024], was " + size);
-      }
-      this.batchSize = size;
+      this.batchSize = Arguments.inRange("batchSize", size, 1, 1024);
       return this;
     }
 
@@ -960,10 +293,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      * @return this builder
      */
     public Builder optMaxSequenceLength(int length) {
-      if (length < 2 || length > 512) {
-        throw new IllegalArgumentException("maxSequenceLength must be in [2, 512], was " + length);
-      }
-      this.maxSequenceLength = length;
+      this.maxSequenceLength = Arguments.inRange("maxSequenceLength", length, 2, 512);
       return this;
     }
 
@@ -975,10 +305,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      * @return this builder
      */
     public Builder optThreads(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("threads must be >= 1, was " + count);
-      }
-      this.threads = count;
+      this.threads = Arguments.atLeastOne("threads", count);
       return this;
     }
 
@@ -991,10 +318,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      * @return this builder
      */
     public Builder optIntraOpThreads(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("intraOpThreads must be >= 1, was " + count);
-      }
-      this.intraOpThreads = count;
+      this.intraOpThreads = Arguments.atLeastOne("intraOpThreads", count);
       return this;
     }
 
@@ -1053,12 +377,7 @@ public final class OnnxQuestionSimilarity implements QuestionSimilarity {
      * @throws dev.qsim.ModelLoadException naming the path or resource and what is wrong
      */
     public OnnxQuestionSimilarity build() {
-      if (directory == null && loader == null) {
-        throw new IllegalStateException(
-            "No model source: call setModelDirectory(path), setModelResource(classLoader, prefix)"
-                + " or setBundledModel(name)");
-      }
-      return new OnnxQuestionSimilarity(this);
+      return new OnnxQuestionSimilarity(ModelLoader.load(this));
     }
   }
 }

@@ -211,16 +211,6 @@ final class PairDecision {
   }
 
   /**
-   * The decision's scores of pairs: the verifier's probabilities of the texts, or the embedding
-   * decision's scores of the vectors; symmetric.
-   *
-   * @param first the first question of each pair (may be {@code null} unless {@link #readsTexts})
-   * @param second the second question of each pair (idem)
-   * @param u the first question's embedding of each pair (may be {@code null} if {@link
-   *     #readsTexts})
-   * @param v the second question's embedding of each pair (idem)
-   */
-  /**
    * The decision a model makes with the parts it has loaded: the cascade when it has a pair head, a
    * verifier and a band; else the verifier; else the pair head; else the similarity threshold. The
    * one rule for the loader and for {@link BundledModel#decision()}.
@@ -232,6 +222,16 @@ final class PairDecision {
     return pairHead ? DuplicateDecision.PAIR_HEAD : DuplicateDecision.SIMILARITY;
   }
 
+  /**
+   * The decision's scores of pairs: the verifier's probabilities of the texts, or the embedding
+   * decision's scores of the vectors; symmetric.
+   *
+   * @param first the first question of each pair (may be {@code null} unless {@link #readsTexts})
+   * @param second the second question of each pair (idem)
+   * @param u the first question's embedding of each pair (may be {@code null} if {@link
+   *     #readsTexts})
+   * @param v the second question's embedding of each pair (idem)
+   */
   double[] scores(List<String> first, List<String> second, float[][] u, float[][] v) {
     if (verifier == null) {
       double[] out = new double[u.length];

@@ -128,15 +128,7 @@ final class PairVerifier {
           v[p - from] = vectors.get(candidates.second(p));
         }
       }
-      double[] scores = decision.scores(a, b, u, v);
-      for (int p = from; p < to; p++) {
-        double score = scores[p - from];
-        if (decision.accepts(score)) {
-          out.add(
-              new DuplicatePair(
-                  candidates.first(p), candidates.second(p), candidates.similarity(p), score));
-        }
-      }
+      accepted(candidates, from, decision.scores(a, b, u, v), out);
       progress.update("verifying", to, total);
     }
     return out;
@@ -150,28 +142,50 @@ final class PairVerifier {
       GemmWorkers workers,
       List<DuplicatePair> out) {
     double[] scores = new double[to - from];
+    scores(vectors, candidates, from, to, workers, scores);
+    accepted(candidates, from, scores, out);
+  }
+
+  /** The candidates from {@code from} on that the decision accepts by their {@code scores}. */
+  private void accepted(
+      CandidatePairs candidates, int from, double[] scores, List<DuplicatePair> out) {
+    for (int i = 0; i < scores.length; i++) {
+      int p = from + i;
+      if (decision.accepts(scores[i])) {
+        out.add(
+            new DuplicatePair(
+                candidates.first(p), candidates.second(p), candidates.similarity(p), scores[i]));
+      }
+    }
+  }
+
+  /**
+   * The decision's scores of candidates {@code [from, to)} when it reads only embeddings: the
+   * similarity, or the pair head's probability by {@link #headScores}, a score so close to the
+   * threshold that float rounding could flip the decision scored again as {@code isDuplicate}
+   * scores it, so that both always agree.
+   */
+  void scores(
+      VectorStore vectors,
+      CandidatePairs candidates,
+      int from,
+      int to,
+      GemmWorkers workers,
+      double[] out) {
     if (head == null) {
       for (int p = from; p < to; p++) {
-        scores[p - from] = candidates.similarity(p);
+        out[p - from] = candidates.similarity(p);
       }
-    } else {
-      headScores(vectors, candidates, from, to, workers, scores);
+      return;
     }
+    headScores(vectors, candidates, from, to, workers, out);
     float[] u = new float[d];
     float[] v = new float[d];
     for (int p = from; p < to; p++) {
-      double score = scores[p - from];
-      if (head != null && Math.abs(score - decision.threshold()) < BORDER) {
-        // So close to the threshold that float rounding could flip the decision: score it as
-        // isDuplicate does, so that both always agree.
-        score =
+      if (Math.abs(out[p - from] - decision.threshold()) < BORDER) {
+        out[p - from] =
             head.probability(
                 vectors.get(candidates.first(p), u), vectors.get(candidates.second(p), v));
-      }
-      if (decision.accepts(score)) {
-        out.add(
-            new DuplicatePair(
-                candidates.first(p), candidates.second(p), candidates.similarity(p), score));
       }
     }
   }

@@ -6,41 +6,24 @@ import ai.djl.Model;
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslateException;
-import ai.djl.translate.TranslatorContext;
 import ai.djl.util.PairList;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.qsim.InferenceException;
 import dev.qsim.ModelLoadException;
 import dev.qsim.ProgressListener;
-import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
+import dev.qsim.TextRules;
 import dev.qsim.UnreadableQuestionException;
 import dev.qsim.model.ModelMetadata;
-import dev.qsim.model.Pooling;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
@@ -57,8 +40,6 @@ final class SentenceEncoder implements AutoCloseable {
   private static final List<String> KNOWN_INPUTS =
       List.of("input_ids", "attention_mask", "token_type_ids");
 
-  private final ModelMetadata metadata;
-  private final String source;
   private final Model model;
   private final OrtSession.SessionOptions sessionOptions;
   private final HuggingFaceTokenizer tokenizer;
@@ -66,15 +47,9 @@ final class SentenceEncoder implements AutoCloseable {
   /** The tokenizer's unknown token ({@code [UNK]}), or null if it has none. */
   private final String unknownToken;
 
-  private final List<String> inputNames;
   private final int maxLength;
   private final int batchSize;
-  private final int workers;
-  private ExecutorService pool;
-  private static final AtomicInteger POOL_IDS = new AtomicInteger();
-  private final ConcurrentLinkedDeque<Predictor<TokenBatch, float[][]>> predictors =
-      new ConcurrentLinkedDeque<>();
-  private final List<Predictor<TokenBatch, float[][]>> allPredictors = new ArrayList<>();
+  private final PredictorPool predictors;
   private final CloseGuard guard = new CloseGuard("This encoder", this::release);
 
   SentenceEncoder(
@@ -84,11 +59,8 @@ final class SentenceEncoder implements AutoCloseable {
       int batchSize,
       int workers,
       int intraOpThreads) {
-    this.metadata = metadata;
-    this.source = src.describe();
     this.maxLength = maxLength;
     this.batchSize = batchSize;
-    this.workers = workers;
     this.unknownToken = Tokenizers.unknownToken(src, metadata.tokenizerFile());
     this.tokenizer = Tokenizers.load(src, metadata.tokenizerFile(), maxLength);
     OrtSession.SessionOptions options = null;
@@ -99,14 +71,18 @@ final class SentenceEncoder implements AutoCloseable {
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       loaded = loadModel(src, metadata, options);
-      this.inputNames = checkInputs(loaded, src);
+      this.predictors =
+          new PredictorPool(
+              loaded,
+              new EncoderTranslator(checkInputs(loaded, src), metadata, src.describe()),
+              workers);
       this.model = loaded;
       this.sessionOptions = options;
     } catch (OrtException e) {
       tokenizer.close();
       closeQuietly(loaded, options);
       throw new ModelLoadException(
-          "Cannot configure ONNX Runtime for " + source + ": " + e.getMessage(), e);
+          "Cannot configure ONNX Runtime for " + src.describe() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       tokenizer.close();
       closeQuietly(loaded, options);
@@ -208,16 +184,16 @@ final class SentenceEncoder implements AutoCloseable {
 
   /**
    * The text rules over texts that are not null: blank by {@link
-   * QuestionSimilarity#isBlankQuestion(CharSequence)}, unreadable by {@link
-   * QuestionSimilarity#isUnreadable(int, int)} over the words of this encoder's tokenisation (after
-   * truncation: the words the encoder reads).
+   * TextRules#isBlankQuestion(CharSequence)}, unreadable by {@link TextRules#isUnreadable(int,
+   * int)} over the words of this encoder's tokenisation (after truncation: the words the encoder
+   * reads).
    */
   Readability[] readability(List<String> texts) {
     try (CloseGuard.Permit call = guard.enter()) {
       Readability[] out = new Readability[texts.size()];
       List<String> visible = new ArrayList<>(texts.size());
       for (int i = 0; i < out.length; i++) {
-        if (QuestionSimilarity.isBlankQuestion(texts.get(i))) {
+        if (TextRules.isBlankQuestion(texts.get(i))) {
           out[i] = Readability.BLANK;
         } else {
           visible.add(texts.get(i));
@@ -227,58 +203,15 @@ final class SentenceEncoder implements AutoCloseable {
       int v = 0;
       for (int i = 0; i < out.length; i++) {
         if (out[i] == null) {
-          int[] words = wordCounts(encodings[v++], unknownToken);
+          int[] words = WordCounts.of(encodings[v++], unknownToken);
           out[i] =
-              QuestionSimilarity.isUnreadable(words[0], words[1])
+              TextRules.isUnreadable(words[0], words[1])
                   ? Readability.UNREADABLE
                   : Readability.READABLE;
         }
       }
       return out;
     }
-  }
-
-  /**
-   * A tokenised text's words, for the unreadable rule: {@code [unknown, read]}. Words are the
-   * tokenizer's word ids over its non-special tokens (a token without a word id is a word of its
-   * own); a word is unknown if one of its tokens is {@code unknownToken}, read if it is known and
-   * has a letter or digit; known words of punctuation and symbols alone count in neither.
-   */
-  static int[] wordCounts(Encoding encoding, String unknownToken) {
-    int[] counts = new int[2];
-    if (unknownToken == null) {
-      return counts;
-    }
-    String[] tokens = encoding.getTokens();
-    long[] special = encoding.getSpecialTokenMask();
-    long[] wordIds = encoding.getWordIds();
-    int t = 0;
-    while (t < tokens.length) {
-      if (special[t] != 0) {
-        t++;
-        continue;
-      }
-      long word = wordIds[t];
-      boolean unknown = false;
-      boolean letters = false;
-      int end = t;
-      do {
-        unknown |= tokens[end].equals(unknownToken);
-        letters |= hasLetterOrDigit(tokens[end]);
-        end++;
-      } while (word >= 0 && end < tokens.length && special[end] == 0 && wordIds[end] == word);
-      if (unknown) {
-        counts[0]++;
-      } else if (letters) {
-        counts[1]++;
-      }
-      t = end;
-    }
-    return counts;
-  }
-
-  private static boolean hasLetterOrDigit(String token) {
-    return token.codePoints().anyMatch(Character::isLetterOrDigit);
   }
 
   private Encoding[] tokenize(List<String> texts) {
@@ -304,15 +237,17 @@ final class SentenceEncoder implements AutoCloseable {
 
   /**
    * Embeds texts as {@link #encode(List, ProgressListener)} does, refusing the first unreadable one
-   * ({@link QuestionSimilarity#isUnreadable(int, int)}, decided on the tokenisation the encoder
-   * runs on) before anything is run.
+   * ({@link TextRules#isUnreadable(int, int)}, decided on the tokenisation the encoder runs on)
+   * before anything is run.
    *
    * @param names the argument name of each text, by index, for the message
    * @throws UnreadableQuestionException naming {@code names.apply(i)} for the first unreadable text
    */
   float[][] encode(List<String> texts, IntFunction<String> names, ProgressListener progress) {
     try (CloseGuard.Permit call = guard.enter()) {
-      return encodeOpen(texts, names, progress);
+      Encoding[] encodings = tokenize(texts);
+      requireReadable(encodings, names);
+      return BatchRun.run(encodings, predictors, batchSize, progress);
     }
   }
 
@@ -330,166 +265,11 @@ final class SentenceEncoder implements AutoCloseable {
 
   private void requireReadable(Encoding[] encodings, IntFunction<String> names) {
     for (int i = 0; i < encodings.length; i++) {
-      int[] words = wordCounts(encodings[i], unknownToken);
-      if (QuestionSimilarity.isUnreadable(words[0], words[1])) {
+      int[] words = WordCounts.of(encodings[i], unknownToken);
+      if (TextRules.isUnreadable(words[0], words[1])) {
         throw new UnreadableQuestionException(names.apply(i), words[0], words[0] + words[1]);
       }
     }
-  }
-
-  private float[][] encodeOpen(
-      List<String> texts, IntFunction<String> names, ProgressListener progress) {
-    int n = texts.size();
-    float[][] result = new float[n][];
-    if (n == 0) {
-      return result;
-    }
-    Encoding[] encodings = tokenize(texts);
-    requireReadable(encodings, names);
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(
-        order, Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed());
-    // A small call (a similarity pair, a handful of questions) is split so that every worker has
-    // a batch: two questions on two cores run side by side instead of one after the other.
-    int perBatch = Math.max(1, Math.min(batchSize, (n + workers - 1) / workers));
-    int batches = (n + perBatch - 1) / perBatch;
-    BatchRun run = new BatchRun(encodings, order, result, perBatch, batches, progress);
-    int helpers = Math.min(workers, batches) - 1;
-    List<Future<?>> futures = new ArrayList<>(Math.max(0, helpers));
-    for (int h = 0; h < helpers; h++) {
-      futures.add(pool().submit(run::work));
-    }
-    run.work();
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InferenceException("Interrupted while embedding " + n + " questions", e);
-      } catch (ExecutionException e) {
-        run.fail(e.getCause());
-      }
-    }
-    run.rethrow();
-    return result;
-  }
-
-  /**
-   * One {@link #encode} call's batches, taken longest first by whichever thread is free: the
-   * calling thread and up to {@code workers - 1} pool threads, each with its own predictor.
-   */
-  private final class BatchRun {
-    private final Encoding[] encodings;
-    private final Integer[] order;
-    private final float[][] result;
-    private final int perBatch;
-    private final int batches;
-    private final ProgressListener progress;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger finishedRows = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    BatchRun(
-        Encoding[] encodings,
-        Integer[] order,
-        float[][] result,
-        int perBatch,
-        int batches,
-        ProgressListener progress) {
-      this.encodings = encodings;
-      this.order = order;
-      this.result = result;
-      this.perBatch = perBatch;
-      this.batches = batches;
-      this.progress = progress;
-    }
-
-    void work() {
-      Predictor<TokenBatch, float[][]> predictor = borrow();
-      try {
-        for (int b = next.getAndIncrement();
-            b < batches && failure.get() == null;
-            b = next.getAndIncrement()) {
-          int start = b * perBatch;
-          int end = Math.min(order.length, start + perBatch);
-          TokenBatch batch = TokenBatch.of(encodings, order, start, end);
-          float[][] vectors;
-          try {
-            vectors = predictor.predict(batch);
-          } catch (TranslateException | RuntimeException e) {
-            fail(
-                new InferenceException(
-                    "Encoder failed on a batch of "
-                        + (end - start)
-                        + " questions (first input index "
-                        + order[start]
-                        + "): "
-                        + rootMessage(e),
-                    e));
-            return;
-          }
-          for (int r = 0; r < vectors.length; r++) {
-            result[order[start + r]] = vectors[r];
-          }
-          int done = finishedRows.addAndGet(end - start);
-          synchronized (this) {
-            progress.update("embedding", done, order.length);
-          }
-        }
-      } catch (RuntimeException e) {
-        fail(e);
-      } finally {
-        predictors.push(predictor);
-      }
-    }
-
-    void fail(Throwable t) {
-      failure.compareAndSet(null, t);
-    }
-
-    void rethrow() {
-      Throwable t = failure.get();
-      if (t instanceof RuntimeException) {
-        throw (RuntimeException) t;
-      }
-      if (t instanceof Error) {
-        throw (Error) t;
-      }
-      if (t != null) {
-        throw new InferenceException("Embedding failed: " + t, t);
-      }
-    }
-  }
-
-  private synchronized ExecutorService pool() {
-    if (pool == null) {
-      int id = POOL_IDS.incrementAndGet();
-      AtomicInteger threadIds = new AtomicInteger();
-      pool =
-          Executors.newFixedThreadPool(
-              Math.max(1, workers - 1),
-              r -> {
-                Thread t = new Thread(r, "qsim-encoder-" + id + "-" + threadIds.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    return pool;
-  }
-
-  private Predictor<TokenBatch, float[][]> borrow() {
-    Predictor<TokenBatch, float[][]> p = predictors.poll();
-    if (p != null) {
-      return p;
-    }
-    p = model.newPredictor(new Translator());
-    synchronized (allPredictors) {
-      allPredictors.add(p);
-    }
-    return p;
   }
 
   /**
@@ -502,169 +282,9 @@ final class SentenceEncoder implements AutoCloseable {
   }
 
   private void release() {
-    synchronized (this) {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
-    }
-    synchronized (allPredictors) {
-      allPredictors.forEach(Predictor::close);
-      allPredictors.clear();
-    }
-    predictors.clear();
+    predictors.close();
     model.close();
     sessionOptions.close();
     tokenizer.close();
-  }
-
-  /** One padded batch of token ids, row-major. */
-  static final class TokenBatch {
-    final int rows;
-    final int cols;
-    final long[] ids;
-    final long[] mask;
-    final long[] types;
-
-    private TokenBatch(int rows, int cols) {
-      this.rows = rows;
-      this.cols = cols;
-      this.ids = new long[rows * cols];
-      this.mask = new long[rows * cols];
-      this.types = new long[rows * cols];
-    }
-
-    static TokenBatch of(Encoding[] encodings, Integer[] order, int start, int end) {
-      int cols = 1;
-      for (int i = start; i < end; i++) {
-        cols = Math.max(cols, encodings[order[i]].getIds().length);
-      }
-      TokenBatch b = new TokenBatch(end - start, cols);
-      for (int r = 0; r < b.rows; r++) {
-        Encoding e = encodings[order[start + r]];
-        long[] ids = e.getIds();
-        long[] mask = e.getAttentionMask();
-        long[] types = e.getTypeIds();
-        System.arraycopy(ids, 0, b.ids, r * cols, ids.length);
-        System.arraycopy(mask, 0, b.mask, r * cols, mask.length);
-        System.arraycopy(types, 0, b.types, r * cols, types.length);
-      }
-      return b;
-    }
-  }
-
-  /** Feeds a token batch to the encoder and pools its output into one vector per row. */
-  private final class Translator implements NoBatchifyTranslator<TokenBatch, float[][]> {
-    private static final String BATCH = "qsim.batch";
-
-    @Override
-    public NDList processInput(TranslatorContext ctx, TokenBatch batch) {
-      ctx.setAttachment(BATCH, batch);
-      NDManager manager = ctx.getNDManager();
-      Shape shape = new Shape(batch.rows, batch.cols);
-      NDList list = new NDList(inputNames.size());
-      for (String name : inputNames) {
-        long[] data =
-            name.equals("input_ids")
-                ? batch.ids
-                : name.equals("attention_mask") ? batch.mask : batch.types;
-        NDArray array = manager.create(data, shape);
-        array.setName(name);
-        list.add(array);
-      }
-      return list;
-    }
-
-    @Override
-    public float[][] processOutput(TranslatorContext ctx, NDList list) {
-      TokenBatch batch = (TokenBatch) ctx.getAttachment(BATCH);
-      NDArray out = metadata.output() == null ? list.get(0) : list.get(metadata.output());
-      if (out == null) {
-        throw new InferenceException(
-            "Encoder of " + source + " has no output named '" + metadata.output() + "'");
-      }
-      return Pooler.pool(out.toFloatArray(), out.getShape().getShape(), batch, metadata, source);
-    }
-  }
-
-  /** Pooling and normalisation, on plain arrays. */
-  static final class Pooler {
-    private Pooler() {}
-
-    static float[][] pool(
-        float[] data, long[] shape, TokenBatch batch, ModelMetadata md, String source) {
-      Pooling pooling = md.pooling();
-      int rows = batch.rows;
-      int dim;
-      float[][] out = new float[rows][];
-      if (pooling == Pooling.NONE) {
-        if (shape.length != 2 || shape[0] != rows) {
-          throw new InferenceException(
-              "Encoder of "
-                  + source
-                  + " returned shape "
-                  + Arrays.toString(shape)
-                  + "; pooling 'none' needs [batch, dim]");
-        }
-        dim = (int) shape[1];
-        for (int r = 0; r < rows; r++) {
-          out[r] = Arrays.copyOfRange(data, r * dim, (r + 1) * dim);
-        }
-      } else {
-        if (shape.length != 3 || shape[0] != rows || shape[1] != batch.cols) {
-          throw new InferenceException(
-              "Encoder of "
-                  + source
-                  + " returned shape "
-                  + Arrays.toString(shape)
-                  + "; pooling '"
-                  + pooling.id()
-                  + "' needs [batch, tokens, dim]");
-        }
-        dim = (int) shape[2];
-        int cols = batch.cols;
-        for (int r = 0; r < rows; r++) {
-          float[] v = new float[dim];
-          if (pooling == Pooling.CLS) {
-            System.arraycopy(data, r * cols * dim, v, 0, dim);
-          } else {
-            double[] sum = new double[dim];
-            int count = 0;
-            for (int t = 0; t < cols; t++) {
-              if (batch.mask[r * cols + t] == 0) {
-                continue;
-              }
-              count++;
-              int base = (r * cols + t) * dim;
-              for (int k = 0; k < dim; k++) {
-                sum[k] += data[base + k];
-              }
-            }
-            for (int k = 0; k < dim; k++) {
-              v[k] = (float) (sum[k] / Math.max(1, count));
-            }
-          }
-          out[r] = v;
-        }
-      }
-      if (md.normalize()) {
-        for (float[] v : out) {
-          normalizeInPlace(v);
-        }
-      }
-      return out;
-    }
-
-    static void normalizeInPlace(float[] v) {
-      double sum = 0;
-      for (float x : v) {
-        sum += (double) x * x;
-      }
-      double norm = Math.sqrt(sum);
-      if (norm > 0) {
-        for (int k = 0; k < v.length; k++) {
-          v[k] = (float) (v[k] / norm);
-        }
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.model.Precision;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -102,7 +103,7 @@ public final class DeltaPacker {
     facts.put("changed_values", delta.changedValues());
     facts.put("unchanged_tensors", delta.unchangedTensors());
     facts.put("max_abs_error", delta.maxError());
-    ModelMetadata.Builder out =
+    ModelMetadataBuilder out =
         md.toBuilder()
             .encoderFile(base.encoderFile())
             .encoderDelta(new ModelMetadata.EncoderDelta(deltaFile, delta.baseSha256()))

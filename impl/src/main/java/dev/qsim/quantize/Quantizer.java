@@ -4,6 +4,7 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.model.Precision;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,7 +188,7 @@ public final class Quantizer {
       facts.put("left_fp32", new LinkedHashMap<>(result.leftFp32()));
     }
     facts.put("metrics_note", "metrics were measured on the fp32 source");
-    ModelMetadata.Builder out =
+    ModelMetadataBuilder out =
         md.toBuilder()
             .encoderFile(encoderFile)
             .encoderDelta(null)

@@ -8,6 +8,7 @@ import dev.qsim.Match;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.Readability;
+import dev.qsim.TextRules;
 import dev.qsim.UnreadableQuestionException;
 import java.util.List;
 import java.util.Random;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Random Unicode (jqwik, and seeded for very long text) through every method: invisible and control
  * characters, unpaired surrogates, supplementary characters, very long text. Blank-like text (by
- * {@link QuestionSimilarity#isBlankQuestion}) is refused with {@link IllegalArgumentException},
- * text the model cannot read ({@link QuestionSimilarity#readability}) with {@link
+ * {@link TextRules#isBlankQuestion}) is refused with {@link IllegalArgumentException}, text the
+ * model cannot read ({@link QuestionSimilarity#readability}) with {@link
  * UnreadableQuestionException}; everything else is embedded, with no other exception and no NaN
  * anywhere.
  */
@@ -47,7 +48,7 @@ class UnicodePropertyTest {
   @Property(tries = 100)
   void randomUnicodeIsRefusedAsBlankOrEmbeddedWithoutNaN(@ForAll("texts") String text) {
     String outcome;
-    if (QuestionSimilarity.isBlankQuestion(text)) {
+    if (TextRules.isBlankQuestion(text)) {
       outcome = "blank";
       assertRefusedEverywhere(text);
     } else if (qsim.readability(List.of(text)).get(0) == Readability.UNREADABLE) {

@@ -216,7 +216,7 @@ public final class IndexCheck {
       int stride = Math.max(1, total / Math.max(1, sample));
       int reembedStride = Math.max(1, Math.min(total, sample) / Math.max(1, reembed));
       for (LeafReaderContext leaf : reader.leaves()) {
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(LuceneQuestionIndex.VECTOR);
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(QuestionDocuments.VECTOR);
         if (values == null) {
           continue;
         }
@@ -256,11 +256,11 @@ public final class IndexCheck {
           }
           if (model != null && checked % reembedStride == 0 && texts.size() < reembed) {
             var docFields = leaf.reader().storedFields().document(doc);
-            String question = docFields.get(LuceneQuestionIndex.QUESTION);
+            String question = docFields.get(QuestionDocuments.QUESTION);
             if (question != null) {
               texts.add(question);
               storedVectors.add(v.clone());
-              where.add(at + " (id " + docFields.get(LuceneQuestionIndex.ID) + ")");
+              where.add(at + " (id " + docFields.get(QuestionDocuments.ID) + ")");
             }
           }
           if (doc + stride >= leaf.reader().maxDoc()) {

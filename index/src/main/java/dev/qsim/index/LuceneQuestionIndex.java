@@ -5,35 +5,27 @@ import dev.qsim.IndexMatch;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionIndex;
 import dev.qsim.QuestionSimilarity;
-import dev.qsim.SimilarityFunction;
 import dev.qsim.UnreadableQuestionException;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * A {@link QuestionIndex} in an Apache Lucene directory: each question is one document holding the
@@ -66,10 +58,6 @@ import org.apache.lucene.store.FSDirectory;
  * close it, and it must stay open while the index is used.
  */
 public final class LuceneQuestionIndex implements QuestionIndex {
-  static final String ID = "id";
-  static final String QUESTION = "question";
-  static final String VECTOR = "vector";
-
   /** The longest id accepted, in UTF-8 bytes. */
   public static final int MAX_ID_BYTES = 1_000;
 
@@ -116,8 +104,11 @@ public final class LuceneQuestionIndex implements QuestionIndex {
       }
       this.searchers = w != null ? new SearcherManager(w, null) : new SearcherManager(dir, null);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(w, e);
-      closeQuietly(dir, e);
+      try {
+        IOUtils.close(w, dir);
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw e;
     }
     this.directory = dir;
@@ -165,59 +156,43 @@ public final class LuceneQuestionIndex implements QuestionIndex {
 
   @Override
   public void addAll(List<String> ids, List<String> questions) {
-    checkBatch(ids, questions);
-    lock.readLock().lock();
-    try {
-      ensureWritable();
-      List<Embedding> embeddings = model.embedAll(questions);
-      List<Document> docs = new ArrayList<>(ids.size());
-      for (int i = 0; i < ids.size(); i++) {
-        float[] vector = unitVector(embeddings.get(i), i);
-        Document doc = new Document();
-        doc.add(new StringField(ID, ids.get(i), Field.Store.YES));
-        doc.add(new StoredField(QUESTION, questions.get(i)));
-        doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
-        docs.add(doc);
-      }
-      for (int i = 0; i < docs.size(); i++) {
-        writer.updateDocument(new Term(ID, ids.get(i)), docs.get(i));
-      }
-      searchers.maybeRefreshBlocking();
-    } catch (IOException e) {
-      throw writeFailure(e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    IndexArguments.checkBatch(ids, questions);
+    locked(
+        true,
+        "write",
+        () -> {
+          List<Document> docs = QuestionDocuments.embed(model, identity, ids, questions);
+          for (int i = 0; i < docs.size(); i++) {
+            writer.updateDocument(new Term(QuestionDocuments.ID, ids.get(i)), docs.get(i));
+          }
+          searchers.maybeRefreshBlocking();
+          return null;
+        });
   }
 
   @Override
   public boolean delete(String id) {
     QuestionIndex.checkId(id, "id");
-    lock.readLock().lock();
-    try {
-      ensureWritable();
-      boolean present = find(id) != null;
-      writer.deleteDocuments(new Term(ID, id));
-      searchers.maybeRefreshBlocking();
-      return present;
-    } catch (IOException e) {
-      throw writeFailure(e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return locked(
+        true,
+        "write",
+        () -> {
+          boolean present = find(id) != null;
+          writer.deleteDocuments(new Term(QuestionDocuments.ID, id));
+          searchers.maybeRefreshBlocking();
+          return present;
+        });
   }
 
   @Override
   public void commit() {
-    lock.readLock().lock();
-    try {
-      ensureWritable();
-      writer.commit();
-    } catch (IOException e) {
-      throw new QsimException("Cannot commit question index " + path + ": " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    locked(
+        true,
+        "commit",
+        () -> {
+          writer.commit();
+          return null;
+        });
   }
 
   /**
@@ -231,17 +206,15 @@ public final class LuceneQuestionIndex implements QuestionIndex {
    * @throws QsimException if Lucene cannot merge or commit (the index stays as it was committed)
    */
   public void forceMerge() {
-    lock.readLock().lock();
-    try {
-      ensureWritable();
-      writer.forceMerge(1);
-      writer.commit();
-      searchers.maybeRefreshBlocking();
-    } catch (IOException e) {
-      throw writeFailure(e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    locked(
+        true,
+        "write",
+        () -> {
+          writer.forceMerge(1);
+          writer.commit();
+          searchers.maybeRefreshBlocking();
+          return null;
+        });
   }
 
   @Override
@@ -255,102 +228,65 @@ public final class LuceneQuestionIndex implements QuestionIndex {
   }
 
   private List<List<IndexMatch>> searchAll(List<String> queries, int k, boolean verify) {
-    checkQueries(queries);
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
-    if (k > MAX_K) {
-      throw new IllegalArgumentException(
-          String.format(java.util.Locale.ROOT, "k must be at most %,d, was %d", MAX_K, k));
-    }
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      if (writer == null) {
-        searchers.maybeRefresh();
-      }
-      List<Embedding> embeddings;
-      try {
-        embeddings = model.embedAll(queries);
-      } catch (UnreadableQuestionException e) {
-        // The model names what it embedded, questions[i]; here they are the queries.
-        throw e.withArgument(e.argument().replace("questions[", "queries["));
-      }
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        // More than the index holds is all it holds.
-        int most = Math.max(1, Math.min(k, searcher.getIndexReader().numDocs()));
-        return verify
-            ? search.askedBefore(searcher, queries, embeddings, most)
-            : search.nearest(searcher, embeddings, most);
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException e) {
-      throw new QsimException("Cannot search question index " + path + ": " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    IndexArguments.checkQueries(queries, k);
+    return locked(
+        false,
+        "search",
+        () -> {
+          if (writer == null) {
+            searchers.maybeRefresh();
+          }
+          List<Embedding> embeddings;
+          try {
+            embeddings = model.embedAll(queries);
+          } catch (UnreadableQuestionException e) {
+            // The model names what it embedded, questions[i]; here they are the queries.
+            throw e.withArgument(e.argument().replace("questions[", "queries["));
+          }
+          IndexSearcher searcher = searchers.acquire();
+          try {
+            // More than the index holds is all it holds.
+            int most = Math.max(1, Math.min(k, searcher.getIndexReader().numDocs()));
+            return verify
+                ? search.askedBefore(searcher, queries, embeddings, most)
+                : search.nearest(searcher, embeddings, most);
+          } finally {
+            searchers.release(searcher);
+          }
+        });
   }
 
   @Override
   public Optional<String> question(String id) {
     QuestionIndex.checkId(id, "id");
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      return Optional.ofNullable(find(id));
-    } catch (IOException e) {
-      throw new QsimException("Cannot search question index " + path + ": " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return locked(false, "search", () -> Optional.ofNullable(find(id)));
   }
 
   @Override
   public int size() {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        return searcher.getIndexReader().numDocs();
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException e) {
-      throw new QsimException("Cannot read question index " + path + ": " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return locked(
+        false,
+        "read",
+        () -> {
+          IndexSearcher searcher = searchers.acquire();
+          try {
+            return searcher.getIndexReader().numDocs();
+          } finally {
+            searchers.release(searcher);
+          }
+        });
   }
 
   @Override
   public void close() {
     lock.writeLock().lock();
     try {
-      if (closed) {
-        return;
+      if (!closed) {
+        closed = true;
+        IOUtils.close(searchers, writer, directory); // all of them; the first failure thrown
       }
-      closed = true;
-      Exception failure = null;
-      for (AutoCloseable c : new AutoCloseable[] {searchers, writer, directory}) {
-        try {
-          if (c != null) {
-            c.close();
-          }
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
-      if (failure != null) {
-        throw new QsimException(
-            "Closing question index " + path + " failed: " + failure.getMessage(), failure);
-      }
+    } catch (IOException | RuntimeException e) {
+      throw new QsimException("Closing question index " + path + " failed: " + e.getMessage(), e);
     } finally {
       lock.writeLock().unlock();
     }
@@ -364,39 +300,14 @@ public final class LuceneQuestionIndex implements QuestionIndex {
   private String find(String id) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
-      TopDocs top = searcher.search(new TermQuery(new Term(ID, id)), 1);
+      TopDocs top = searcher.search(new TermQuery(new Term(QuestionDocuments.ID, id)), 1);
       if (top.scoreDocs.length == 0) {
         return null;
       }
-      return searcher.storedFields().document(top.scoreDocs[0].doc).get(QUESTION);
+      return searcher.storedFields().document(top.scoreDocs[0].doc).get(QuestionDocuments.QUESTION);
     } finally {
       searchers.release(searcher);
     }
-  }
-
-  private float[] unitVector(Embedding embedding, int index) {
-    float[] v = embedding.vector();
-    double norm = embedding.norm();
-    if (model.similarityFunction() != SimilarityFunction.COSINE && Math.abs(norm - 1) > 1e-3) {
-      throw new QsimException(
-          "Model "
-              + identity.name()
-              + " compares by "
-              + model.similarityFunction()
-              + " but its embedding of questions["
-              + index
-              + "] has length "
-              + norm
-              + "; a question index needs normalised embeddings or cosine similarity");
-    }
-    if (norm == 0) {
-      throw new QsimException(
-          "Model " + identity.name() + " embeds questions[" + index + "] as the zero vector");
-    }
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (v[i] / norm);
-    }
-    return v;
   }
 
   /** The precision of an ONNX model ({@code fp32}, {@code int8}), or null for another model. */
@@ -404,92 +315,32 @@ public final class LuceneQuestionIndex implements QuestionIndex {
     return model instanceof OnnxQuestionSimilarity onnx ? onnx.metadata().precision().id() : null;
   }
 
+  /** An index operation that may fail with an I/O error. */
+  @FunctionalInterface
+  private interface IndexAction<T> {
+    T run() throws IOException;
+  }
+
   /**
-   * Why an index could not be opened, in words: a directory or file this user may not write
-   * (permission denied, a read-only file system) is named as such, with what to do instead.
+   * Runs {@code action} under the read lock (so that {@link #close()} waits for it) on the open
+   * index, which must hold its writer if {@code write}; an I/O error becomes a {@link
+   * QsimException} saying what could not be done: "Cannot {@code verb} question index ...".
    */
-  static String openFailure(Path path, IOException e) {
-    String file =
-        e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
-            ? fse.getFile()
-            : path.toString();
-    String reason =
-        e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-            ? fse.getReason()
-            : null;
-    boolean denied =
-        e instanceof java.nio.file.AccessDeniedException
-            || (reason != null
-                && (reason.contains("Permission denied")
-                    || reason.contains("Read-only file system")
-                    || reason.contains("Operation not permitted")));
-    if (denied) {
-      return "Cannot open question index "
-          + path
-          + " for writing: permission denied on "
-          + file
-          + (reason != null && !reason.contains("Permission denied") ? " (" + reason + ")" : "")
-          + "; the index is not writable by this user. Search it read-only (qsim index query"
-          + " opens it so), or add with a user who may write it";
-    }
-    return "Cannot open question index " + path + ": " + e.getMessage();
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("Question index " + path + " is closed");
-    }
-  }
-
-  private void ensureWritable() {
-    ensureOpen();
-    if (writer == null) {
-      throw new IllegalStateException("Question index " + path + " was opened read-only");
-    }
-  }
-
-  private QsimException writeFailure(IOException e) {
-    return new QsimException("Cannot write question index " + path + ": " + e.getMessage(), e);
-  }
-
-  private static void checkBatch(List<String> ids, List<String> questions) {
-    Objects.requireNonNull(ids, "ids");
-    Objects.requireNonNull(questions, "questions");
-    if (ids.size() != questions.size()) {
-      throw new IllegalArgumentException(
-          "ids and questions differ in size: " + ids.size() + " ids, " + questions.size());
-    }
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      String id = QuestionIndex.checkId(ids.get(i), "ids[" + i + "]");
-      if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
-        throw new IllegalArgumentException(
-            "ids[" + i + "] is longer than " + MAX_ID_BYTES + " bytes in UTF-8");
-      }
-      Integer before = seen.put(id, i);
-      if (before != null) {
-        throw new IllegalArgumentException(
-            "ids[" + i + "] repeats ids[" + before + "]: '" + id + "'");
-      }
-      QuestionSimilarity.checkQuestion(questions.get(i), "questions[" + i + "]");
-    }
-  }
-
-  private static void checkQueries(List<String> queries) {
-    Objects.requireNonNull(queries, "queries");
-    for (int i = 0; i < queries.size(); i++) {
-      QuestionSimilarity.checkQuestion(queries.get(i), "queries[" + i + "]");
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c, Exception primary) {
-    if (c == null) {
-      return;
-    }
+  private <T> T locked(boolean write, String verb, IndexAction<T> action) {
+    lock.readLock().lock();
     try {
-      c.close();
-    } catch (Exception e) {
-      primary.addSuppressed(e);
+      if (closed) {
+        throw new IllegalStateException("Question index " + path + " is closed");
+      }
+      if (write && writer == null) {
+        throw new IllegalStateException("Question index " + path + " was opened read-only");
+      }
+      return action.run();
+    } catch (IOException e) {
+      throw new QsimException(
+          "Cannot " + verb + " question index " + path + ": " + e.getMessage(), e);
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -610,14 +461,10 @@ public final class LuceneQuestionIndex implements QuestionIndex {
       try {
         return new LuceneQuestionIndex(this);
       } catch (org.apache.lucene.store.LockObtainFailedException e) {
-        throw new QsimException(
-            "Question index "
-                + directory.toAbsolutePath().normalize()
-                + " is open for writing elsewhere (another process or index instance holds its"
-                + " write.lock); open it read-only to search it meanwhile",
-            e);
+        throw new QsimException(IndexMessages.locked(directory.toAbsolutePath().normalize()), e);
       } catch (IOException e) {
-        throw new QsimException(openFailure(directory.toAbsolutePath().normalize(), e), e);
+        throw new QsimException(
+            IndexMessages.openFailure(directory.toAbsolutePath().normalize(), e), e);
       }
     }
   }

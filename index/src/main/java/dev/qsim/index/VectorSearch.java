@@ -37,7 +37,7 @@ final class VectorSearch {
   static final int DEFAULT_CANDIDATES = 100;
 
   private static final Set<String> STORED =
-      Set.of(LuceneQuestionIndex.ID, LuceneQuestionIndex.QUESTION);
+      Set.of(QuestionDocuments.ID, QuestionDocuments.QUESTION);
 
   /**
    * Verified matches first, by decision score (so duplicates lead), then by similarity; then
@@ -127,7 +127,7 @@ final class VectorSearch {
       throws IOException {
     float[] target = unit(query.vector());
     KnnFloatVectorQuery knn =
-        new KnnFloatVectorQuery(LuceneQuestionIndex.VECTOR, target, Math.max(n, candidates));
+        new KnnFloatVectorQuery(QuestionDocuments.VECTOR, target, Math.max(n, candidates));
     TopDocs top = searcher.search(knn, n);
     ScoreDoc[] hits = top.scoreDocs.clone();
     Arrays.sort(hits, Comparator.comparingInt(h -> h.doc));
@@ -142,7 +142,7 @@ final class VectorSearch {
       LeafReaderContext context = leaves.get(leaf);
       if (leaf != leafIndex) {
         leafIndex = leaf;
-        values = context.reader().getFloatVectorValues(LuceneQuestionIndex.VECTOR);
+        values = context.reader().getFloatVectorValues(QuestionDocuments.VECTOR);
       }
       int local = hit.doc - context.docBase;
       if (values == null || values.advance(local) != local) {
@@ -152,8 +152,8 @@ final class VectorSearch {
       Document doc = stored.document(hit.doc, STORED);
       out.add(
           new Candidate(
-              doc.get(LuceneQuestionIndex.ID),
-              doc.get(LuceneQuestionIndex.QUESTION),
+              doc.get(QuestionDocuments.ID),
+              doc.get(QuestionDocuments.QUESTION),
               vector,
               function.compare(target, vector)));
     }
@@ -165,7 +165,7 @@ final class VectorSearch {
   /** The vector format of the index's vector field, as its first segment records it. */
   static String vectorFormat(IndexReader reader) {
     for (LeafReaderContext leaf : reader.leaves()) {
-      FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(LuceneQuestionIndex.VECTOR);
+      FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(QuestionDocuments.VECTOR);
       if (info != null) {
         String format = info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
         if (format != null) {

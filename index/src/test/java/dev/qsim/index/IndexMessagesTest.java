@@ -25,14 +25,13 @@ class IndexMessagesTest {
     Path path = dir.resolve("idx");
     Path lock = path.resolve("write.lock");
     // What Lucene's lock factory throws when it may not create write.lock.
-    String message =
-        LuceneQuestionIndex.openFailure(path, new AccessDeniedException(lock.toString()));
+    String message = IndexMessages.openFailure(path, new AccessDeniedException(lock.toString()));
     assertThat(message)
         .contains("Cannot open question index " + path + " for writing: permission denied on ")
         .contains(lock.toString())
         .contains("not writable");
     assertThat(
-            LuceneQuestionIndex.openFailure(
+            IndexMessages.openFailure(
                 path, new FileSystemException(lock.toString(), null, "Read-only file system")))
         .contains("permission denied on " + lock + " (Read-only file system)");
   }

@@ -2,6 +2,7 @@ package dev.qsim.langchain4j;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.TextRules;
 import dev.qsim.UnreadableQuestionException;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class BackingModel {
    * @return the texts, in order
    * @throws NullPointerException naming the list or the index of a null segment
    * @throws IllegalArgumentException naming the index of a blank segment ({@link
-   *     QuestionSimilarity#isBlankQuestion(CharSequence)})
+   *     TextRules#isBlankQuestion(CharSequence)})
    */
   static List<String> texts(List<TextSegment> segments, String argument) {
     Objects.requireNonNull(segments, argument);
@@ -94,7 +95,7 @@ final class BackingModel {
       if (segment == null) {
         throw new NullPointerException(name);
       }
-      texts.add(QuestionSimilarity.checkQuestion(segment.text(), name));
+      texts.add(TextRules.checkQuestion(segment.text(), name));
     }
     return texts;
   }

@@ -5,6 +5,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.TextRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +24,9 @@ import java.util.List;
  * of one text goes through the same call.
  *
  * <p><b>Inputs.</b> qsim's text rules apply: a null segment throws {@link NullPointerException} and
- * a blank one ({@link QuestionSimilarity#isBlankQuestion(CharSequence)}: no visible character,
- * which includes text made only of zero-width or no-break spaces that LangChain4j's {@link
- * TextSegment} accepts) throws {@link IllegalArgumentException}, each naming the index ({@code
+ * a blank one ({@link TextRules#isBlankQuestion(CharSequence)}: no visible character, which
+ * includes text made only of zero-width or no-break spaces that LangChain4j's {@link TextSegment}
+ * accepts) throws {@link IllegalArgumentException}, each naming the index ({@code
  * textSegments[3]}); a text the model cannot read (emoji only, a script it does not know) throws
  * {@link dev.qsim.UnreadableQuestionException} naming the index. Nothing is embedded when one
  * segment is refused. Texts longer than the model's {@link QuestionSimilarity#maxSequenceLength()}

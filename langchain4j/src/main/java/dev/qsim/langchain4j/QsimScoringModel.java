@@ -5,6 +5,7 @@ import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.scoring.ScoringModel;
 import dev.qsim.QuestionPair;
 import dev.qsim.QuestionSimilarity;
+import dev.qsim.TextRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,11 +23,11 @@ import java.util.List;
  * <p><b>Batches.</b> {@link #scoreAll(List, String)} scores all segments in one call into qsim; the
  * query is embedded once, and texts repeated among the segments once.
  *
- * <p><b>Inputs.</b> A null or blank query ({@link
- * QuestionSimilarity#isBlankQuestion(CharSequence)}) throws {@link NullPointerException} or {@link
- * IllegalArgumentException} naming {@code query}; a null or blank segment throws naming its index
- * ({@code segments[2]}); an unreadable one ({@link dev.qsim.UnreadableQuestionException}) names
- * {@code query} or the segment's index. Nothing is scored when one is refused.
+ * <p><b>Inputs.</b> A null or blank query ({@link TextRules#isBlankQuestion(CharSequence)}) throws
+ * {@link NullPointerException} or {@link IllegalArgumentException} naming {@code query}; a null or
+ * blank segment throws naming its index ({@code segments[2]}); an unreadable one ({@link
+ * dev.qsim.UnreadableQuestionException}) names {@code query} or the segment's index. Nothing is
+ * scored when one is refused.
  *
  * <p><b>Ownership.</b> As {@link QsimEmbeddingModel}: {@link #QsimScoringModel()} opens the bundled
  * model and {@link #close()} closes it; a model passed to {@link
@@ -73,7 +74,7 @@ public final class QsimScoringModel implements ScoringModel, AutoCloseable {
    */
   @Override
   public Response<List<Double>> scoreAll(List<TextSegment> segments, String query) {
-    QuestionSimilarity.checkQuestion(query, "query");
+    TextRules.checkQuestion(query, "query");
     List<String> texts = BackingModel.texts(segments, "segments");
     QuestionSimilarity similarity = model.get();
     List<QuestionPair> pairs = new ArrayList<>(texts.size());

@@ -5,6 +5,7 @@ import dev.qsim.DuplicateOptions;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
 import dev.qsim.SearchMode;
+import dev.qsim.TextRules;
 import dev.qsim.duplicates.GroupLines;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -44,7 +45,7 @@ import org.apache.spark.sql.types.StructType;
  * N} and {@code --probes N} for the approximate search. The output directory must not exist; it is
  * written beside itself under a temporary name and renamed when complete, so it never holds half an
  * output. Blank lines and lines the model cannot read are skipped and counted, and questions are
- * stripped, by the SDK's text rules ({@link QuestionSimilarity#stripInvisible(String)}, {@link
+ * stripped, by the SDK's text rules ({@link TextRules#stripInvisible(String)}, {@link
  * QuestionSimilarity#readability(List)}), as {@code qsim dedupe} does.
  *
  * <p>Not thread-safe: one instance per run.
@@ -323,7 +324,7 @@ public final class DedupeJob {
                     line = line.substring(1);
                   }
                   // The SDK's strip rule, as qsim dedupe strips a question file's lines.
-                  return RowFactory.create(t._2() + 1, QuestionSimilarity.stripInvisible(line));
+                  return RowFactory.create(t._2() + 1, TextRules.stripInvisible(line));
                 });
     StructType schema =
         new StructType()

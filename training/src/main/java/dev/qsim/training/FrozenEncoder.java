@@ -12,6 +12,7 @@ import dev.qsim.QuestionSimilarity;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.io.EmbeddingCache;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.onnx.BundledModel;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
@@ -199,7 +200,7 @@ final class FrozenEncoder implements TrainableEncoder {
 
   /** A copy of the frozen model's encoder and tokenizer, with its pooling, output and length. */
   @Override
-  public ModelMetadata.Builder exportInto(Path directory, QuestionTokenizer tokenizer)
+  public ModelMetadataBuilder exportInto(Path directory, QuestionTokenizer tokenizer)
       throws IOException {
     onnx().writeEncoder(directory.resolve("model.onnx"));
     onnx().writeTokenizer(directory.resolve("tokenizer.json"));

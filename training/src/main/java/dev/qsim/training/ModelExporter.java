@@ -3,6 +3,7 @@ package dev.qsim.training;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelDirectoryWriter;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -163,7 +164,7 @@ public final class ModelExporter {
     return ModelDirectoryWriter.write(
         target,
         dir -> {
-          ModelMetadata.Builder metadata = encoder.exportInto(dir, tokenizer).name(name);
+          ModelMetadataBuilder metadata = encoder.exportInto(dir, tokenizer).name(name);
           if (verifier) {
             // The base model's similarity, thresholds and pair head stay as they were.
             metadata.verifier(

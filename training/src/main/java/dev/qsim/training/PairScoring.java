@@ -39,9 +39,9 @@ final class PairScoring {
    * @return the mean batch loss
    */
   double meanLoss(List<LabelledPair> pairs) {
-    List<LabelledPair> usable = t.usablePairs(pairs);
-    long[][] firstIds = t.tokenize(usable, true);
-    long[][] secondIds = t.tokenize(usable, false);
+    List<LabelledPair> usable = TrainingData.usable(t, pairs);
+    long[][] firstIds = TrainingData.tokenize(t, usable, true);
+    long[][] secondIds = TrainingData.tokenize(t, usable, false);
     int batch = Math.min(t.config().batchSize(), usable.size());
     if (batch < 2) {
       return Double.NaN;
@@ -196,8 +196,8 @@ final class PairScoring {
    * sigmoid of the logit of each order, averaged.
    */
   double[] crossProbabilities(List<LabelledPair> pairs) {
-    float[] forward = logits(t.tokenize(pairs, true));
-    float[] backward = logits(t.tokenize(pairs, false));
+    float[] forward = logits(TrainingData.tokenize(t, pairs, true));
+    float[] backward = logits(TrainingData.tokenize(t, pairs, false));
     double[] p = new double[pairs.size()];
     for (int i = 0; i < p.length; i++) {
       p[i] = 0.5 * (sigmoid(forward[i]) + sigmoid(backward[i]));

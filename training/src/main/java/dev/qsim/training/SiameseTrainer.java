@@ -8,14 +8,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.qsim.ProgressListener;
 import dev.qsim.data.LabelledPair;
-import dev.qsim.eval.BinaryMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Random;
 
 /**
  * Trains a siamese encoder on labelled question pairs: ONE {@link TrainableEncoder} block embeds
@@ -42,8 +38,6 @@ import java.util.Random;
  */
 public final class SiameseTrainer implements AutoCloseable {
   static final String ENGINE = "PyTorch";
-  private static final int EVAL_BATCH = 128;
-  private static final int TOKENIZE_CHUNK = 2048;
 
   /** Steps in a row with a non-finite loss or gradient after which training stops. */
   static final int MAX_NON_FINITE_IN_A_ROW = 3;
@@ -57,13 +51,9 @@ public final class SiameseTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final PairScoring scoring = new PairScoring(this);
   private final TrainingStep stepper = new TrainingStep(this);
+  private final EpochLoop epochs = new EpochLoop(this, stepper);
   private PrintStream progress;
-  private ProgressListener listener = ProgressListener.NONE;
-  private Checkpoints checkpoints;
-  private boolean resume;
-  private boolean ignoreDataChange;
   private boolean closed;
-  private long stopAfterStep = Long.MAX_VALUE;
 
   /**
    * Creates a trainer, initialising the encoder's parameters if they are not yet (seeded by {@code
@@ -112,7 +102,7 @@ public final class SiameseTrainer implements AutoCloseable {
     }
   }
 
-  private void requireGradients() {
+  void requireGradients() {
     for (Parameter p : optimizer.parameters()) {
       p.getArray().setRequiresGradient(true);
     }
@@ -138,7 +128,7 @@ public final class SiameseTrainer implements AutoCloseable {
    * @return this trainer
    */
   public SiameseTrainer reportTo(ProgressListener listener) {
-    this.listener = Objects.requireNonNull(listener, "listener");
+    epochs.listener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -168,9 +158,9 @@ public final class SiameseTrainer implements AutoCloseable {
    * @return this trainer
    */
   public SiameseTrainer checkpointTo(Path directory, boolean resume, boolean ignoreDataChange) {
-    this.checkpoints = new Checkpoints(directory);
-    this.resume = resume;
-    this.ignoreDataChange = ignoreDataChange;
+    epochs.checkpoints = new Checkpoints(directory);
+    epochs.resume = resume;
+    epochs.ignoreDataChange = ignoreDataChange;
     return this;
   }
 
@@ -231,7 +221,7 @@ public final class SiameseTrainer implements AutoCloseable {
       List<LabelledPair> train, List<LabelledPair> dev, List<LabelledPair> calibration) {
     checkOpen();
     long started = System.nanoTime();
-    List<LabelledPair> usable = usablePairs(train);
+    List<LabelledPair> usable = TrainingData.usable(this, train);
     if (usable.size() < 2) {
       throw new IllegalArgumentException(
           "Need at least 2 training pairs for loss "
@@ -242,107 +232,13 @@ public final class SiameseTrainer implements AutoCloseable {
     }
     TrainingPairs.requireBothClasses(
         config, calibration.isEmpty() ? train : calibration, calibration.isEmpty());
-    TrainingBatches data = prepare(usable);
-    int stepsPerEpoch = data.stepsPerEpoch;
-    long totalSteps = data.totalSteps;
-    if (checkpoints != null) {
-      checkpoints.trainingData(TrainingPairs.fingerprint(usable), ignoreDataChange);
-      checkpoints.removeStale();
-    }
-
-    Checkpoints.State state = new Checkpoints.State();
-    byte[][] best = null;
-    if (resume && checkpoints != null) {
-      Checkpoints.Loaded loaded = checkpoints.loadLatest(this);
-      if (loaded != null) {
-        state = loaded.state();
-        best = loaded.best();
-        requireGradients();
-        if (progress != null) {
-          progress.printf(
-              Locale.ROOT,
-              "Resumed from %s at epoch %d, step %d%n",
-              loaded.directory(),
-              state.epoch + 1,
-              state.step);
-        }
-      }
-    }
-    List<TrainingResult.EpochReport> reports = new ArrayList<>(state.reports);
-    int nonFiniteInARow = 0;
-    for (int epoch = state.epoch; epoch < config.epochs(); epoch++) {
-      int[] order = data.order(epoch);
-      int startBatch = epoch == state.epoch ? state.batchInEpoch : 0;
-      double lossSum = epoch == state.epoch ? state.epochLossSum : 0;
-      int lossCount = epoch == state.epoch ? state.epochLossCount : 0;
-      for (int b = startBatch; b < stepsPerEpoch; b++) {
-        int[] rows = data.rows(order, b);
-        double loss = stepper.trainStep(data, rows, epoch, state.step);
-        state.step++;
-        boolean finite = !Double.isNaN(loss);
-        if (!finite) {
-          if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
-            throw new TrainingException(
-                "Training stopped: "
-                    + nonFiniteInARow
-                    + " steps in a row with a non-finite loss or gradient, the last at epoch "
-                    + (epoch + 1)
-                    + ", step "
-                    + state.step
-                    + ". Lower --lr, keep gradient clipping on (--max-grad-norm), or resume from"
-                    + " the last checkpoint.");
-          }
-          state.skipped++;
-        } else {
-          nonFiniteInARow = 0;
-          lossSum += loss;
-          lossCount++;
-        }
-        state.batchInEpoch = b + 1;
-        state.epoch = epoch;
-        state.epochLossSum = lossSum;
-        state.epochLossCount = lossCount;
-        listener.update("training", state.step, totalSteps);
-        if (checkpoints != null
-            && config.checkpointEvery() > 0
-            && state.step % config.checkpointEvery() == 0
-            && b + 1 < stepsPerEpoch) {
-          checkpoints.save(this, state, reports, best);
-        }
-        if (state.step >= stopAfterStep) {
-          throw new TrainingException("Stopped after step " + state.step + " as asked");
-        }
-      }
-      Evaluation devEval = dev.isEmpty() ? null : evaluate(dev, Double.NaN, Double.NaN);
-      double meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
-      reports.add(new TrainingResult.EpochReport(epoch + 1, state.step, meanLoss, devEval));
-      double score = devEval == null ? epoch : devEval.selectionScore();
-      if (progress != null) {
-        progress.println(epochLine(epoch + 1, meanLoss, devEval));
-      }
-      if (best == null || score > state.bestScore || Double.isNaN(state.bestScore)) {
-        state.bestScore = score;
-        state.bestEpoch = epoch + 1;
-        best = Checkpoints.snapshot(this);
-      }
-      state.epoch = epoch + 1;
-      state.batchInEpoch = 0;
-      state.epochLossSum = 0;
-      state.epochLossCount = 0;
-      if (checkpoints != null) {
-        checkpoints.save(this, state, reports, best);
-      }
-    }
-    if (best != null) {
-      Checkpoints.restore(this, best);
-      requireGradients();
-    }
+    Checkpoints.State state = epochs.run(usable, TrainingData.batches(this, usable), dev);
     double[] thresholds = scoring.calibrate(calibration.isEmpty() ? train : calibration);
     Evaluation devResult = dev.isEmpty() ? null : evaluate(dev, thresholds[0], thresholds[1]);
     return new TrainingResult(
         state.step,
         state.skipped,
-        reports,
+        state.reports,
         state.bestEpoch,
         thresholds[0],
         thresholds[1],
@@ -351,10 +247,6 @@ public final class SiameseTrainer implements AutoCloseable {
         (System.nanoTime() - started) / 1e9,
         thresholds[2],
         thresholds[3]);
-  }
-
-  private TrainingBatches prepare(List<LabelledPair> usable) {
-    return new TrainingBatches(usable, tokenize(usable, true), tokenize(usable, false), config);
   }
 
   /**
@@ -373,77 +265,8 @@ public final class SiameseTrainer implements AutoCloseable {
       throw new IllegalArgumentException(
           "warmup must be >= 0 and measured >= 1, were " + warmup + " and " + measured);
     }
-    return prepare(usablePairs(train)).time(stepper::trainStep, warmup, measured);
-  }
-
-  private static String epochLine(int epoch, double loss, Evaluation dev) {
-    StringBuilder s =
-        new StringBuilder(String.format(Locale.ROOT, "epoch %d: mean loss %.4f", epoch, loss));
-    if (dev != null) {
-      BinaryMetrics d = dev.deciding();
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "; dev (%s, thresholds fitted on dev) accuracy %.4f, F1 %.4f, AP %.4f",
-              dev.pairHead() != null ? "pair head" : "similarity",
-              d.bestAccuracy().accuracy(),
-              d.bestF1().f1(),
-              d.averagePrecision()));
-      if (!Double.isNaN(dev.spearman())) {
-        s.append(String.format(Locale.ROOT, ", Spearman %.4f", dev.spearman()));
-      }
-    }
-    return s.toString();
-  }
-
-  List<LabelledPair> usablePairs(List<LabelledPair> train) {
-    Objects.requireNonNull(train, "train");
-    if (config.loss() != PairLoss.MNRL) {
-      return train;
-    }
-    List<LabelledPair> positives = new ArrayList<>();
-    for (LabelledPair p : train) {
-      if (config.isDuplicate(p.label())) {
-        positives.add(p);
-      }
-    }
-    return positives;
-  }
-
-  long[][] tokenize(List<LabelledPair> pairs, boolean first) {
-    long[][] ids = new long[pairs.size()][];
-    for (int start = 0; start < pairs.size(); start += TOKENIZE_CHUNK) {
-      int end = Math.min(pairs.size(), start + TOKENIZE_CHUNK);
-      List<String> texts = new ArrayList<>(end - start);
-      List<String> others = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        texts.add(first ? pairs.get(i).first() : pairs.get(i).second());
-        others.add(first ? pairs.get(i).second() : pairs.get(i).first());
-      }
-      // A cross-encoder reads the pair in this order: (first, second), or (second, first).
-      long[][] chunk =
-          encoder.readsPairs()
-              ? encoder.encodePairs(tokenizer, texts, others)
-              : encoder.encode(tokenizer, texts);
-      System.arraycopy(chunk, 0, ids, start, chunk.length);
-    }
-    return ids;
-  }
-
-  /** A permutation of {@code [0, n)} from a seeded Fisher–Yates shuffle. */
-  static int[] shuffled(int n, long seed) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return TrainingData.batches(this, TrainingData.usable(this, train))
+        .time(stepper::trainStep, warmup, measured);
   }
 
   /**
@@ -485,11 +308,6 @@ public final class SiameseTrainer implements AutoCloseable {
     return scoring.evaluate(pairs, similarityThreshold, headThreshold);
   }
 
-  /** Linear warm-up to the peak, then linear decay to zero. */
-  double learningRate(long step, long totalSteps) {
-    return stepper.learningRate(step, totalSteps);
-  }
-
   ParameterStore store() {
     return store;
   }
@@ -515,7 +333,7 @@ public final class SiameseTrainer implements AutoCloseable {
 
   /** Makes {@link #train} throw after this many steps, as a killed run would stop (for tests). */
   void stopAfterStep(long step) {
-    this.stopAfterStep = step;
+    epochs.stopAfterStep = step;
   }
 
   NDManager manager() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.model.Pooling;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ public interface TrainableEncoder extends AutoCloseable {
    * @return a builder holding the encoder's facts
    * @throws IOException if a file cannot be written
    */
-  default ModelMetadata.Builder exportInto(Path directory, QuestionTokenizer tokenizer)
+  default ModelMetadataBuilder exportInto(Path directory, QuestionTokenizer tokenizer)
       throws IOException {
     exportOnnx(directory.resolve("model.onnx"));
     Files.write(directory.resolve("tokenizer.json"), tokenizer.json());

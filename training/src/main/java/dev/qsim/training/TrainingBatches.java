@@ -37,7 +37,7 @@ final class TrainingBatches {
 
   /** The epoch's order of the pairs: a Fisher–Yates shuffle seeded with {@code seed + epoch}. */
   int[] order(int epoch) {
-    return SiameseTrainer.shuffled(pairs.size(), config.seed() + epoch);
+    return TrainingData.shuffled(pairs.size(), config.seed() + epoch);
   }
 
   /** The pairs of batch {@code b} in an epoch's order. */

@@ -2,6 +2,7 @@ package dev.qsim.training.minilm;
 
 import dev.qsim.ModelLoadException;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.onnx.BundledModel;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class BaseModelFiles {
    * @return the base's metadata for these files (no verifier, metrics or provenance of its own; the
    *     base's provenance and metrics are kept under {@code base_model_*})
    */
-  ModelMetadata.Builder copyInto(Path target) throws IOException {
+  ModelMetadataBuilder copyInto(Path target) throws IOException {
     ModelMetadata m = metadata;
     if (m.encoderDelta() != null) {
       // Stored as the bundled encoder plus changed weights: the loader rebuilds the network.
@@ -90,7 +91,7 @@ final class BaseModelFiles {
       copy(m.encoderFile(), target.resolve("model.onnx"));
       copy(m.tokenizerFile(), target.resolve("tokenizer.json"));
     }
-    ModelMetadata.Builder b =
+    ModelMetadataBuilder b =
         ModelMetadata.builder()
             .name(m.name())
             .output(m.output())

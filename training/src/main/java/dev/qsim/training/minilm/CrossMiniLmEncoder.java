@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.qsim.model.ModelMetadata;
+import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.onnx.BundledModel;
 import dev.qsim.quantize.VerifierGraph;
 import dev.qsim.training.QuestionTokenizer;
@@ -148,9 +148,9 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
    * verifier's entry (threshold, length) to the returned metadata.
    */
   @Override
-  public ModelMetadata.Builder exportInto(Path directory, QuestionTokenizer tokenizer)
+  public ModelMetadataBuilder exportInto(Path directory, QuestionTokenizer tokenizer)
       throws IOException {
-    ModelMetadata.Builder metadata = base.copyInto(directory);
+    ModelMetadataBuilder metadata = base.copyInto(directory);
     exportOnnx(directory.resolve(VERIFIER_FILE));
     return metadata;
   }
