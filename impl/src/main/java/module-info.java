@@ -26,6 +26,7 @@ module dev.qsim.impl {
       dev.qsim.cli,
       dev.qsim.training;
   exports dev.qsim.onnx.internal to
+      dev.qsim.training,
       dev.qsim.bench;
   exports dev.qsim.io to
       dev.qsim.index,

@@ -4,6 +4,7 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.ProgressListener;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Precision;
+import dev.qsim.onnx.internal.DjlSettings;
 import java.util.List;
 
 /**
@@ -130,13 +131,7 @@ final class ModelLoader {
   }
 
   private static void ensureOffline() {
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
-    if (System.getProperty("OPT_OUT_TRACKING") == null
-        && System.getenv("OPT_OUT_TRACKING") == null) {
-      System.setProperty("OPT_OUT_TRACKING", "true");
-    }
+    DjlSettings.offline();
     NativeLibraries.prepare();
   }
 }

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.qsim.ProgressListener;
 import dev.qsim.data.LabelledPair;
+import dev.qsim.onnx.internal.DjlSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,17 +90,16 @@ public final class SiameseTrainer implements AutoCloseable {
   }
 
   /**
-   * Sets {@code ai.djl.offline=true} unless already set, so that DJL never downloads. PyTorch's
-   * thread counts are the application's to choose: DJL reads them once per JVM, from the system
-   * properties {@code ai.djl.pytorch.num_threads} and {@code ai.djl.pytorch.num_interop_threads},
-   * when the engine starts (libtorch's thread pools are process-wide), so no trainer can set them
-   * per run; {@code qsim-train} sets them in its entry point ({@link
-   * TrainCommand#pinEngineThreads}).
+   * Sets {@code ai.djl.offline=true} and {@code OPT_OUT_TRACKING=true} unless already set (qsim's
+   * one rule, shared with the ONNX Runtime loader), so that DJL never downloads or reports.
+   * PyTorch's thread counts are the application's to choose: DJL reads them once per JVM, from the
+   * system properties {@code ai.djl.pytorch.num_threads} and {@code
+   * ai.djl.pytorch.num_interop_threads}, when the engine starts (libtorch's thread pools are
+   * process-wide), so no trainer can set them per run; {@code qsim-train} sets them in its entry
+   * point ({@link TrainCommand#pinEngineThreads}).
    */
   public static void configureEngine() {
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
+    DjlSettings.offline();
   }
 
   void requireGradients() {

@@ -11,6 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.qsim.QsimException;
+import dev.qsim.onnx.internal.DjlSettings;
 import dev.qsim.training.TrainableEncoder;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -56,9 +57,7 @@ public abstract sealed class ScratchEncoder implements TrainableEncoder
   }
 
   private static NDManager newManager() {
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
+    DjlSettings.offline();
     try {
       return NDManager.newBaseManager(Device.cpu(), "PyTorch");
     } catch (EngineException | IllegalArgumentException e) {
