@@ -1,6 +1,8 @@
 package dev.qsim.bench;
 
 import dev.qsim.QsimException;
+import dev.qsim.model.Precision;
+import dev.qsim.onnx.OnnxQuestionSimilarity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -225,5 +227,14 @@ public final class BenchMain {
       return "unknown RAM";
     }
     return "unknown RAM";
+  }
+
+  /** The bundled default model at {@code precision}, as every benchmark of it opens it. */
+  static OnnxQuestionSimilarity bundled(Precision precision) {
+    return OnnxQuestionSimilarity.builder()
+        .setModelResource(
+            OnnxQuestionSimilarity.class.getClassLoader(), OnnxQuestionSimilarity.BUNDLED_MODEL)
+        .optPrecision(precision)
+        .build();
   }
 }

@@ -141,7 +141,7 @@ final class DedupeBenchmark {
         corpus.realByFile(),
         corpus.toppedUp() > 0 ? ", " + corpus.toppedUp() + " suffixed repeats" : "");
     List<Map<String, String>> out = new ArrayList<>();
-    try (OnnxQuestionSimilarity qsim = ScaleDedupe.openBundled(precision)) {
+    try (OnnxQuestionSimilarity qsim = BenchMain.bundled(precision)) {
       DuplicateOptions options = DuplicateOptions.defaults().withTopKPerQuestion(topK);
       if (threshold != null) {
         options = options.withThreshold(parseThreshold(threshold));

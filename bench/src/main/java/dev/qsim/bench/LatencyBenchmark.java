@@ -48,13 +48,7 @@ final class LatencyBenchmark {
     for (Precision precision : precisions) {
       double[] millis = new double[measured.size()];
       double checksum = 0;
-      try (OnnxQuestionSimilarity qsim =
-          OnnxQuestionSimilarity.builder()
-              .setModelResource(
-                  OnnxQuestionSimilarity.class.getClassLoader(),
-                  OnnxQuestionSimilarity.BUNDLED_MODEL)
-              .optPrecision(precision)
-              .build()) {
+      try (OnnxQuestionSimilarity qsim = BenchMain.bundled(precision)) {
         for (QuestionPair p : all.subList(0, warmup)) {
           checksum += qsim.similarity(p.first(), p.second());
         }

@@ -57,27 +57,13 @@ final class ScaleDedupe {
 
     @Override
     public Embedding get(int i) {
-      return Embedding.of(vector(i, new float[cache.dimension()]));
-    }
-
-    /** Vector {@code i} into {@code out}. */
-    float[] vector(int i, float[] out) {
-      return cache.vector(i, out);
+      return Embedding.of(cache.vector(i, new float[cache.dimension()]));
     }
 
     @Override
     public int size() {
       return cache.count();
     }
-  }
-
-  /** The bundled default model at {@code precision}. */
-  static OnnxQuestionSimilarity openBundled(Precision precision) {
-    return OnnxQuestionSimilarity.builder()
-        .setModelResource(
-            OnnxQuestionSimilarity.class.getClassLoader(), OnnxQuestionSimilarity.BUNDLED_MODEL)
-        .optPrecision(precision)
-        .build();
   }
 
   /** Measures one size; fields as in {@code RESULT dedupe-scale} lines. */
@@ -94,7 +80,7 @@ final class ScaleDedupe {
         "dedupe-scale: %d texts: %d real %s, %d generated",
         size, corpus.real(), corpus.realByFile(), size - corpus.real());
     Map<String, String> f = new LinkedHashMap<>();
-    try (OnnxQuestionSimilarity qsim = openBundled(precision)) {
+    try (OnnxQuestionSimilarity qsim = BenchMain.bundled(precision)) {
       List<String> questions = corpus.questions();
       EmbeddingCache cache =
           EmbeddingCache.load(
@@ -235,7 +221,12 @@ final class ScaleDedupe {
     long t0 = System.nanoTime();
     int[][] exact =
         BruteForce.topK(
-            vectors::vector, n, vectors.cache.dimension(), queries, 10, qsim.candidateThreshold());
+            vectors.cache::vector,
+            n,
+            vectors.cache.dimension(),
+            queries,
+            10,
+            qsim.candidateThreshold());
     f.put("brute_force_s", Report.format((System.nanoTime() - t0) / 1e9));
     long hits = 0;
     long wanted = 0;
