@@ -7,6 +7,9 @@
 #      packed verifier stores only the layers), 3 epochs, warm-up 10% then linear decay, pairs in a random
 #      order each step, 80 tokens a pair; the best epoch on 2,000 Quora dev pairs is kept, and its threshold
 #      is calibrated on Quora dev (the cascade band is chosen on dev too: `qsim calibrate --cascade`);
+#      then a second stage that continues from it (transformer and classifier) for one epoch at half the
+#      learning rate, on the same pairs with the word-order negatives twice (order is what the first stage
+#      learnt least);
 #   3. the cascade band, chosen on Quora dev (qsim calibrate --cascade: the narrowest band of pair-head
 #      probabilities in which the verifier decides, within 0.002 accuracy of the best band);
 #   4. packed as the bundled encoder plus the changed weights in int8 (qsim pack: encoder and verifier deltas);
@@ -18,7 +21,8 @@
 #      eval on Quora dev and the MSRP and STS-B check parts (the training run's own dev figures, for the verifier
 #      alone on 2,000 pairs, move to provenance.verifier_dev_metrics).
 # The word-order check from Quora dev questions is written beside (qsim pairs --word-order-check).
-# Checkpointed every 200 steps: rerun with RESUME=--resume after an interruption.
+# Checkpointed every 200 steps: rerun with RESUME=--resume (first stage) or RESUME2=--resume (second stage) after an
+# interruption; a finished stage is not run again.
 # Run from the project root after `mvn -q install -DskipTests`; work files go to target/verifier/.
 # Usage: training/recipes/verifier.sh [WORK_DIR]
 set -euo pipefail
@@ -42,12 +46,22 @@ for f in stsb-train stsb-dev; do
 done
 $J pairs --data $D/quora/dev.tsv --format bimpm --word-order-check --out "$W/word-order-dev.tsv"
 
+# The word-order negatives (swapped questions, and swapped questions against a duplicate), seen twice in stage 2.
+grep -P '\tword order (of|against)' "$W/quora-augmented.tsv" > "$W/word-order-negatives.tsv"
+
 # 2. The verifier, added to the shipped default model (its encoder, pair head and thresholds are copied).
-$T --encoder cross-minilm --base-model $R ${RESUME:-} \
+[ -f "$W/stage1/verifier.onnx" ] || $T --encoder cross-minilm --base-model $R ${RESUME:-} \
   --train "$W/quora-augmented.tsv" --train "$W/msrp-trainpart.tsv" \
   --train "$W/stsb-train-trainpart.tsv" --train "$W/stsb-dev-trainpart.tsv" \
   --dev $D/quora/dev.tsv --dev-limit 2000 --calibrate $D/quora/dev.tsv \
   --epochs 3 --batch-size 32 --lr 3e-5 --max-length 80 --freeze-word-embeddings --seed 42 \
+  --checkpoint-every 200 --name "all-MiniLM-L6-v2 fine-tuned on Quora, with a cross-encoder verifier" \
+  --out "$W/stage1"
+[ -f "$W/model/verifier.onnx" ] || $T --encoder cross-minilm --base-model $R --init-model "$W/stage1/verifier.onnx" ${RESUME2:-} \
+  --train "$W/quora-augmented.tsv" --train "$W/msrp-trainpart.tsv" \
+  --train "$W/stsb-train-trainpart.tsv" --train "$W/stsb-dev-trainpart.tsv" --train "$W/word-order-negatives.tsv" \
+  --dev $D/quora/dev.tsv --dev-limit 2000 --calibrate $D/quora/dev.tsv \
+  --epochs 1 --batch-size 32 --lr 1.5e-5 --warmup 0.05 --max-length 80 --freeze-word-embeddings --seed 43 \
   --checkpoint-every 200 --name "all-MiniLM-L6-v2 fine-tuned on Quora, with a cross-encoder verifier" \
   --out "$W/model"
 

@@ -28,9 +28,9 @@ public enum DuplicateDecision {
   SIMILARITY,
   /**
    * The cross-encoder verifier: a network that reads both questions in one sequence; its duplicate
-   * probability (in [0, 1], averaged over both orders of the pair) is compared with the model's
-   * calibrated verifier threshold. Only for models that have one. Candidates are still retrieved by
-   * the similarity of the embeddings; the verifier decides.
+   * probability (in [0, 1]; the pair read in one fixed order, so it is symmetric) is compared with
+   * the model's calibrated verifier threshold. Only for models that have one. Candidates are still
+   * retrieved by the similarity of the embeddings; the verifier decides.
    */
   VERIFIER,
   /**

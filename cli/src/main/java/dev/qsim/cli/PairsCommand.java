@@ -50,17 +50,21 @@ final class PairsCommand implements Callable<Integer> {
   @Option(
       names = "--add-word-order",
       description =
-          "Also write one word-order negative per question that has an asymmetric relation"
-              + " (\"from X to Y\", \"X better than Y\", \"can X beat Y\", \"convert X to Y\"):"
-              + " the question and the same with X and Y swapped, labelled not duplicate.")
+          "Also write word-order pairs: per question with an asymmetric relation (\"from X to"
+              + " Y\", \"X better than Y\", \"can X beat Y\", \"convert X to Y\", \"prefer X over"
+              + " Y\"), the question and the same with X and Y swapped, and the swapped question"
+              + " against each labelled duplicate of the question, labelled not duplicate; per"
+              + " question with \"between X and Y\", the question and the same with X and Y"
+              + " swapped, labelled duplicate (order-free).")
   boolean addWordOrder;
 
   @Option(
       names = "--word-order-check",
       description =
           "Write a word-order check instead of the pairs: each question with an asymmetric"
-              + " relation against its swapped copy (label 0), and the labelled duplicates of"
-              + " those questions (label 1) as the unswapped control.")
+              + " relation against its swapped copy (label 0), the labelled duplicates of those"
+              + " questions (label 1) as the unswapped control, and each question with \"between"
+              + " X and Y\" against its order-free reordering (label 1).")
   boolean wordOrderCheck;
 
   @Spec CommandSpec spec;
@@ -115,6 +119,16 @@ final class PairsCommand implements Callable<Integer> {
       }
       pairs.addAll(swaps);
       added.add(String.format(Locale.ROOT, "%,d word-order negatives", swaps.size()));
+      if (addWordOrder) {
+        List<LabelledPair> against = swappedAgainstDuplicates(dataset.pairs());
+        pairs.addAll(against);
+        added.add(
+            String.format(
+                Locale.ROOT, "%,d swapped questions against a duplicate", against.size()));
+      }
+      List<LabelledPair> orderFree = orderFree(dataset.pairs());
+      pairs.addAll(orderFree);
+      added.add(String.format(Locale.ROOT, "%,d order-free reorderings", orderFree.size()));
     }
     int flattened = 0;
     for (int i = 0; i < pairs.size(); i++) {
@@ -168,19 +182,55 @@ final class PairsCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Per labelled duplicate A~B, the swapped A against B and A against the swapped B: the order
+   * matters even against a paraphrase.
+   */
+  private static List<LabelledPair> swappedAgainstDuplicates(List<LabelledPair> pairs) {
+    List<LabelledPair> out = new ArrayList<>();
+    for (LabelledPair p : pairs) {
+      if (p.label() != 1) {
+        continue;
+      }
+      String source = "word order against a duplicate, " + p.location();
+      WordOrderSwaps.swap(p.first())
+          .ifPresent(s -> out.add(new LabelledPair(s, p.second(), 0, source, 0)));
+      WordOrderSwaps.swap(p.second())
+          .ifPresent(s -> out.add(new LabelledPair(p.first(), s, 0, source, 0)));
+    }
+    return out;
+  }
+
+  /** One order-free reordering per distinct question, labelled duplicate. */
+  private static List<LabelledPair> orderFree(List<LabelledPair> pairs) {
+    return perQuestion(pairs, WordOrderSwaps::symmetricSwap, 1, "order-free reordering of ");
+  }
+
   /** One word-order negative per distinct question, in the order the questions first appear. */
   private static List<LabelledPair> swaps(List<LabelledPair> pairs) {
+    return perQuestion(pairs, WordOrderSwaps::swap, 0, "word order of ");
+  }
+
+  /**
+   * Per distinct question, in the order the questions first appear, the question against its
+   * rewrite, where there is one, with {@code label}.
+   */
+  private static List<LabelledPair> perQuestion(
+      List<LabelledPair> pairs,
+      java.util.function.Function<String, java.util.Optional<String>> rewrite,
+      int label,
+      String what) {
     Set<String> seen = new HashSet<>();
-    List<LabelledPair> swaps = new ArrayList<>();
+    List<LabelledPair> out = new ArrayList<>();
     for (LabelledPair p : pairs) {
       for (String q : new String[] {p.first(), p.second()}) {
         if (seen.add(q)) {
-          WordOrderSwaps.swap(q)
-              .ifPresent(
-                  s -> swaps.add(new LabelledPair(q, s, 0, "word order of " + p.location(), 0)));
+          rewrite
+              .apply(q)
+              .ifPresent(s -> out.add(new LabelledPair(q, s, label, what + p.location(), 0)));
         }
       }
     }
-    return swaps;
+    return out;
   }
 }

@@ -9,19 +9,22 @@ import java.util.regex.Pattern;
 /**
  * Word-order negatives: a question with an asymmetric relation between two short phrases, and the
  * same question with the two phrases swapped, which asks something else ("flights from Paris to
- * Rome" / "from Rome to Paris"). Four relations are swapped, the first that matches:
+ * Rome" / "from Rome to Paris"). Five relations are swapped, the first that matches:
  *
  * <ol>
  *   <li>{@code from X to Y} (Y ends at punctuation, the end, or a preposition);
  *   <li>{@code convert|translate|transfer|migrate|switch|change X to|into Y};
  *   <li>a comparison {@code X [is|are] better|worse|more A|less A|Aer than Y};
  *   <li>subject and object around a verb of action: {@code (Can|Did|Does|Why did|...) X
- *       beat|defeat|kill|invade|marry|... Y}.
+ *       beat|defeat|kill|invade|marry|... Y};
+ *   <li>a preference: {@code prefer|choose|pick|use|learn|... X over|instead of|rather than Y}.
  * </ol>
  *
  * X and Y are one to three words, differ from each other, and are not pronouns or placeholders
- * ("it", "there", "I", "time"). Symmetric relations are left alone on purpose: "X vs Y", "X or Y"
- * and "between X and Y" ask the same question in either order. Stateless and thread-safe.
+ * ("it", "there", "I", "time"). Symmetric relations ask the same question in either order ("X vs
+ * Y", "X or Y"); "between X and Y" is swapped by {@link #symmetricSwap} into order-free
+ * reorderings, the positives that keep a verifier from reading every reordering as another
+ * question. Stateless and thread-safe.
  */
 final class WordOrderSwaps {
   private static final String WORD = "[\\p{L}\\p{N}][\\p{L}\\p{N}'.+#&-]*";
@@ -63,6 +66,20 @@ final class WordOrderSwaps {
               + PHRASE
               + ")(\\s*[?.!]*\\s*)$",
           Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern PREFER =
+      Pattern.compile(
+          "\\b(prefer|choose|pick|select|use|recommend|learn|study|buy|take) ("
+              + PHRASE
+              + ") (over|instead of|rather than) ("
+              + PHRASE
+              + ")"
+              + END,
+          Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern BETWEEN =
+      Pattern.compile(
+          "\\b(between) (" + PHRASE + ") (and) (" + PHRASE + ")" + END, Pattern.CASE_INSENSITIVE);
 
   /**
    * Questions whose "from X to Y" is symmetric: a distance or travel time is the same both ways.
@@ -183,7 +200,22 @@ final class WordOrderSwaps {
     if (SYMMETRIC_CONTEXT.matcher(question).find()) {
       return Optional.empty();
     }
-    for (Pattern pattern : new Pattern[] {FROM_TO, CONVERT, COMPARISON, ACTION}) {
+    return swapFirst(question, FROM_TO, CONVERT, COMPARISON, ACTION, PREFER);
+  }
+
+  /**
+   * The question with the two sides of "between X and Y" swapped, which asks the same thing, or
+   * empty when it has none.
+   *
+   * @param question the question
+   * @return the reordered question, which differs from {@code question}
+   */
+  static Optional<String> symmetricSwap(String question) {
+    return swapFirst(question, BETWEEN);
+  }
+
+  private static Optional<String> swapFirst(String question, Pattern... patterns) {
+    for (Pattern pattern : patterns) {
       Matcher m = pattern.matcher(question);
       int from = 0;
       while (from < question.length() && m.find(from)) {

@@ -119,4 +119,51 @@ class PairsCommandTest {
     assertThat(graded.exitCode()).isEqualTo(2);
     assertThat(graded.err()).contains("is graded: add --binarize LOW,HIGH");
   }
+
+  @Test
+  void addsWordOrderNegativesSwapsAgainstADuplicateAndOrderFreeReorderings() throws IOException {
+    Path in = dir.resolve("pairs.tsv");
+    Files.writeString(
+        in,
+        "1\tHow do I get from Paris to Rome?\tWhat is the cheapest way from Paris to Rome?\tx\n"
+            + "0\tWhat is the difference between Java and Python?\tHow do I learn Java?\ty\n",
+        StandardCharsets.UTF_8);
+    Path out = dir.resolve("augmented.tsv");
+    CliRun run =
+        CliRun.run(
+            "pairs",
+            "--data",
+            in.toString(),
+            "--format",
+            "bimpm",
+            "--add-word-order",
+            "--out",
+            out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("2 word-order negatives")
+        .contains("2 swapped questions against a duplicate")
+        .contains("1 order-free reorderings");
+    assertThat(Files.readAllLines(out, StandardCharsets.UTF_8))
+        .hasSize(7)
+        .contains(
+            "0\tHow do I get from Paris to Rome?\tHow do I get from Rome to Paris?\tword order of "
+                + in
+                + ":1")
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    "0\tHow do I get from Rome to Paris?\tWhat is the cheapest way from Paris to"
+                        + " Rome?\t"))
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    "0\tHow do I get from Paris to Rome?\tWhat is the cheapest way from Rome to"
+                        + " Paris?\t"))
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    "1\tWhat is the difference between Java and Python?\tWhat is the difference"
+                        + " between Python and Java?\torder-free reordering of "));
+  }
 }

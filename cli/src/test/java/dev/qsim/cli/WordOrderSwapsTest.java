@@ -22,7 +22,9 @@ class WordOrderSwapsTest {
         "Can Goku beat Superman?|Can Superman beat Goku?",
         "Why did Germany invade Poland?|Why did Poland invade Germany?",
         "How do I transfer money from PayPal to my bank account ?"
-            + "|How do I transfer money from my bank account to PayPal ?"
+            + "|How do I transfer money from my bank account to PayPal ?",
+        "Why do people prefer iOS over Android?|Why do people prefer Android over iOS?",
+        "Should I learn Python instead of R?|Should I learn R instead of Python?"
       })
   void swapsTheTwoSidesOfAnAsymmetricRelation(String question, String swapped) {
     assertThat(WordOrderSwaps.swap(question)).contains(swapped);
@@ -49,5 +51,30 @@ class WordOrderSwapsTest {
   @Test
   void aSwapAlwaysDiffersFromTheQuestion() {
     assertThat(WordOrderSwaps.swap("Is Java better than Java?")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "What is the difference between Java and Python?"
+            + "|What is the difference between Python and Java?",
+        "What are the similarities between a visa and a passport?"
+            + "|What are the similarities between a passport and a visa?"
+      })
+  void reordersBetweenXAndYWithoutChangingTheQuestion(String question, String reordered) {
+    assertThat(WordOrderSwaps.symmetricSwap(question)).contains(reordered);
+    assertThat(WordOrderSwaps.swap(question)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "How do I get from Paris to Rome?",
+        "What is between us?",
+        "Is there a difference between and or?"
+      })
+  void findsNoOrderFreeReorderingWhereThereIsNone(String question) {
+    assertThat(WordOrderSwaps.symmetricSwap(question)).isEmpty();
   }
 }

@@ -3,13 +3,15 @@ package dev.qsim.duplicates;
 import java.util.Arrays;
 
 /**
- * The similarity and decision score of known duplicate pairs {@code (a < b)}, in an open-addressing
- * table of primitive arrays (about 40 bytes a pair, no object per pair): a grouping of a million
- * questions may know millions of pairs.
+ * The similarity and decision score of known pairs {@code (a < b)}, in an open-addressing table of
+ * primitive arrays (about 40 bytes a pair, no object per pair): a grouping of a million questions
+ * may know millions of pairs. The grouping keeps its known duplicates here; {@code findDuplicates}
+ * keeps the candidates a verifier rejected, so that the grouping's cross checks do not ask it
+ * again.
  *
- * <p>Not thread-safe.
+ * <p>Internal: public only for qsim-impl's search. Not thread-safe.
  */
-final class PairScores {
+public final class PairScores {
   private static final long EMPTY = -1L;
 
   private long[] keys;
@@ -17,7 +19,12 @@ final class PairScores {
   private double[] score;
   private int size;
 
-  PairScores(int expected) {
+  /**
+   * An empty table.
+   *
+   * @param expected how many pairs it will likely hold (it grows past that)
+   */
+  public PairScores(int expected) {
     int capacity =
         Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, 2L * expected)) - 1) << 1;
     allocate(capacity);
@@ -44,8 +51,15 @@ final class PairScores {
     return i;
   }
 
-  /** Stores a pair unless it is already known. */
-  void putIfAbsent(int a, int b, double pairSimilarity, double pairScore) {
+  /**
+   * Stores a pair unless it is already known.
+   *
+   * @param a one question's index
+   * @param b the other's
+   * @param pairSimilarity the pair's similarity
+   * @param pairScore the pair's decision score
+   */
+  public void putIfAbsent(int a, int b, double pairSimilarity, double pairScore) {
     long key = key(a, b);
     int i = slot(key);
     if (keys[i] == key) {
@@ -59,7 +73,14 @@ final class PairScores {
     }
   }
 
-  boolean contains(int a, int b) {
+  /**
+   * Whether the pair, in either order, is known.
+   *
+   * @param a one question's index
+   * @param b the other's
+   * @return whether it is known
+   */
+  public boolean contains(int a, int b) {
     long key = key(a, b);
     return keys[slot(key)] == key;
   }

@@ -83,8 +83,8 @@ public record ModelMetadata(
    * A cross-encoder verifier stored in a model directory ({@code "verifier"} in {@code
    * qsim-model.json}, docs/model-format.md): an ONNX network that reads both questions of a pair in
    * one sequence ({@code [CLS] q1 [SEP] q2 [SEP]}, token types 0 then 1, the model's tokenizer) and
-   * outputs one logit; its probability, averaged over both orders of the pair, is compared with
-   * {@code threshold}.
+   * outputs one logit; its probability (the pair read in one fixed order, the same for both orders
+   * of the arguments) is compared with {@code threshold}.
    *
    * <p>Immutable and thread-safe.
    *

@@ -12,6 +12,7 @@ import ai.onnxruntime.OrtSession;
 import dev.qsim.InferenceException;
 import dev.qsim.ModelLoadException;
 import dev.qsim.model.ModelMetadata;
+import dev.qsim.onnx.internal.PairOrder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.LongBuffer;
@@ -27,9 +28,9 @@ import java.util.Objects;
  * docs/model-format.md): an ONNX network that reads both questions of a pair in one sequence,
  * {@code [CLS] q1 [SEP] q2 [SEP]} (token types 0 then 1; the model's tokenizer, truncated to the
  * verifier's maximum length, longer question first), and outputs one logit. A pair's probability is
- * the mean of the sigmoids of both orders, so it is symmetric by construction; each order is run in
- * a batch of sequences of the same token count (no padding), so a pair's probability hardly depends
- * on the other pairs of a call.
+ * the sigmoid of the logit of one sequence, the two questions in {@link PairOrder} (so it is
+ * symmetric by construction); sequences run in batches of the same token count (no padding), so a
+ * pair's probability hardly depends on the other pairs of a call.
  *
  * <p>Thread-safe: the ONNX Runtime session and the tokenizer are shared, and calls may run
  * concurrently. {@link #close()} may race with calls: calls in flight finish, later ones throw
@@ -148,7 +149,8 @@ final class CrossEncoderVerifier implements AutoCloseable {
   }
 
   /**
-   * The duplicate probability of each pair: the mean of the sigmoids of the logits of both orders.
+   * The duplicate probability of each pair: the sigmoid of the logit of the pair in {@link
+   * PairOrder}.
    *
    * @param first the first question of each pair
    * @param second the second question of each pair (as many)
@@ -164,12 +166,13 @@ final class CrossEncoderVerifier implements AutoCloseable {
       if (n == 0) {
         return new double[0];
       }
-      List<String> a = new ArrayList<>(2 * n);
-      List<String> b = new ArrayList<>(2 * n);
-      a.addAll(first);
-      a.addAll(second);
-      b.addAll(second);
-      b.addAll(first);
+      List<String> a = new ArrayList<>(n);
+      List<String> b = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        boolean asGiven = PairOrder.asGiven(first.get(i), second.get(i));
+        a.add(asGiven ? first.get(i) : second.get(i));
+        b.add(asGiven ? second.get(i) : first.get(i));
+      }
       Encoding[] encodings;
       try {
         encodings = tokenizer.batchEncode(new PairList<>(a, b));
@@ -180,7 +183,7 @@ final class CrossEncoderVerifier implements AutoCloseable {
       float[] logits = logits(encodings);
       double[] p = new double[n];
       for (int i = 0; i < n; i++) {
-        p[i] = 0.5 * (sigmoid(logits[i]) + sigmoid(logits[n + i]));
+        p[i] = sigmoid(logits[i]);
       }
       return p;
     }

@@ -8,6 +8,7 @@ import dev.qsim.ProgressListener;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
 import dev.qsim.duplicates.ExactRepeats;
+import dev.qsim.duplicates.PairScores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -111,13 +112,15 @@ final class DuplicateSearch {
       long candidateCount = 0;
       List<DuplicatePair> verified = new ArrayList<>();
       PairVerifier verifier = new PairVerifier(decision);
+      PairScores rejected = decision.readsTexts() ? new PairScores(1024) : null;
       if (n >= 2) {
         CandidatePairs candidates = candidates(vectors, workers, progress);
         candidateCount = candidates.size();
-        verified = verifier.verify(vectors, texts, candidates, workers, progress);
+        verified = verifier.verify(vectors, texts, candidates, workers, progress, rejected);
       }
       GroupCheck check =
-          new GroupCheck(decision, verifier, function, candidateThreshold, vectors, texts, workers);
+          new GroupCheck(
+              decision, verifier, function, candidateThreshold, vectors, texts, workers, rejected);
       double[] self = selfScores(repeats, check);
       List<DuplicatePair> all = new ArrayList<>(verified.size() + repeats.repeats());
       for (DuplicatePair p : verified) {

@@ -3,6 +3,7 @@ package dev.qsim.onnx;
 import dev.qsim.ProgressListener;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
+import dev.qsim.duplicates.PairScores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,13 +14,14 @@ import java.util.Map;
  * The duplicate decision for the pairs a grouping needs ({@link DuplicateGrouping.BatchVerifier}):
  * a pair whose similarity is below the candidate threshold is screened out with no decision call —
  * the candidate search would never have offered it, so {@code findDuplicates} never calls it a
- * duplicate — and the others are scored on the batched path of verification: a decision on the
- * vectors by {@link PairVerifier#scores} (the pair head as matrix products), in tasks of {@value
- * #TASK} pairs over the search's worker threads; one that reads the texts by {@link
- * PairDecision#scores(List, List, float[][], float[][])}, in chunks of {@value
- * PairVerifier#TEXT_BATCH} on the calling thread (the verifier runs its own threads). Vectors for
- * the screen and the texts' decision are read from the store through a bounded cache ({@value
- * #CACHE} questions, least recently used out).
+ * duplicate —, as is a candidate that verification rejected by a decision that reads texts (the
+ * same pair gets the same answer, and the verifier is the costly part); the others are scored on
+ * the batched path of verification: a decision on the vectors by {@link PairVerifier#scores} (the
+ * pair head as matrix products), in tasks of {@value #TASK} pairs over the search's worker threads;
+ * one that reads the texts by {@link PairDecision#scores(List, List, float[][], float[][])}, in
+ * chunks of {@value PairVerifier#TEXT_BATCH} on the calling thread (the verifier runs its own
+ * threads). Vectors for the screen and the texts' decision are read from the store through a
+ * bounded cache ({@value #CACHE} questions, least recently used out).
  *
  * <p>Not thread-safe: one grouping at a time (its calls fan out to the workers inside).
  */
@@ -36,6 +38,7 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   private final VectorStore vectors;
   private final List<String> texts;
   private final GemmWorkers workers;
+  private final PairScores rejected;
   private long decided;
   private final Map<Integer, float[]> cache =
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -48,6 +51,8 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   /**
    * @param texts the questions by index (as many as {@code vectors}), or {@code null} when there
    *     are none (then the decision must not read texts)
+   * @param rejected candidates the decision already rejected (screened out with no call), or {@code
+   *     null}
    */
   GroupCheck(
       PairDecision decision,
@@ -56,7 +61,8 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
       double candidateThreshold,
       VectorStore vectors,
       List<String> texts,
-      GemmWorkers workers) {
+      GemmWorkers workers,
+      PairScores rejected) {
     this.decision = decision;
     this.batched = batched;
     this.function = function;
@@ -64,6 +70,7 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
     this.vectors = vectors;
     this.texts = texts;
     this.workers = workers;
+    this.rejected = rejected;
   }
 
   /** How many pairs this check has asked the decision about so far. */
@@ -73,6 +80,9 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
 
   @Override
   public double screen(int a, int b) {
+    if (rejected != null && rejected.contains(a, b)) {
+      return Double.NaN; // verification asked the decision already: the same pair, the same answer
+    }
     double similarity = function.compare(vector(a), vector(b));
     return similarity >= candidateThreshold ? similarity : Double.NaN;
   }

@@ -11,10 +11,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -79,22 +76,12 @@ abstract class ModelSource {
 
   /** {@code "sha256:"} and the SHA-256 of one of the model's files, in lower-case hex. */
   final String sha256(String file) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("This JVM has no SHA-256 (every Java 17 JVM must)", e);
-    }
     try (InputStream in = open(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
+      return ModelChecksums.sha256(in);
     } catch (IOException e) {
       throw new ModelLoadException(
           "Cannot read " + describe() + "/" + file + " to fingerprint it: " + e.getMessage(), e);
     }
-    return "sha256:" + HexFormat.of().formatHex(digest.digest());
   }
 
   /**

@@ -146,6 +146,30 @@ public final class OnnxQuestionSimilarity extends LoadedQuestionSimilarity
   }
 
   /**
+   * Writes the model's cross-encoder verifier as one ONNX file: the verifier file, or its base
+   * encoder with {@code verifier.delta} applied when it is stored as one. For tools that need the
+   * network itself, such as training that continues from this verifier.
+   *
+   * @param target the ONNX file to write (replaced if it exists)
+   * @throws IOException if the file cannot be written
+   * @throws IllegalStateException if the model has no verifier
+   * @throws dev.qsim.ModelLoadException if a model file can no longer be read
+   */
+  public void writeVerifier(Path target) throws IOException {
+    ensureOpen();
+    ModelMetadata.Verifier verifier =
+        model
+            .metadata()
+            .verifierIfPresent()
+            .orElseThrow(() -> new IllegalStateException("the model has no verifier"));
+    if (verifier.delta() != null) {
+      Files.write(target, model.source().verifierWithDelta(verifier));
+    } else {
+      copy(verifier.file(), target);
+    }
+  }
+
+  /**
    * Writes the model's {@code tokenizer.json}.
    *
    * @param target the file to write (replaced if it exists)

@@ -15,9 +15,10 @@ import java.util.List;
  * <p>The embedding decisions score two vectors ({@link #score(float[], float[])}); the verifier
  * reads the two texts ({@link #scores(List, List, float[][], float[][])}, {@link #readsTexts()});
  * the cascade reads both: the pair head's probability decides outside the model's band, the
- * verifier inside it ({@link #cascade}). A verifier's probability is its value for the pair scored
- * alone: a batched score within {@link PairVerifier#BORDER} of the threshold is recomputed alone,
- * so the decision for a pair never depends on the other pairs of a call.
+ * verifier inside it and wherever the two questions have the same words in another order ({@link
+ * #cascade}, {@link WordOrder}). A verifier's probability is its value for the pair scored alone: a
+ * batched score within {@link PairVerifier#BORDER} of the threshold is recomputed alone, so the
+ * decision for a pair never depends on the other pairs of a call.
  *
  * <p>Immutable and thread-safe (the verifier is thread-safe).
  */
@@ -90,10 +91,11 @@ final class PairDecision {
 
   /**
    * The cascade: the pair head decides the pairs whose probability lies outside {@code band}; the
-   * verifier decides those inside it. The score is on the pair head's scale, compared with the
-   * head's threshold: the head's probability outside the band; inside it, the verifier's
-   * probability mapped monotonically into the band so that the verifier's threshold falls on the
-   * head's ({@link #bandScore}).
+   * verifier decides those inside it, and the pairs whose questions have the same words in another
+   * order ({@link WordOrder}: the head cannot see order). The score is on the pair head's scale,
+   * compared with the head's threshold: the head's probability outside the band; inside it, the
+   * verifier's probability mapped monotonically into the band so that the verifier's threshold
+   * falls on the head's ({@link #bandScore}).
    *
    * @throws IllegalArgumentException if the band does not contain the head's threshold
    */
@@ -247,7 +249,7 @@ final class PairDecision {
     List<Integer> unsure = new ArrayList<>();
     for (int i = 0; i < out.length; i++) {
       out[i] = head.probability(u[i], v[i]);
-      if (band.contains(out[i])) {
+      if (band.contains(out[i]) || WordOrder.reordered(first.get(i), second.get(i))) {
         unsure.add(i);
       }
     }
@@ -304,6 +306,14 @@ final class PairDecision {
       throw new IllegalStateException(
           "the " + kind + " decision scores texts; call scores(first, second, u, v)");
     }
+  }
+
+  /**
+   * Whether a score of this decision came from the verifier: every score of the verifier alone; in
+   * the cascade, the scores inside the band (the head's lie outside it).
+   */
+  boolean fromVerifier(double score) {
+    return verifier != null && (head == null || band.contains(score));
   }
 
   boolean accepts(double score) {

@@ -2,6 +2,7 @@ package dev.qsim.onnx;
 
 import dev.qsim.DuplicatePair;
 import dev.qsim.ProgressListener;
+import dev.qsim.duplicates.PairScores;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,22 +61,26 @@ final class PairVerifier {
   }
 
   /** Candidate pairs per verifier call when the decision reads texts. */
-  static final int TEXT_BATCH = 256;
+  static final int TEXT_BATCH = 4096;
 
   /**
    * The candidates that the decision accepts, with their scores, in candidate order.
    *
    * @param texts the questions, by index; needed when the decision {@link PairDecision#readsTexts
    *     reads texts} (a verifier), else may be {@code null}
+   * @param rejected where a decision that reads texts records the candidates its verifier rejects
+   *     (the grouping's cross checks then need not ask it again), or {@code null}
    */
   List<DuplicatePair> verify(
       VectorStore vectors,
       List<String> texts,
       CandidatePairs candidates,
       GemmWorkers workers,
-      ProgressListener progress) {
+      ProgressListener progress,
+      PairScores rejected) {
     if (decision.readsTexts()) {
-      return verifyTexts(decision.readsEmbeddings() ? vectors : null, texts, candidates, progress);
+      return verifyTexts(
+          decision.readsEmbeddings() ? vectors : null, texts, candidates, progress, rejected);
     }
     int total = candidates.size();
     int batches = (total + BATCH - 1) / BATCH;
@@ -107,7 +112,8 @@ final class PairVerifier {
       VectorStore vectors,
       List<String> texts,
       CandidatePairs candidates,
-      ProgressListener progress) {
+      ProgressListener progress,
+      PairScores rejected) {
     if (texts == null) {
       throw new IllegalStateException("the verifier decision needs the questions' texts");
     }
@@ -128,7 +134,15 @@ final class PairVerifier {
           v[p - from] = vectors.get(candidates.second(p));
         }
       }
-      accepted(candidates, from, decision.scores(a, b, u, v), out);
+      double[] scores = decision.scores(a, b, u, v);
+      accepted(candidates, from, scores, out);
+      for (int i = 0; rejected != null && i < scores.length; i++) {
+        int p = from + i;
+        if (!decision.accepts(scores[i]) && decision.fromVerifier(scores[i])) {
+          rejected.putIfAbsent(
+              candidates.first(p), candidates.second(p), candidates.similarity(p), scores[i]);
+        }
+      }
       progress.update("verifying", to, total);
     }
     return out;

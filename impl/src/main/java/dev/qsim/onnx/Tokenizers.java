@@ -6,19 +6,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.qsim.ModelLoadException;
+import dev.qsim.onnx.internal.TokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Loads a model's Hugging Face {@code tokenizer.json} the one way qsim uses it: no padding (batches
- * are padded per batch), truncation at the maximum length (for a pair, the longer question first),
- * special tokens added. The {@link SentenceEncoder} encodes single questions with it, the {@link
- * CrossEncoderVerifier} pairs.
+ * Loads a model's Hugging Face {@code tokenizer.json} the one way qsim uses it ({@link
+ * TokenizerFiles}), naming the model when it cannot. The {@link SentenceEncoder} encodes single
+ * questions with it, the {@link CrossEncoderVerifier} pairs.
  *
  * <p>Stateless and thread-safe; the returned tokenizer is thread-safe and must be closed.
  */
@@ -35,13 +33,8 @@ final class Tokenizers {
    * @throws ModelLoadException naming the file and the model if it cannot be loaded
    */
   static HuggingFaceTokenizer load(ModelSource src, String file, int maxLength) {
-    Map<String, String> options = new HashMap<>();
-    options.put("padding", "false");
-    options.put("truncation", "true");
-    options.put("maxLength", Integer.toString(maxLength));
-    options.put("addSpecialTokens", "true");
     try (InputStream in = src.open(file)) {
-      return HuggingFaceTokenizer.newInstance(in, options);
+      return TokenizerFiles.open(in, maxLength);
     } catch (IOException | RuntimeException e) {
       if (e instanceof ModelLoadException) {
         throw (ModelLoadException) e;

@@ -9,8 +9,6 @@ import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -275,10 +273,9 @@ public final class EncoderDeltas {
    */
   public static String sha256(byte[] bytes) {
     try {
-      return "sha256:"
-          + java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("This JVM has no SHA-256 (every Java 17 JVM must)", e);
+      return dev.qsim.model.ModelChecksums.sha256(new java.io.ByteArrayInputStream(bytes));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a byte array cannot fail to read
     }
   }
 

@@ -51,6 +51,9 @@ public final class VerifierGraph {
    */
   public static ModelProto append(ModelProto encoder, float[] weight, float bias, String source) {
     GraphProto graph = encoder.getGraph();
+    if (isVerifier(encoder)) {
+      return withClassifier(encoder, weight, bias);
+    }
     if (graph.getOutputList().stream().noneMatch(o -> o.getName().equals(HIDDEN))
         || graph.getInputList().stream().noneMatch(i -> i.getName().equals("token_type_ids"))) {
       throw new QsimException(
@@ -120,6 +123,63 @@ public final class VerifierGraph {
         .setGraph(g)
         .setDocString("qsim cross-encoder verifier: [CLS] q1 [SEP] q2 [SEP] -> logit")
         .build();
+  }
+
+  /**
+   * Whether the graph already is a verifier (it holds the classifier's weights): training that
+   * continues from a verifier starts from its classifier too.
+   *
+   * @param model an ONNX model
+   * @return whether it has the {@value #WEIGHT} initializer
+   */
+  public static boolean isVerifier(ModelProto model) {
+    return model.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals(WEIGHT));
+  }
+
+  /**
+   * A verifier's classifier: its weights, one per hidden unit, followed by its bias.
+   *
+   * @param verifier a verifier graph ({@link #isVerifier})
+   * @return {@code hidden + 1} values
+   * @throws QsimException if the graph has no classifier
+   */
+  public static float[] classifier(ModelProto verifier) {
+    float[] weight = null;
+    float[] bias = null;
+    for (TensorProto t : verifier.getGraph().getInitializerList()) {
+      if (t.getName().equals(WEIGHT)) {
+        weight = Int8Rewriter.floats(t);
+      } else if (t.getName().equals(BIAS)) {
+        bias = Int8Rewriter.floats(t);
+      }
+    }
+    if (weight == null || bias == null || bias.length != 1) {
+      throw new QsimException(
+          "the graph has no verifier classifier (" + WEIGHT + ", " + BIAS + ")");
+    }
+    float[] out = java.util.Arrays.copyOf(weight, weight.length + 1);
+    out[weight.length] = bias[0];
+    return out;
+  }
+
+  /** The verifier with other classifier values; the rest of the graph as it was. */
+  private static ModelProto withClassifier(ModelProto verifier, float[] weight, float bias) {
+    for (float v : weight) {
+      if (!Float.isFinite(v) || !Float.isFinite(bias)) {
+        throw new QsimException(
+            "parameter " + WEIGHT + " or " + BIAS + " holds a non-finite value");
+      }
+    }
+    GraphProto.Builder g = verifier.getGraph().toBuilder();
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      String name = g.getInitializer(i).getName();
+      if (name.equals(WEIGHT)) {
+        g.setInitializer(i, Int8Rewriter.floatTensor(WEIGHT, weight, 1, weight.length));
+      } else if (name.equals(BIAS)) {
+        g.setInitializer(i, Int8Rewriter.floatTensor(BIAS, new float[] {bias}, 1));
+      }
+    }
+    return verifier.toBuilder().setGraph(g).build();
   }
 
   /**

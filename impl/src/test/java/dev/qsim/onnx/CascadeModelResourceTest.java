@@ -18,15 +18,8 @@ class CascadeModelResourceTest {
   @Test
   void theCascadeDecidesAsTheDefaultOutsideItsBandAndByTheVerifierInside() {
     List<QuestionPair> pairs = TestData.pairs(TestData.quoraDev(60));
-    try (OnnxQuestionSimilarity cascade =
-            OnnxQuestionSimilarity.builder()
-                .setModelResource(LOADER, OnnxQuestionSimilarity.CASCADE_MODEL)
-                .build();
-        OnnxQuestionSimilarity verifier =
-            OnnxQuestionSimilarity.builder()
-                .setModelResource(LOADER, OnnxQuestionSimilarity.CASCADE_MODEL)
-                .optPairHead(false)
-                .build()) {
+    try (OnnxQuestionSimilarity cascade = cascade(true);
+        OnnxQuestionSimilarity verifier = cascade(false)) {
       OnnxQuestionSimilarity head = SharedModel.get();
       assertThat(cascade.decision()).isEqualTo(DuplicateDecision.CASCADE);
       assertThat(verifier.decision()).isEqualTo(DuplicateDecision.VERIFIER);
@@ -48,5 +41,39 @@ class CascadeModelResourceTest {
         }
       }
     }
+  }
+
+  @Test
+  void theVerifierDecidesQuestionsWithTheSameWordsInAnotherOrderWhereverTheHeadIsSure() {
+    List<QuestionPair> swapped =
+        List.of(
+            new QuestionPair(
+                "How do I get from Paris to Rome?", "How do I get from Rome to Paris?"),
+            new QuestionPair("Is Java better than Python?", "Is Python better than Java?"));
+    try (OnnxQuestionSimilarity cascade = cascade(true);
+        OnnxQuestionSimilarity verifier = cascade(false)) {
+      ModelMetadata.Cascade band = cascade.metadata().verifier().cascade();
+      double[] h = SharedModel.get().duplicateScores(swapped);
+      double[] v = verifier.duplicateScores(swapped);
+      double[] c = cascade.duplicateScores(swapped);
+      for (int i = 0; i < swapped.size(); i++) {
+        // the head over two pooled vectors is sure: the order is invisible to it
+        assertThat(h[i]).as("head, pair %d", i).isGreaterThan(band.upper());
+        assertThat(c[i]).as("cascade, pair %d", i).isBetween(band.lower(), band.upper());
+        assertThat(c[i] >= cascade.duplicateThreshold())
+            .as("pair %d decided by the verifier", i)
+            .isEqualTo(v[i] >= verifier.duplicateThreshold());
+        assertThat(cascade.isDuplicate(swapped.get(i).first(), swapped.get(i).second()))
+            .isEqualTo(c[i] >= cascade.duplicateThreshold());
+      }
+    }
+  }
+
+  /** The bundled cascade, or its verifier alone (without the pair head). */
+  private static OnnxQuestionSimilarity cascade(boolean pairHead) {
+    return OnnxQuestionSimilarity.builder()
+        .setModelResource(LOADER, OnnxQuestionSimilarity.CASCADE_MODEL)
+        .optPairHead(pairHead)
+        .build();
   }
 }

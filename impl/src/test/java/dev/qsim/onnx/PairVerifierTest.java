@@ -93,7 +93,8 @@ class PairVerifierTest {
     try (VectorStore store = VectorStore.of(v);
         GemmWorkers workers = new GemmWorkers(2)) {
       verified =
-          new PairVerifier(decision).verify(store, null, pairs, workers, ProgressListener.NONE);
+          new PairVerifier(decision)
+              .verify(store, null, pairs, workers, ProgressListener.NONE, null);
     }
     assertThat(expected).hasSizeGreaterThan(100);
     assertThat(verified).hasSameSizeAs(expected);

@@ -103,7 +103,7 @@ public final class ModelExporter {
    * TrainableEncoder#readsPairs() reads pairs}; its file is {@link
    * TrainableEncoder#verifierFile()}).
    *
-   * @param threshold in [0, 1], on the probability averaged over both orders
+   * @param threshold in [0, 1], on the verifier's probability
    * @param calibration how the threshold was obtained, recorded beside it
    * @return this exporter
    */

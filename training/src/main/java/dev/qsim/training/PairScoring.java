@@ -8,8 +8,7 @@ import dev.qsim.data.LabelledPair;
 import dev.qsim.eval.BinaryMetrics;
 import dev.qsim.eval.Calibration;
 import dev.qsim.eval.Correlation;
-import dev.qsim.eval.Evaluator;
-import dev.qsim.eval.ThresholdMetrics;
+import dev.qsim.onnx.internal.PairOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -193,14 +192,20 @@ final class PairScoring {
 
   /**
    * A cross-encoder's duplicate probability of each pair, as {@code qsim-impl} serves it: the
-   * sigmoid of the logit of each order, averaged.
+   * sigmoid of the logit of the pair read in {@link PairOrder}.
    */
   double[] crossProbabilities(List<LabelledPair> pairs) {
-    float[] forward = logits(TrainingData.tokenize(t, pairs, true));
-    float[] backward = logits(TrainingData.tokenize(t, pairs, false));
+    List<LabelledPair> ordered = new ArrayList<>(pairs.size());
+    for (LabelledPair p : pairs) {
+      ordered.add(
+          PairOrder.asGiven(p.first(), p.second())
+              ? p
+              : new LabelledPair(p.second(), p.first(), p.label(), p.source(), p.line()));
+    }
+    float[] logits = logits(TrainingData.tokenize(t, ordered, true));
     double[] p = new double[pairs.size()];
     for (int i = 0; i < p.length; i++) {
-      p[i] = 0.5 * (sigmoid(forward[i]) + sigmoid(backward[i]));
+      p[i] = sigmoid(logits[i]);
     }
     return p;
   }
@@ -245,13 +250,12 @@ final class PairScoring {
   }
 
   /**
-   * {similarity threshold, t.head() threshold or NaN, their balanced accuracies, candidate
-   * threshold or NaN}: best balanced accuracy on the calibration pairs; with a pair head over the
-   * encoder's vectors, also the candidate threshold, the similarity above which {@link
-   * Evaluator#CANDIDATE_COVERAGE} of the pairs the head accepts lie (at most the similarity
-   * threshold), as {@code qsim calibrate} computes it.
+   * The thresholds by qsim's one calibration rule ({@link Calibration}): the similarity's and, with
+   * a pair head or verifier, the decision's best balanced accuracy on the calibration pairs; with a
+   * pair head over the encoder's vectors, also the candidate threshold (for a verifier, which reads
+   * texts, none).
    */
-  double[] calibrate(List<LabelledPair> train) {
+  Calibration calibrate(List<LabelledPair> train) {
     if (t.progress() != null) {
       t.progress()
           .printf(Locale.ROOT, "Calibrating the duplicate threshold on %d pairs%n", train.size());
@@ -262,13 +266,8 @@ final class PairScoring {
       duplicates[i] = t.config().isDuplicate(train.get(i).label());
     }
     Calibration c = Calibration.of(scores[0], scores[1], duplicates, Double.NaN);
-    ThresholdMetrics h = c.decision().orElse(null);
-    return new double[] {
-      c.similarity().threshold(),
-      h == null ? Double.NaN : h.threshold(),
-      c.similarity().balancedAccuracy(),
-      h == null ? Double.NaN : h.balancedAccuracy(),
-      t.encoder().readsPairs() ? Double.NaN : c.candidateThreshold().orElse(Double.NaN)
-    };
+    return t.encoder().readsPairs()
+        ? new Calibration(c.similarity(), c.decision(), java.util.OptionalDouble.empty())
+        : c;
   }
 }

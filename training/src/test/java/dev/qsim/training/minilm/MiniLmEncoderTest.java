@@ -26,6 +26,7 @@ import dev.qsim.SimilarityFunction;
 import dev.qsim.model.ModelMetadata;
 import dev.qsim.model.Pooling;
 import dev.qsim.onnx.OnnxQuestionSimilarity;
+import dev.qsim.training.QuestionTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class MiniLmEncoderTest {
   private static NDManager manager;
   private static MiniLmEncoder encoder;
   private static OrtReference ort;
-  private static MiniLmTokenizer tokenizer;
+  private static QuestionTokenizer tokenizer;
 
   @BeforeAll
   static void load() throws Exception {
@@ -59,7 +60,7 @@ class MiniLmEncoderTest {
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     encoder = MiniLmEncoder.builder().build();
     ort = OrtReference.bundled();
-    tokenizer = new MiniLmTokenizer(MiniLmEncoderTest.class.getClassLoader(), 128);
+    tokenizer = QuestionTokenizer.bundled(128);
   }
 
   @AfterAll
@@ -113,7 +114,7 @@ class MiniLmEncoderTest {
     List<String> questions = devQuestions(10);
     assertThat(questions).hasSize(20);
     try (NDManager m = manager.newSubManager()) {
-      NDList batch = tokenizer.encode(m, questions, false);
+      NDList batch = tokenizer.inputs(m, questions);
       long[][] ids = toLongs(batch.get(0));
       long[][] mask = toLongs(batch.get(1));
       assertThat(ids[0][0]).as("[CLS]").isEqualTo(101L);
@@ -148,9 +149,9 @@ class MiniLmEncoderTest {
   void paddingInABatchDoesNotChangeAQuestionsEmbedding() throws Exception {
     List<String> questions = devQuestions(4);
     try (NDManager m = manager.newSubManager()) {
-      NDList batch = tokenizer.encode(m, questions, true);
+      NDList batch = padded(m, tokenizer.encode(questions), 128);
       float[] together = encoder.embed(batch.get(0), batch.get(1)).toFloatArray();
-      NDList alone = tokenizer.encode(m, questions.subList(3, 4), false);
+      NDList alone = tokenizer.inputs(m, questions.subList(3, 4));
       assertThat(alone.get(0).getShape().get(1)).isLessThan(batch.get(0).getShape().get(1));
       float[] single = encoder.embed(alone.get(0), alone.get(1)).toFloatArray();
       for (int d = 0; d < 384; d++) {
@@ -187,7 +188,7 @@ class MiniLmEncoderTest {
     List<String> questions = devQuestions(3);
     try (NDManager m = manager.newSubManager();
         OrtReference exportedOrt = OrtReference.of(file)) {
-      NDList batch = tokenizer.encode(m, questions, false);
+      NDList batch = tokenizer.inputs(m, questions);
       long[][] ids = toLongs(batch.get(0));
       long[][] mask = toLongs(batch.get(1));
       float[][][] x = exportedOrt.hiddenStates(ids, mask);
@@ -210,7 +211,7 @@ class MiniLmEncoderTest {
     Path file = dir.resolve("model.onnx");
     try (MiniLmEncoder trained = MiniLmEncoder.builder().optDropout(0f).build();
         NDManager m = manager.newSubManager();
-        MiniLmTokenizer shortTokenizer = new MiniLmTokenizer(getClass().getClassLoader(), 16);
+        QuestionTokenizer shortTokenizer = QuestionTokenizer.bundled(16);
         Model model = Model.newInstance("minilm-test", Device.cpu(), "PyTorch")) {
       model.setBlock(trained.block());
       DefaultTrainingConfig config =
@@ -221,7 +222,7 @@ class MiniLmEncoderTest {
                       .optWeightDecays(0.01f)
                       .build())
               .optDevices(new Device[] {Device.cpu()});
-      NDList batch = shortTokenizer.encode(m, questions, false);
+      NDList batch = shortTokenizer.inputs(m, questions);
       assertThat(batch.get(0).getShape()).isEqualTo(new Shape(16, 16));
       NDArray target = m.create(labels);
       float[] losses = new float[3];
@@ -248,7 +249,7 @@ class MiniLmEncoderTest {
       assertThat(losses[2]).as("loss after two AdamW steps").isLessThan(losses[0]);
 
       trained.exportOnnx(file);
-      NDList eval = tokenizer.encode(m, questions.subList(0, 6), false);
+      NDList eval = tokenizer.inputs(m, questions.subList(0, 6));
       long[][] ids = toLongs(eval.get(0));
       long[][] mask = toLongs(eval.get(1));
       float[] djl = trained.embed(eval.get(0), eval.get(1)).toFloatArray();
@@ -314,7 +315,7 @@ class MiniLmEncoderTest {
               .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(config);
           GradientCollector collector = trainer.newGradientCollector()) {
-        NDList batch = tokenizer.encode(m, questions, false);
+        NDList batch = tokenizer.inputs(m, questions);
         NDArray e = trainer.forward(batch).singletonOrThrow();
         NDArray loss = e.get("0::2").mul(e.get("1::2")).sum(new int[] {1}).neg().mean();
         collector.backward(loss);
@@ -395,5 +396,17 @@ class MiniLmEncoderTest {
       Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return file;
+  }
+
+  /** Token ids and masks padded to {@code width} columns with id 0 and mask 0. */
+  private static NDList padded(NDManager m, long[][] rows, int width) {
+    long[] ids = new long[rows.length * width];
+    long[] mask = new long[ids.length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, ids, i * width, rows[i].length);
+      java.util.Arrays.fill(mask, i * width, i * width + rows[i].length, 1L);
+    }
+    Shape shape = new Shape(rows.length, width);
+    return new NDList(m.create(ids, shape), m.create(mask, shape));
   }
 }
