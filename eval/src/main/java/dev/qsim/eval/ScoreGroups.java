@@ -164,34 +164,42 @@ final class ScoreGroups {
   }
 
   List<PrecisionRecallPoint> precisionRecallCurve() {
-    List<PrecisionRecallPoint> points = new ArrayList<>(groupScore.length);
-    long tp = 0;
-    long fp = 0;
-    for (int g = 0; g < groupScore.length; g++) {
-      tp += groupPositives[g];
-      fp += groupNegatives[g];
-      points.add(
-          new PrecisionRecallPoint(
-              groupScore[g],
-              tp + fp == 0 ? 0 : (double) tp / (tp + fp),
-              positives == 0 ? 0 : (double) tp / positives));
-    }
-    return List.copyOf(points);
+    return cumulative(
+        null,
+        (score, tp, fp) ->
+            new PrecisionRecallPoint(
+                score,
+                tp + fp == 0 ? 0 : (double) tp / (tp + fp),
+                positives == 0 ? 0 : (double) tp / positives));
   }
 
   List<RocPoint> rocCurve() {
-    List<RocPoint> points = new ArrayList<>(groupScore.length + 1);
-    points.add(new RocPoint(Double.POSITIVE_INFINITY, 0, 0));
+    return cumulative(
+        new RocPoint(Double.POSITIVE_INFINITY, 0, 0),
+        (score, tp, fp) ->
+            new RocPoint(
+                score,
+                negatives == 0 ? 0 : (double) fp / negatives,
+                positives == 0 ? 0 : (double) tp / positives));
+  }
+
+  /** A curve's point at a group's score, from the positives and negatives scored at or above it. */
+  private interface CurvePoint<T> {
+    T at(double score, long truePositives, long falsePositives);
+  }
+
+  /** One point per group, best score first, after {@code first} when it is not null. */
+  private <T> List<T> cumulative(T first, CurvePoint<T> point) {
+    List<T> points = new ArrayList<>(groupScore.length + 1);
+    if (first != null) {
+      points.add(first);
+    }
     long tp = 0;
     long fp = 0;
     for (int g = 0; g < groupScore.length; g++) {
       tp += groupPositives[g];
       fp += groupNegatives[g];
-      points.add(
-          new RocPoint(
-              groupScore[g],
-              negatives == 0 ? 0 : (double) fp / negatives,
-              positives == 0 ? 0 : (double) tp / positives));
+      points.add(point.at(groupScore[g], tp, fp));
     }
     return List.copyOf(points);
   }

@@ -134,15 +134,7 @@ final class PairVerifier {
           v[p - from] = vectors.get(candidates.second(p));
         }
       }
-      double[] scores = decision.scores(a, b, u, v);
-      accepted(candidates, from, scores, out);
-      for (int i = 0; rejected != null && i < scores.length; i++) {
-        int p = from + i;
-        if (!decision.accepts(scores[i]) && decision.fromVerifier(scores[i])) {
-          rejected.putIfAbsent(
-              candidates.first(p), candidates.second(p), candidates.similarity(p), scores[i]);
-        }
-      }
+      accepted(candidates, from, decision.scores(a, b, u, v), out, rejected);
       progress.update("verifying", to, total);
     }
     return out;
@@ -157,18 +149,28 @@ final class PairVerifier {
       List<DuplicatePair> out) {
     double[] scores = new double[to - from];
     scores(vectors, candidates, from, to, workers, scores);
-    accepted(candidates, from, scores, out);
+    accepted(candidates, from, scores, out, null);
   }
 
-  /** The candidates from {@code from} on that the decision accepts by their {@code scores}. */
+  /**
+   * The candidates from {@code from} on that the decision accepts by their {@code scores}, into
+   * {@code out}; those its verifier rejected into {@code rejected}, unless that is {@code null}.
+   */
   private void accepted(
-      CandidatePairs candidates, int from, double[] scores, List<DuplicatePair> out) {
+      CandidatePairs candidates,
+      int from,
+      double[] scores,
+      List<DuplicatePair> out,
+      PairScores rejected) {
     for (int i = 0; i < scores.length; i++) {
       int p = from + i;
       if (decision.accepts(scores[i])) {
         out.add(
             new DuplicatePair(
                 candidates.first(p), candidates.second(p), candidates.similarity(p), scores[i]));
+      } else if (rejected != null && decision.fromVerifier(scores[i])) {
+        rejected.putIfAbsent(
+            candidates.first(p), candidates.second(p), candidates.similarity(p), scores[i]);
       }
     }
   }

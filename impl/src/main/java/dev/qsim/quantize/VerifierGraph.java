@@ -51,6 +51,12 @@ public final class VerifierGraph {
    */
   public static ModelProto append(ModelProto encoder, float[] weight, float bias, String source) {
     GraphProto graph = encoder.getGraph();
+    for (float v : weight) {
+      if (!Float.isFinite(v) || !Float.isFinite(bias)) {
+        throw new QsimException(
+            "parameter " + WEIGHT + " or " + BIAS + " holds a non-finite value");
+      }
+    }
     if (isVerifier(encoder)) {
       return withClassifier(encoder, weight, bias);
     }
@@ -65,12 +71,6 @@ public final class VerifierGraph {
     for (OperatorSetIdProto o : encoder.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
         opset = o.getVersion();
-      }
-    }
-    for (float v : weight) {
-      if (!Float.isFinite(v) || !Float.isFinite(bias)) {
-        throw new QsimException(
-            "parameter " + WEIGHT + " or " + BIAS + " holds a non-finite value");
       }
     }
     GraphProto.Builder g = graph.toBuilder().clearOutput();
@@ -164,12 +164,6 @@ public final class VerifierGraph {
 
   /** The verifier with other classifier values; the rest of the graph as it was. */
   private static ModelProto withClassifier(ModelProto verifier, float[] weight, float bias) {
-    for (float v : weight) {
-      if (!Float.isFinite(v) || !Float.isFinite(bias)) {
-        throw new QsimException(
-            "parameter " + WEIGHT + " or " + BIAS + " holds a non-finite value");
-      }
-    }
     GraphProto.Builder g = verifier.getGraph().toBuilder();
     for (int i = 0; i < g.getInitializerCount(); i++) {
       String name = g.getInitializer(i).getName();

@@ -68,7 +68,7 @@ sealed interface EncoderSource {
           OnnxQuestionSimilarity.builder()
               .setBundledModel(model.id())
               .optPairHead(false)
-              .optVerifier(verifier)
+              .optVerifier(false) // the files suffice: no ONNX Runtime session for it
               .build()) {
         file =
             Files.createTempFile(

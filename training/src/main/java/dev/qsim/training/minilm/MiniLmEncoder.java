@@ -67,13 +67,13 @@ public final class MiniLmEncoder implements TrainableEncoder {
   private MiniLmEncoder(Builder b) {
     this.source = b.source;
     ModelProto model = source.read();
-    if (VerifierGraph.isVerifier(model) && !b.verifierSource) {
+    boolean verifier = VerifierGraph.isVerifier(model);
+    if (verifier && !b.verifierSource) {
       throw new ModelLoadException(
           source.name()
               + " is a cross-encoder verifier; only --encoder cross-minilm continues from one");
     }
-    this.sourceClassifier =
-        VerifierGraph.isVerifier(model) ? VerifierGraph.classifier(model) : null;
+    this.sourceClassifier = verifier ? VerifierGraph.classifier(model) : null;
     Map<String, OnnxBertWeights.Tensor> tensors =
         OnnxBertWeights.read(model, config, source.name());
     model = null; // the 90 MB proto is not kept: export reads the source again
