@@ -26,6 +26,7 @@ final class CompleteLink {
   /** Pairs decided by the first call of a cross check; each later call takes four times more. */
   static final int FIRST_BATCH = 64;
 
+  /** The most pairs of one call of a cross check. */
   static final int MAX_BATCH = 1 << 16;
 
   private final List<DuplicatePair> order;
@@ -160,7 +161,7 @@ final class CompleteLink {
   /**
    * Whether every member of group {@code a} is a duplicate of every member of group {@code b}: the
    * known pairs, then a screen of the others (no decision call for a pair that fails it), then the
-   * decision in growing batches, least similar first, until the first rejection.
+   * decision ({@link DuplicateGrouping.BatchVerifier#allDuplicates}), least similar first.
    */
   private boolean allDuplicates(int a, int b) {
     int[] x = members.get(a);
@@ -198,21 +199,8 @@ final class CompleteLink {
     }
     leastSimilarFirst(first, second, similarity, count);
     double[] score = new double[count];
-    int batch = FIRST_BATCH;
-    for (int from = 0; from < count; from += batch, batch = Math.min(MAX_BATCH, 4 * batch)) {
-      int to = Math.min(count, from + batch);
-      int[] f = Arrays.copyOfRange(first, from, to);
-      int[] s = Arrays.copyOfRange(second, from, to);
-      double[] sim = Arrays.copyOfRange(similarity, from, to);
-      double[] sc = new double[to - from];
-      verifier.verify(f, s, to - from, sim, sc);
-      for (int i = 0; i < sc.length; i++) {
-        if (Double.isNaN(sc[i])) {
-          return false;
-        }
-      }
-      System.arraycopy(sim, 0, similarity, from, sim.length);
-      System.arraycopy(sc, 0, score, from, sc.length);
+    if (!verifier.allDuplicates(first, second, count, similarity, score)) {
+      return false;
     }
     for (int i = 0; i < count; i++) {
       known.putIfAbsent(first[i], second[i], similarity[i], score[i]);

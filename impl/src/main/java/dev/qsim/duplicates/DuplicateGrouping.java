@@ -3,6 +3,7 @@ package dev.qsim.duplicates;
 import dev.qsim.DuplicateGroup;
 import dev.qsim.DuplicatePair;
 import dev.qsim.ProgressListener;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -87,6 +88,43 @@ public final class DuplicateGrouping {
      *     {@code NaN}
      */
     void verify(int[] first, int[] second, int count, double[] similarity, double[] score);
+
+    /**
+     * Whether the decision calls every one of the pairs a duplicate, deciding as few as it must: by
+     * default the pairs in the order given (the likeliest rejections first) in growing batches of
+     * {@link #verify}, {@value CompleteLink#FIRST_BATCH} first and four times more each time,
+     * stopping after the first batch with a rejection. An implementation may reject sooner by a
+     * cheaper part of its decision, but must answer as the default would.
+     *
+     * @param first one question of each pair
+     * @param second the other question of each pair
+     * @param count the number of pairs
+     * @param similarity each pair's similarity as {@link #screen} gave it; may be refined in place
+     * @param score receives each pair's decision score when the answer is {@code true}
+     * @return whether every pair is a duplicate
+     */
+    default boolean allDuplicates(
+        int[] first, int[] second, int count, double[] similarity, double[] score) {
+      int batch = CompleteLink.FIRST_BATCH;
+      for (int from = 0;
+          from < count;
+          from += batch, batch = Math.min(CompleteLink.MAX_BATCH, 4 * batch)) {
+        int to = Math.min(count, from + batch);
+        int[] f = Arrays.copyOfRange(first, from, to);
+        int[] s = Arrays.copyOfRange(second, from, to);
+        double[] sim = Arrays.copyOfRange(similarity, from, to);
+        double[] sc = new double[to - from];
+        verify(f, s, to - from, sim, sc);
+        for (double x : sc) {
+          if (Double.isNaN(x)) {
+            return false;
+          }
+        }
+        System.arraycopy(sim, 0, similarity, from, sim.length);
+        System.arraycopy(sc, 0, score, from, sc.length);
+      }
+      return true;
+    }
   }
 
   /**

@@ -1,11 +1,9 @@
 package dev.qsim.onnx;
 
-import dev.qsim.ProgressListener;
 import dev.qsim.SimilarityFunction;
 import dev.qsim.duplicates.DuplicateGrouping;
 import dev.qsim.duplicates.PairScores;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,19 +15,18 @@ import java.util.Map;
  * duplicate —, as is a candidate that verification rejected by a decision that reads texts (the
  * same pair gets the same answer, and the verifier is the costly part); the others are scored on
  * the batched path of verification: a decision on the vectors by {@link PairVerifier#scores} (the
- * pair head as matrix products), in tasks of {@value #TASK} pairs over the search's worker threads;
- * one that reads the texts by {@link PairDecision#scores(List, List, float[][], float[][])}, in
- * chunks of {@value PairVerifier#TEXT_BATCH} on the calling thread (the verifier runs its own
- * threads). Vectors for the screen and the texts' decision are read from the store through a
+ * pair head as matrix products) over the search's worker threads; one that reads the texts by
+ * {@link PairDecision#scores(List, List, float[][], float[][], double[])}, in chunks of {@value
+ * PairVerifier#TEXT_BATCH} on the calling thread (the verifier runs its own threads), the cascade's
+ * pair head as matrix products on the workers. A cascade's cross check asks the pair head about all
+ * its pairs before the verifier about any ({@link #allDuplicates}): one pair the head rejects by
+ * itself ends it. Vectors for the screen and the texts' decision are read from the store through a
  * bounded cache ({@value #CACHE} questions, least recently used out).
  *
  * <p>Not thread-safe: one grouping at a time (its calls fan out to the workers inside).
  */
 final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   static final int CACHE = 20_000;
-
-  /** Pairs per worker task. */
-  static final int TASK = 512;
 
   private final PairDecision decision;
   private final PairVerifier batched;
@@ -90,58 +87,69 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   @Override
   public void verify(int[] first, int[] second, int count, double[] similarity, double[] score) {
     decided += count;
-    if (decision.readsTexts()) {
-      float[][] u = decision.readsEmbeddings() ? new float[count][] : null;
-      float[][] v = decision.readsEmbeddings() ? new float[count][] : null;
-      List<String> a = new ArrayList<>(count);
-      List<String> b = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
+    CandidatePairs pairs = new CandidatePairs(count);
+    for (int i = 0; i < count; i++) {
+      pairs.add(first[i], second[i], similarity[i]);
+    }
+    if (!decision.readsTexts()) {
+      accept(batched.scoresOnWorkers(vectors, pairs, 0, count, workers), 0, score);
+      return;
+    }
+    for (int from = 0; from < count; from += PairVerifier.TEXT_BATCH) {
+      int to = Math.min(count, from + PairVerifier.TEXT_BATCH);
+      float[][] u = decision.readsEmbeddings() ? new float[to - from][] : null;
+      float[][] v = decision.readsEmbeddings() ? new float[to - from][] : null;
+      List<String> a = new ArrayList<>(to - from);
+      List<String> b = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
         if (u != null) {
-          u[i] = vector(first[i]);
-          v[i] = vector(second[i]);
+          u[i - from] = vector(first[i]);
+          v[i - from] = vector(second[i]);
         }
         a.add(texts.get(first[i]));
         b.add(texts.get(second[i]));
       }
-      for (int from = 0; from < count; from += PairVerifier.TEXT_BATCH) {
-        int f = from;
-        int t = Math.min(count, from + PairVerifier.TEXT_BATCH);
-        double[] s =
-            decision.scores(
-                a.subList(f, t),
-                b.subList(f, t),
-                u == null ? null : Arrays.copyOfRange(u, f, t),
-                v == null ? null : Arrays.copyOfRange(v, f, t));
-        accept(s, f, score);
-      }
-      return;
+      double[] head =
+          decision.band() == null
+              ? null
+              : batched.headScoresOnWorkers(vectors, pairs, from, to, workers);
+      accept(decision.scores(a, b, u, v, head), from, score);
     }
+  }
+
+  /**
+   * In the cascade, first the pair head over all the pairs, in chunks of {@value
+   * PairVerifier#BATCH}: a pair it rejects by itself (its probability below the band, by more than
+   * float rounding, and the same words not reordered) ends the check with no verifier call, which
+   * would otherwise have decided the band's pairs of the batches before it.
+   */
+  @Override
+  public boolean allDuplicates(
+      int[] first, int[] second, int count, double[] similarity, double[] score) {
+    if (decision.band() != null && headRejectsOne(first, second, count, similarity)) {
+      return false;
+    }
+    return DuplicateGrouping.BatchVerifier.super.allDuplicates(
+        first, second, count, similarity, score);
+  }
+
+  private boolean headRejectsOne(int[] first, int[] second, int count, double[] similarity) {
+    double below = decision.band().lower() - PairVerifier.BORDER;
     CandidatePairs pairs = new CandidatePairs(count);
-    List<GemmWorkers.Task> tasks = new ArrayList<>();
-    List<Long> weights = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       pairs.add(first[i], second[i], similarity[i]);
     }
-    for (int from = 0; from < count; from += TASK) {
-      int f = from;
-      int t = Math.min(count, from + TASK);
-      tasks.add(
-          () -> {
-            double[] s = new double[t - f];
-            batched.scores(vectors, pairs, f, t, workers, s);
-            accept(s, f, score);
-          });
-      weights.add((long) (t - f));
+    for (int from = 0; from < count; from += PairVerifier.BATCH) {
+      int to = Math.min(count, from + PairVerifier.BATCH);
+      double[] head = batched.headScoresOnWorkers(vectors, pairs, from, to, workers);
+      for (int i = 0; i < head.length; i++) {
+        if (head[i] < below
+            && !WordOrder.reordered(texts.get(first[from + i]), texts.get(second[from + i]))) {
+          return true;
+        }
+      }
     }
-    if (tasks.size() == 1) {
-      tasks.get(0).run();
-    } else {
-      workers.runAll(
-          tasks,
-          weights.stream().mapToLong(Long::longValue).toArray(),
-          "grouping",
-          ProgressListener.NONE);
-    }
+    return false;
   }
 
   /** {@code scores} into {@code out} from {@code at}, a rejection as NaN. */

@@ -235,6 +235,21 @@ final class PairDecision {
    * @param v the second question's embedding of each pair (idem)
    */
   double[] scores(List<String> first, List<String> second, float[][] u, float[][] v) {
+    return scores(first, second, u, v, null);
+  }
+
+  /**
+   * {@link #scores(List, List, float[][], float[][])}, the cascade given the pair head's
+   * probabilities as batched matrix products compute them ({@link PairVerifier#headScores}: equal
+   * to {@link PairHead#probability} up to float rounding); one within {@link PairVerifier#BORDER}
+   * of the threshold or of an end of the band is computed again alone, so that rounding never
+   * changes which part decides a pair, nor the decision.
+   *
+   * @param batchedHead the pair head's probability of each pair, or {@code null} to compute each
+   *     here; read by the cascade only
+   */
+  double[] scores(
+      List<String> first, List<String> second, float[][] u, float[][] v, double[] batchedHead) {
     if (verifier == null) {
       double[] out = new double[u.length];
       for (int i = 0; i < out.length; i++) {
@@ -248,7 +263,10 @@ final class PairDecision {
     double[] out = new double[u.length];
     List<Integer> unsure = new ArrayList<>();
     for (int i = 0; i < out.length; i++) {
-      out[i] = head.probability(u[i], v[i]);
+      out[i] =
+          batchedHead == null || nearAnEdge(batchedHead[i])
+              ? head.probability(u[i], v[i])
+              : batchedHead[i];
       if (band.contains(out[i]) || WordOrder.reordered(first.get(i), second.get(i))) {
         unsure.add(i);
       }
@@ -266,6 +284,12 @@ final class PairDecision {
       }
     }
     return out;
+  }
+
+  private boolean nearAnEdge(double p) {
+    return Math.abs(p - threshold) < PairVerifier.BORDER
+        || Math.abs(p - band.lower()) < PairVerifier.BORDER
+        || Math.abs(p - band.upper()) < PairVerifier.BORDER;
   }
 
   /** The verifier's probabilities, each as if the pair were scored alone near the threshold. */

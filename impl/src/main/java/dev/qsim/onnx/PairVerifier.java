@@ -80,7 +80,12 @@ final class PairVerifier {
       PairScores rejected) {
     if (decision.readsTexts()) {
       return verifyTexts(
-          decision.readsEmbeddings() ? vectors : null, texts, candidates, progress, rejected);
+          decision.readsEmbeddings() ? vectors : null,
+          texts,
+          candidates,
+          workers,
+          progress,
+          rejected);
     }
     int total = candidates.size();
     int batches = (total + BATCH - 1) / BATCH;
@@ -105,13 +110,14 @@ final class PairVerifier {
 
   /**
    * The verifier's (or cascade's) pass: candidates in chunks of {@value #TEXT_BATCH} pairs on the
-   * calling thread (ONNX Runtime parallelises inside each call), {@code "verifying"} progress after
-   * each.
+   * calling thread (ONNX Runtime parallelises inside each call), the cascade's pair head on the
+   * workers first ({@link #headScoresOnWorkers}), {@code "verifying"} progress after each chunk.
    */
   private List<DuplicatePair> verifyTexts(
       VectorStore vectors,
       List<String> texts,
       CandidatePairs candidates,
+      GemmWorkers workers,
       ProgressListener progress,
       PairScores rejected) {
     if (texts == null) {
@@ -134,7 +140,11 @@ final class PairVerifier {
           v[p - from] = vectors.get(candidates.second(p));
         }
       }
-      accepted(candidates, from, decision.scores(a, b, u, v), out, rejected);
+      double[] head =
+          decision.band() == null
+              ? null
+              : headScoresOnWorkers(vectors, candidates, from, to, workers);
+      accepted(candidates, from, decision.scores(a, b, u, v, head), out, rejected);
       progress.update("verifying", to, total);
     }
     return out;
@@ -204,6 +214,72 @@ final class PairVerifier {
                 vectors.get(candidates.first(p), u), vectors.get(candidates.second(p), v));
       }
     }
+  }
+
+  /**
+   * {@link #headScores} of candidates {@code [from, to)} on the workers' threads, in tasks of
+   * {@value #TASK} pairs.
+   */
+  double[] headScoresOnWorkers(
+      VectorStore vectors, CandidatePairs candidates, int from, int to, GemmWorkers workers) {
+    return onWorkers(this::headScores, vectors, candidates, from, to, workers);
+  }
+
+  /**
+   * {@link #scores} of candidates {@code [from, to)} on the workers' threads, in tasks of {@value
+   * #TASK} pairs.
+   */
+  double[] scoresOnWorkers(
+      VectorStore vectors, CandidatePairs candidates, int from, int to, GemmWorkers workers) {
+    return onWorkers(this::scores, vectors, candidates, from, to, workers);
+  }
+
+  /** Pairs per worker task of {@link #scoresOnWorkers} and {@link #headScoresOnWorkers}. */
+  static final int TASK = 512;
+
+  /** Scores a range of candidates into {@code out[0, to - from)}. */
+  @FunctionalInterface
+  private interface RangeScores {
+    void score(
+        VectorStore vectors,
+        CandidatePairs candidates,
+        int from,
+        int to,
+        GemmWorkers workers,
+        double[] out);
+  }
+
+  private static double[] onWorkers(
+      RangeScores scores,
+      VectorStore vectors,
+      CandidatePairs candidates,
+      int from,
+      int to,
+      GemmWorkers workers) {
+    double[] out = new double[to - from];
+    List<GemmWorkers.Task> tasks = new ArrayList<>();
+    List<Long> weights = new ArrayList<>();
+    for (int f = from; f < to; f += TASK) {
+      int start = f;
+      int end = Math.min(to, f + TASK);
+      tasks.add(
+          () -> {
+            double[] s = new double[end - start];
+            scores.score(vectors, candidates, start, end, workers, s);
+            System.arraycopy(s, 0, out, start - from, s.length);
+          });
+      weights.add((long) (end - start));
+    }
+    if (tasks.size() == 1) {
+      tasks.get(0).run();
+    } else if (!tasks.isEmpty()) {
+      workers.runAll(
+          tasks,
+          weights.stream().mapToLong(Long::longValue).toArray(),
+          "scoring",
+          ProgressListener.NONE);
+    }
+    return out;
   }
 
   /** The pair head's symmetric probabilities of candidates {@code [from, to)}. */

@@ -133,6 +133,51 @@ class OneDecisionTest {
   }
 
   @Test
+  void theCascadeFindsExactlyThePairsIsDuplicateAccepts() {
+    List<String> qs = questions().subList(0, 60);
+    int n = qs.size();
+    try (OnnxQuestionSimilarity cascade =
+        OnnxQuestionSimilarity.builder()
+            .setModelResource(
+                OneDecisionTest.class.getClassLoader(), OnnxQuestionSimilarity.CASCADE_MODEL)
+            .build()) {
+      assertThat(cascade.decision()).isEqualTo(DuplicateDecision.CASCADE);
+      List<QuestionPair> pairs = new ArrayList<>();
+      for (int a = 0; a < n; a++) {
+        for (int b = a + 1; b < n; b++) {
+          pairs.add(new QuestionPair(qs.get(a), qs.get(b)));
+        }
+      }
+      double[] scores = cascade.duplicateScores(pairs);
+      Map<Long, Double> accepted = new HashMap<>();
+      int p = 0;
+      for (int a = 0; a < n; a++) {
+        for (int b = a + 1; b < n; b++, p++) {
+          if (scores[p] >= cascade.duplicateThreshold()) {
+            accepted.put(key(a, b), scores[p]);
+          }
+        }
+      }
+      // Verification scores the head in batched products, the verifier in the band: the same
+      // pairs, with the same scores up to float rounding.
+      Duplicates found =
+          cascade.findDuplicates(
+              qs,
+              DuplicateOptions.defaults()
+                  .withCandidateThreshold(-1)
+                  .withTopKPerQuestion(n)
+                  .withSearch(SearchMode.EXACT));
+      assertThat(found.decision()).isEqualTo(DuplicateDecision.CASCADE);
+      assertThat(found.pairs()).hasSize(accepted.size());
+      for (DuplicatePair pair : found.pairs()) {
+        assertThat(accepted).containsKey(key(pair.first(), pair.second()));
+        assertThat(pair.score())
+            .isCloseTo(accepted.get(key(pair.first(), pair.second())), within(1e-6));
+      }
+    }
+  }
+
+  @Test
   void theSimilarityDecisionIsTheCosineThreshold() {
     OnnxQuestionSimilarity qsim = SharedModel.get();
     List<String> qs = questions();
