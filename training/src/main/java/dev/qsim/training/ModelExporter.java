@@ -40,14 +40,38 @@ public final class ModelExporter {
   }
 
   /**
-   * Starts an export of an encoder with the tokenizer it was trained with (its max length becomes
-   * the model's).
+   * Starts the export of a training run's model, as {@code qsim-train} writes it: a run that
+   * diverged, or whose calibrated decision cannot tell the classes apart, is refused here (nothing
+   * is written); else the exporter takes the trainer's encoder and tokenizer (its max length
+   * becomes the model's), the run's calibrated similarity threshold, the trainer's pair head with
+   * its threshold and candidate threshold, and, for a cross-encoder, the verifier's threshold.
    *
-   * @param encoder the trained encoder
-   * @param tokenizer its tokenizer
+   * @param trainer the trainer that ran
+   * @param result what its {@link SiameseTrainer#train} returned
    * @return a new exporter
+   * @throws TrainingException naming what makes the model unusable
    */
-  public static ModelExporter of(TrainableEncoder encoder, QuestionTokenizer tokenizer) {
+  public static ModelExporter of(SiameseTrainer trainer, TrainingResult result) {
+    ExportChecks.requireUsable(result);
+    ModelExporter exporter =
+        new ModelExporter(trainer.encoder(), trainer.tokenizer())
+            .similarityThreshold(result.similarityThreshold());
+    if (trainer.head() != null) {
+      exporter
+          .pairHead(trainer.head(), result.headThreshold())
+          .candidateThreshold(result.candidateThreshold());
+    }
+    if (trainer.encoder().readsPairs()) {
+      exporter.verifier(
+          result.headThreshold(),
+          "midpoint threshold with the best balanced accuracy of the verifier's probability (each"
+              + " pair read in one fixed order) on the calibration pairs");
+    }
+    return exporter;
+  }
+
+  /** An export of an encoder as it is, without a run's checks (for tests of the writer). */
+  static ModelExporter of(TrainableEncoder encoder, QuestionTokenizer tokenizer) {
     return new ModelExporter(encoder, tokenizer);
   }
 

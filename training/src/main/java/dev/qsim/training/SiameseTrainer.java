@@ -13,6 +13,7 @@ import dev.qsim.eval.ThresholdMetrics;
 import dev.qsim.onnx.internal.DjlSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -223,6 +224,12 @@ public final class SiameseTrainer implements AutoCloseable {
       List<LabelledPair> train, List<LabelledPair> dev, List<LabelledPair> calibration) {
     checkOpen();
     long started = System.nanoTime();
+    if (encoder instanceof FrozenEncoder frozen) {
+      List<LabelledPair> all = new ArrayList<>(train);
+      all.addAll(dev);
+      all.addAll(calibration);
+      frozen.prepare(all); // every question embedded once, in one pass
+    }
     List<LabelledPair> usable = TrainingData.usable(this, train);
     if (usable.size() < 2) {
       throw new IllegalArgumentException(

@@ -27,9 +27,10 @@ import picocli.CommandLine.Mixin;
  * The training command line, {@code qsim-train} ({@code java -jar training/target/qsim-train.jar}),
  * the one entry point of the training module: reads labelled pairs ({@link TrainingInputs}), trains
  * an encoder with {@link SiameseTrainer} (every encoder, the frozen one under a new pair head
- * included, runs through the same loop), refuses a model that diverged or cannot decide ({@link
- * ExportChecks}), writes the model directory with {@link ModelExporter} and prints a report. Run it
- * with {@code OMP_WAIT_POLICY=PASSIVE} in the environment. Not thread-safe; one run per instance.
+ * included, runs through the same loop), writes the model directory with {@link ModelExporter}
+ * (which refuses a model that diverged or cannot decide, {@link ExportChecks}) and prints a report:
+ * the same path as a Java caller's. Run it with {@code OMP_WAIT_POLICY=PASSIVE} in the environment.
+ * Not thread-safe; one run per instance.
  */
 @Command(
     name = "qsim-train",
@@ -119,26 +120,13 @@ public final class TrainCommand implements Callable<Integer> {
               new SiameseTrainer(encoder, tokenizer, config)
                   .progressTo(progress)
                   .reportTo(listener)) {
-        if (encoder instanceof FrozenEncoder frozen) {
-          List<dev.qsim.data.LabelledPair> all = new ArrayList<>(data.train);
-          all.addAll(data.dev());
-          all.addAll(data.calibration());
-          frozen.prepare(all);
-        }
         trainer.checkpointTo(output.checkpointDirectory(), o.resume, o.forceResume);
         TrainingResult result = trainer.train(data.train, data.dev(), data.calibration());
-        ExportChecks.requireUsable(result);
+        ModelExporter exporter = ModelExporter.of(trainer, result);
         Map<String, Object> provenance = provenance(data, config, encoder, result);
-        ModelExporter exporter =
-            ModelExporter.of(encoder, tokenizer)
-                .name(o.name != null ? o.name : output.out().getFileName().toString())
-                .similarityThreshold(result.similarityThreshold())
-                .provenance(provenance);
-        if (trainer.head() != null) {
-          exporter
-              .pairHead(trainer.head(), result.headThreshold())
-              .candidateThreshold(result.candidateThreshold());
-        }
+        exporter
+            .name(o.name != null ? o.name : output.out().getFileName().toString())
+            .provenance(provenance);
         if (encoder.readsPairs()) {
           exporter.verifier(
               result.headThreshold(),

@@ -25,6 +25,22 @@ import java.util.List;
 public interface TrainableEncoder extends AutoCloseable {
 
   /**
+   * A frozen encoder to train a pair head over, as {@code qsim-train --encoder frozen-minilm} does:
+   * the trainer's loop trains only the head, and the exported model keeps the frozen encoder and
+   * tokenizer. Every question is embedded once by {@code qsim-impl} (with a model's own tokenizer
+   * and length), when the trainer starts.
+   *
+   * @param modelDirectory the model directory whose encoder to freeze, or {@code null} for the
+   *     bundled base model (plain all-MiniLM-L6-v2)
+   * @param cacheDir where embeddings are cached between runs, or {@code null} for no cache
+   * @return the encoder, which owns and closes the model it opened
+   * @throws dev.qsim.ModelLoadException if the model cannot be loaded
+   */
+  static TrainableEncoder frozen(Path modelDirectory, Path cacheDir) {
+    return FrozenEncoder.open(null, modelDirectory, cacheDir, null);
+  }
+
+  /**
    * The block to train (initialised, with its parameters attached to a model's manager by the
    * caller).
    *

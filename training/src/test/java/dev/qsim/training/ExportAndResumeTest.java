@@ -60,11 +60,10 @@ class ExportAndResumeTest {
                 .progressTo(null)) {
       TrainingResult result = trainer.train(pairs, dev);
       assertThat(result.dev().decision()).isNotNull();
+      // The public path: the run's checks, thresholds and pair head.
       Path dir =
-          ModelExporter.of(encoder, tokenizer)
+          ModelExporter.of(trainer, result)
               .name("bag-test")
-              .similarityThreshold(result.similarityThreshold())
-              .pairHead(trainer.head(), result.headThreshold())
               .provenance(java.util.Map.of("test", true))
               .metrics("quora-dev", result.dev().asMap())
               .export(temp.resolve("model"));
@@ -106,6 +105,50 @@ class ExportAndResumeTest {
         assertThat((double) correct / dev.size())
             .isCloseTo(result.dev().decision().accuracy(), within(1.5 / dev.size()));
       }
+    }
+  }
+
+  @Test
+  void theExportOfARunRefusesOneThatDivergedOrCannotDecideAndWritesNothing() {
+    try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 24);
+        SiameseTrainer trainer =
+            new SiameseTrainer(encoder, tokenizer, config(PairLoss.SOFTMAX_HEAD).build())
+                .progressTo(null)) {
+      TrainingResult ok = trainer.train(pairs, List.of());
+      TrainingResult diverged =
+          new TrainingResult(
+              ok.steps(),
+              ok.skippedSteps(),
+              List.of(new TrainingResult.EpochReport(1, ok.steps(), Double.NaN, null)),
+              1,
+              ok.similarityThreshold(),
+              ok.headThreshold(),
+              ok.candidateThreshold(),
+              null,
+              ok.seconds(),
+              ok.calibrationBalancedAccuracy(),
+              ok.headCalibrationBalancedAccuracy());
+      TrainingResult constant =
+          new TrainingResult(
+              ok.steps(),
+              ok.skippedSteps(),
+              ok.epochs(),
+              ok.bestEpoch(),
+              ok.similarityThreshold(),
+              ok.headThreshold(),
+              ok.candidateThreshold(),
+              null,
+              ok.seconds(),
+              ok.calibrationBalancedAccuracy(),
+              0.5);
+      assertThatThrownBy(() -> ModelExporter.of(trainer, diverged).export(temp.resolve("a")))
+          .isInstanceOf(TrainingException.class)
+          .hasMessageContaining("diverged");
+      assertThatThrownBy(() -> ModelExporter.of(trainer, constant).export(temp.resolve("b")))
+          .isInstanceOf(TrainingException.class)
+          .hasMessageContaining("pair-head decision is degenerate");
+      assertThat(temp.resolve("a")).doesNotExist();
+      assertThat(temp.resolve("b")).doesNotExist();
     }
   }
 

@@ -209,4 +209,43 @@ class FrozenEncoderTest {
           .isCloseTo(a.pairHead().averagePrecision(), org.assertj.core.data.Offset.offset(1e-9));
     }
   }
+
+  @Test
+  void javaCallersTrainAHeadOverAFrozenEncoderOnTheCommandsPath() {
+    List<LabelledPair> train = TestPairs.quoraTrain(200);
+    try (QuestionTokenizer tokenizer = QuestionTokenizer.bundled(32);
+        TrainableEncoder frozen = TrainableEncoder.frozen(null, null);
+        SiameseTrainer trainer =
+            new SiameseTrainer(
+                    frozen,
+                    tokenizer,
+                    TrainingConfig.builder()
+                        .loss(PairLoss.SOFTMAX_HEAD)
+                        .epochs(2)
+                        .batchSize(25)
+                        .headLearningRate(0.01)
+                        .headHidden(8)
+                        .seed(5)
+                        .build())
+                .progressTo(null)) {
+      // No prepare call: the trainer embeds the frozen encoder's questions itself.
+      TrainingResult result = trainer.train(train, List.of());
+      Path dir = ModelExporter.of(trainer, result).name("frozen-java").export(temp.resolve("m"));
+      ModelMetadata metadata = ModelMetadata.read(dir.resolve("qsim-model.json"));
+      assertThat(metadata.pairHeadFile()).isEqualTo(ModelExporter.PAIR_HEAD_FILE);
+      assertThat(metadata.pairHeadThreshold()).isEqualTo(result.headThreshold());
+      assertThat(metadata.candidateThreshold()).isEqualTo(result.candidateThreshold());
+      try (dev.qsim.onnx.OnnxQuestionSimilarity written =
+              dev.qsim.onnx.OnnxQuestionSimilarity.builder().setModelDirectory(dir).build();
+          dev.qsim.onnx.OnnxQuestionSimilarity base =
+              dev.qsim.onnx.OnnxQuestionSimilarity.builder()
+                  .setBundledModel(dev.qsim.onnx.BundledModel.BASE.id())
+                  .build()) {
+        assertThat(written.decision()).isEqualTo(dev.qsim.DuplicateDecision.PAIR_HEAD);
+        assertThat(written.embed("How do I learn Java?").vector())
+            .as("the frozen encoder, unchanged")
+            .containsExactly(base.embed("How do I learn Java?").vector());
+      }
+    }
+  }
 }
