@@ -108,6 +108,23 @@ class ExportAndResumeTest {
     }
   }
 
+  /** {@code ok} with other epoch reports and another balanced accuracy of the pair head. */
+  private static TrainingResult with(
+      TrainingResult ok, List<TrainingResult.EpochReport> epochs, double headBalancedAccuracy) {
+    return new TrainingResult(
+        ok.steps(),
+        ok.skippedSteps(),
+        epochs,
+        epochs.size(),
+        ok.similarityThreshold(),
+        ok.headThreshold(),
+        ok.candidateThreshold(),
+        null,
+        ok.seconds(),
+        ok.calibrationBalancedAccuracy(),
+        headBalancedAccuracy);
+  }
+
   @Test
   void theExportOfARunRefusesOneThatDivergedOrCannotDecideAndWritesNothing() {
     try (EmbeddingBagEncoder encoder = new EmbeddingBagEncoder(tokenizer.vocabularySize(), 24);
@@ -116,31 +133,11 @@ class ExportAndResumeTest {
                 .progressTo(null)) {
       TrainingResult ok = trainer.train(pairs, List.of());
       TrainingResult diverged =
-          new TrainingResult(
-              ok.steps(),
-              ok.skippedSteps(),
+          with(
+              ok,
               List.of(new TrainingResult.EpochReport(1, ok.steps(), Double.NaN, null)),
-              1,
-              ok.similarityThreshold(),
-              ok.headThreshold(),
-              ok.candidateThreshold(),
-              null,
-              ok.seconds(),
-              ok.calibrationBalancedAccuracy(),
               ok.headCalibrationBalancedAccuracy());
-      TrainingResult constant =
-          new TrainingResult(
-              ok.steps(),
-              ok.skippedSteps(),
-              ok.epochs(),
-              ok.bestEpoch(),
-              ok.similarityThreshold(),
-              ok.headThreshold(),
-              ok.candidateThreshold(),
-              null,
-              ok.seconds(),
-              ok.calibrationBalancedAccuracy(),
-              0.5);
+      TrainingResult constant = with(ok, ok.epochs(), 0.5);
       assertThatThrownBy(() -> ModelExporter.of(trainer, diverged).export(temp.resolve("a")))
           .isInstanceOf(TrainingException.class)
           .hasMessageContaining("diverged");
