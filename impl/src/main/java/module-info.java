@@ -7,6 +7,7 @@
 @SuppressWarnings({"module", "requires-automatic"}) // qsim's tools are not named modules yet
 module dev.qsim.impl {
   requires transitive dev.qsim.api;
+  requires static org.jspecify;
   requires ai.djl.api;
   requires ai.djl.tokenizers;
   requires com.microsoft.onnxruntime;

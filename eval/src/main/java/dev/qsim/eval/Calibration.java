@@ -3,6 +3,7 @@ package dev.qsim.eval;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.jspecify.annotations.Nullable;
 
 /**
  * qsim's one calibration rule, used by {@code qsim calibrate} and by training: the similarity
@@ -52,7 +53,7 @@ public record Calibration(
    */
   public static Calibration of(
       double[] similarities,
-      double[] decisionScores,
+      double @Nullable [] decisionScores,
       boolean[] duplicates,
       double decisionThreshold) {
     Objects.requireNonNull(similarities, "similarities");

@@ -1,6 +1,7 @@
 package dev.qsim.eval;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts of duplicate and non-duplicate scores in equal-width bins, for plotting how well a model's
@@ -90,7 +91,7 @@ public final class ScoreHistogram {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ScoreHistogram
         && Double.compare(lower, ((ScoreHistogram) o).lower) == 0
         && Double.compare(upper, ((ScoreHistogram) o).upper) == 0

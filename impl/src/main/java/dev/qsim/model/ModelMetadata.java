@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The contents of a model directory's {@code qsim-model.json} (format version {@value
@@ -59,24 +59,24 @@ public record ModelMetadata(
     int formatVersion,
     String name,
     String encoderFile,
-    EncoderDelta encoderDelta,
+    @Nullable EncoderDelta encoderDelta,
     String tokenizerFile,
-    String output,
+    @Nullable String output,
     Pooling pooling,
     boolean normalize,
     int dimension,
     int maxSequenceLength,
     SimilarityFunction similarityFunction,
     double similarityThreshold,
-    String pairHeadFile,
+    @Nullable String pairHeadFile,
     double pairHeadThreshold,
     double candidateThreshold,
-    Verifier verifier,
+    @Nullable Verifier verifier,
     Precision precision,
     Map<String, Object> provenance,
     Map<String, Map<String, Double>> metrics,
     Map<String, String> checksums,
-    String licence,
+    @Nullable String licence,
     List<String> trainingData) {
 
   /**
@@ -103,9 +103,9 @@ public record ModelMetadata(
       String file,
       double threshold,
       int maxSequenceLength,
-      String thresholdCalibration,
-      EncoderDelta delta,
-      Cascade cascade) {
+      @Nullable String thresholdCalibration,
+      @Nullable EncoderDelta delta,
+      @Nullable Cascade cascade) {
     /**
      * A verifier stored whole, deciding every pair.
      *
@@ -115,7 +115,10 @@ public record ModelMetadata(
      * @param thresholdCalibration how the threshold was obtained, or {@code null}
      */
     public Verifier(
-        String file, double threshold, int maxSequenceLength, String thresholdCalibration) {
+        String file,
+        double threshold,
+        int maxSequenceLength,
+        @Nullable String thresholdCalibration) {
       this(file, threshold, maxSequenceLength, thresholdCalibration, null, null);
     }
 
@@ -125,7 +128,7 @@ public record ModelMetadata(
      * @param value the band, or {@code null} for none
      * @return the new entry
      */
-    public Verifier withCascade(Cascade value) {
+    public Verifier withCascade(@Nullable Cascade value) {
       return new Verifier(file, threshold, maxSequenceLength, thresholdCalibration, delta, value);
     }
 
@@ -173,7 +176,7 @@ public record ModelMetadata(
    * @param upper the band's upper end, in [lower, 1]
    * @param calibration how the band was chosen (free text), or {@code null}
    */
-  public record Cascade(double lower, double upper, String calibration) {
+  public record Cascade(double lower, double upper, @Nullable String calibration) {
     /**
      * Validates the values.
      *
@@ -352,15 +355,6 @@ public record ModelMetadata(
   }
 
   /**
-   * The changed weights applied to the encoder file, if the encoder is stored as a delta.
-   *
-   * @return the delta file and the base encoder's fingerprint
-   */
-  public Optional<EncoderDelta> encoderDeltaIfPresent() {
-    return Optional.ofNullable(encoderDelta);
-  }
-
-  /**
    * Every file this metadata names, by the key that names it ({@code encoder_file}, {@code
    * encoder_delta.file}, {@code tokenizer_file}, {@code pair_head_file}, {@code verifier.file},
    * {@code verifier.delta.file}). The one list of a model's files: the writer checks that they
@@ -387,15 +381,6 @@ public record ModelMetadata(
       }
     }
     return Collections.unmodifiableMap(files);
-  }
-
-  /**
-   * The cross-encoder verifier, if the model has one.
-   *
-   * @return the verifier's file, threshold and length
-   */
-  public Optional<Verifier> verifierIfPresent() {
-    return Optional.ofNullable(verifier);
   }
 
   /**

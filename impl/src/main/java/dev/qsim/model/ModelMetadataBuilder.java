@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds {@link ModelMetadata}, starting empty ({@link ModelMetadata#builder()}) or from a copy
@@ -103,7 +104,7 @@ public final class ModelMetadataBuilder {
    * @param value the output name
    * @return this builder
    */
-  public ModelMetadataBuilder output(String value) {
+  public ModelMetadataBuilder output(@Nullable String value) {
     this.output = value;
     return this;
   }
@@ -181,7 +182,7 @@ public final class ModelMetadataBuilder {
    * @param threshold its calibrated probability threshold
    * @return this builder
    */
-  public ModelMetadataBuilder pairHead(String file, double threshold) {
+  public ModelMetadataBuilder pairHead(@Nullable String file, double threshold) {
     this.pairHeadFile = file;
     this.pairHeadThreshold = threshold;
     return this;
@@ -205,7 +206,7 @@ public final class ModelMetadataBuilder {
    * @param value the delta file and the base encoder's fingerprint
    * @return this builder
    */
-  public ModelMetadataBuilder encoderDelta(ModelMetadata.EncoderDelta value) {
+  public ModelMetadataBuilder encoderDelta(ModelMetadata.@Nullable EncoderDelta value) {
     this.encoderDelta = value;
     return this;
   }
@@ -216,7 +217,7 @@ public final class ModelMetadataBuilder {
    * @param value the verifier's file, threshold and length
    * @return this builder
    */
-  public ModelMetadataBuilder verifier(ModelMetadata.Verifier value) {
+  public ModelMetadataBuilder verifier(ModelMetadata.@Nullable Verifier value) {
     this.verifier = value;
     return this;
   }
@@ -285,7 +286,7 @@ public final class ModelMetadataBuilder {
    * @param value the weights' licence and the training data's terms, for people
    * @return this builder
    */
-  public ModelMetadataBuilder licence(String value) {
+  public ModelMetadataBuilder licence(@Nullable String value) {
     this.licence = value;
     return this;
   }

@@ -91,7 +91,7 @@ abstract class ModelSource {
    */
   final byte[] encoderWithDelta(ModelMetadata md) {
     ModelMetadata.EncoderDelta delta =
-        md.encoderDeltaIfPresent().orElseThrow(() -> new IllegalStateException("no delta"));
+        Objects.requireNonNull(md.encoderDelta(), "the metadata has no encoder_delta");
     return EncoderDeltas.apply(
         readAll(md.encoderFile()),
         readAll(delta.file()),

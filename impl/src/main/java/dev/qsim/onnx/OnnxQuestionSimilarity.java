@@ -157,11 +157,10 @@ public final class OnnxQuestionSimilarity extends LoadedQuestionSimilarity
    */
   public void writeVerifier(Path target) throws IOException {
     ensureOpen();
-    ModelMetadata.Verifier verifier =
-        model
-            .metadata()
-            .verifierIfPresent()
-            .orElseThrow(() -> new IllegalStateException("the model has no verifier"));
+    ModelMetadata.Verifier verifier = model.metadata().verifier();
+    if (verifier == null) {
+      throw new IllegalStateException("the model has no verifier");
+    }
     if (verifier.delta() != null) {
       Files.write(target, model.source().verifierWithDelta(verifier));
     } else {
@@ -203,8 +202,7 @@ public final class OnnxQuestionSimilarity extends LoadedQuestionSimilarity
     String f = fingerprint;
     if (f == null) {
       ModelMetadata md = model.metadata();
-      String file =
-          md.encoderDeltaIfPresent().map(ModelMetadata.EncoderDelta::file).orElse(md.encoderFile());
+      String file = md.encoderDelta() != null ? md.encoderDelta().file() : md.encoderFile();
       f = model.source().sha256(file);
       fingerprint = f;
     }

@@ -29,6 +29,7 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.store.NoLockFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a question index on disk ({@code qsim index check}): Lucene's {@link CheckIndex} (every
@@ -68,7 +69,7 @@ public final class IndexCheck {
       List<String> problems,
       int vectorsChecked,
       int questionsReembedded,
-      String note) {
+      @Nullable String note) {
     /**
      * Copies the problems.
      *
@@ -108,7 +109,11 @@ public final class IndexCheck {
    * @throws QsimException if the directory holds no question index
    */
   public static Result check(
-      Path directory, QuestionSimilarity model, ModelIdentity identity, int sample, int reembed) {
+      Path directory,
+      @Nullable QuestionSimilarity model,
+      @Nullable ModelIdentity identity,
+      int sample,
+      int reembed) {
     Objects.requireNonNull(directory, "directory");
     Path path = directory.toAbsolutePath().normalize();
     List<String> problems = new ArrayList<>();

@@ -254,7 +254,7 @@ public final class CrossMiniLmEncoder implements TrainableEncoder {
      * @return this builder
      */
     public Builder optBundledWeights(BundledModel model) {
-      if (model.metadata().verifierIfPresent().isPresent()) {
+      if (model.metadata().verifier() != null) {
         encoder.optBundledVerifier(model);
       } else {
         encoder.optBundledWeights(model);
