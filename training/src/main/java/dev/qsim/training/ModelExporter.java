@@ -62,12 +62,29 @@ public final class ModelExporter {
           .candidateThreshold(result.candidateThreshold());
     }
     if (trainer.encoder().readsPairs()) {
-      exporter.verifier(
-          result.headThreshold(),
-          "midpoint threshold with the best balanced accuracy of the verifier's probability (each"
-              + " pair read in one fixed order) on the calibration pairs");
+      exporter.verifier(result.headThreshold(), verifierCalibration("the calibration pairs"));
     }
     return exporter;
+  }
+
+  /**
+   * Says which pairs a run's thresholds were calibrated on, for the verifier's record in the
+   * metadata (default: "the calibration pairs"; a model without a verifier records no such text).
+   *
+   * @param data e.g. the calibration file's path
+   * @return this exporter
+   */
+  public ModelExporter calibratedOn(String data) {
+    if (verifierCalibration != null) {
+      verifierCalibration = verifierCalibration(Objects.requireNonNull(data, "data"));
+    }
+    return this;
+  }
+
+  private static String verifierCalibration(String data) {
+    return "midpoint threshold with the best balanced accuracy of the verifier's probability (each"
+        + " pair read in one fixed order) on "
+        + data;
   }
 
   /** An export of an encoder as it is, without a run's checks (for tests of the writer). */

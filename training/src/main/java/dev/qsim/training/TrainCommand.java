@@ -126,14 +126,8 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> provenance = provenance(data, config, encoder, result);
         exporter
             .name(o.name != null ? o.name : output.out().getFileName().toString())
-            .provenance(provenance);
-        if (encoder.readsPairs()) {
-          exporter.verifier(
-              result.headThreshold(),
-              "midpoint threshold with the best balanced accuracy of the verifier's probability"
-                  + " (each pair read in one fixed order) on "
-                  + calibratedOn());
-        }
+            .provenance(provenance)
+            .calibratedOn(calibratedOn());
         if (result.dev() != null) {
           exporter.metrics(TrainingInputs.datasetName(o.dev), result.dev().asMap());
         }
