@@ -5,6 +5,7 @@ import dev.qsim.data.DataPart;
 import dev.qsim.data.PairDataset;
 import dev.qsim.data.PairFormat;
 import dev.qsim.data.PairReader;
+import dev.qsim.data.PairSelection;
 import dev.qsim.data.ReadOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,50 +73,30 @@ final class DataOptions {
     return format.graded() && binarize == null;
   }
 
-  /** What the options select beyond the file, for titles: "" or e.g. ", part check, 2/4". */
+  /**
+   * What the options select beyond the file, for titles once the pairs are read: "" or e.g. ", part
+   * check, binarized 2,4".
+   */
   String selection() {
-    return (part == DataPart.ALL ? "" : ", part " + part.id())
-        + (binarize == null ? "" : ", binarized " + binarize.strip());
+    return new PairSelection(format, columns, part, binarize).describe();
   }
 
   /** Reads the pairs, reporting skipped rows on {@code err}. */
   PairDataset read(CommandLine cli, PrintWriter err) {
-    ReadOptions options = ReadOptions.defaults().withSkipBadRows(skipBadRows).withPart(part);
-    if (binarize != null) {
-      String[] bounds = binarize.split(",", -1);
-      double low;
-      double high;
-      try {
-        if (bounds.length != 2) {
-          throw new NumberFormatException();
-        }
-        low = Double.parseDouble(bounds[0].strip());
-        high = Double.parseDouble(bounds[1].strip());
-        options = options.withBinarized(low, high);
-      } catch (NumberFormatException e) {
-        throw new ParameterException(
-            cli, "--binarize needs two numbers, LOW,HIGH, e.g. 2,4; was '" + binarize + "'");
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(cli, "--binarize " + binarize + ": " + e.getMessage());
-      }
-    }
+    ReadOptions options = ReadOptions.defaults().withSkipBadRows(skipBadRows);
     if (limit != null) {
       if (limit < 1) {
         throw new ParameterException(cli, "--limit must be >= 1, was " + limit);
       }
       options = options.withLimit(limit);
     }
-    if (columns != null) {
-      if (format != PairFormat.CSV) {
-        throw new ParameterException(cli, "--columns is only for --format csv");
-      }
-      String[] names = columns.split(",", -1);
-      if (names.length != 3 || names[0].isBlank() || names[1].isBlank() || names[2].isBlank()) {
-        throw new ParameterException(
-            cli, "--columns needs three names, Q1,Q2,LABEL, was '" + columns + "'");
-      }
-      options = options.withColumns(names[0].strip(), names[1].strip(), names[2].strip());
+    PairSelection selection;
+    try {
+      selection = new PairSelection(format, columns, part, binarize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cli, e.getMessage());
     }
+    options = selection.applyTo(options);
     PairDataset dataset = PairReader.read(data, format, options);
     if (dataset.skippedRows() > 0) {
       err.printf(Locale.ROOT, "Skipped %,d malformed rows of %s:%n", dataset.skippedRows(), data);

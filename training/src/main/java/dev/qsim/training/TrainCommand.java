@@ -3,7 +3,6 @@ package dev.qsim.training;
 import com.google.gson.GsonBuilder;
 import dev.qsim.ProgressListener;
 import dev.qsim.QsimException;
-import dev.qsim.data.PairDataset;
 import dev.qsim.io.AtomicFiles;
 import dev.qsim.io.TextProgress;
 import dev.qsim.training.minilm.CrossMiniLmEncoder;
@@ -179,8 +178,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
     p.put("settings", settings);
     List<Map<String, Object>> train = new ArrayList<>();
-    for (PairDataset set : data.trainSets) {
-      train.add(TrainingInputs.describe(set));
+    for (int i = 0; i < data.trainSets.size(); i++) {
+      train.add(TrainingInputs.describe(data.trainSets.get(i), data.trainSelections.get(i)));
     }
     p.put("training_data", train);
     if (data.devSet != null) {

@@ -1,6 +1,8 @@
 package dev.qsim.training;
 
 import dev.qsim.ProgressListener;
+import dev.qsim.data.DataPart;
+import dev.qsim.data.PairSelection;
 import dev.qsim.io.EmbeddingCache;
 import dev.qsim.onnx.BundledModel;
 import dev.qsim.training.minilm.CrossMiniLmEncoder;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,26 +25,70 @@ final class TrainOptions {
   static final String FROZEN = "frozen-minilm";
   static final String CROSS = "cross-minilm";
 
-  @Option(
-      names = "--train",
-      required = true,
-      paramLabel = "FILE",
-      description = "Training pairs; repeat for several files.")
-  List<Path> train = new ArrayList<>();
+  /**
+   * One {@code --train} file and how to read it; the options that follow a {@code --train} apply to
+   * that file.
+   */
+  static final class TrainFile {
+    @Option(
+        names = "--train",
+        required = true,
+        paramLabel = "FILE",
+        description = "Training pairs; repeat for several files.")
+    Path file;
+
+    @Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        description =
+            "quora|bimpm|stsb|msrp|csv, for the --train file before it (default by extension:"
+                + " .csv quora, .tsv bimpm).")
+    String format;
+
+    @Option(
+        names = "--part",
+        paramLabel = "PART",
+        description =
+            "all (default), train or check: the fixed half of that --train file to read (as qsim"
+                + " --part).")
+    String part;
+
+    @Option(
+        names = "--binarize",
+        paramLabel = "LOW,HIGH",
+        description =
+            "Graded scores of that --train file into duplicate labels: >= HIGH duplicate, <= LOW"
+                + " not, pairs in between left out (e.g. 2,4 for stsb).")
+    String binarize;
+
+    @Option(
+        names = "--columns",
+        paramLabel = "Q1,Q2,LABEL",
+        description = "For --format csv: the question and label columns of that --train file.")
+    String columns;
+
+    /**
+     * How to read the file.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    PairSelection selection() {
+      return new PairSelection(
+          TrainingInputs.format(file, format),
+          columns,
+          part == null ? DataPart.ALL : DataPart.fromId(part),
+          binarize);
+    }
+  }
+
+  @ArgGroup(exclusive = false, multiplicity = "1..*")
+  List<TrainFile> trainFiles = new ArrayList<>();
 
   @Option(
       names = "--dev",
       paramLabel = "FILE",
       description = "Pairs for model selection and the report.")
   Path dev;
-
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description =
-          "quora|bimpm|stsb|msrp|csv, one per --train file in order (the last one repeats);"
-              + " default by extension: .csv quora, .tsv bimpm.")
-  List<String> formats = new ArrayList<>();
 
   @Option(
       names = "--dev-format",
@@ -268,8 +315,11 @@ final class TrainOptions {
     return BundledModel.forValue(value, List.of(Path.of(value))).orElse(null);
   }
 
-  /** Refuses options that do not apply to the chosen encoder. */
+  /** Refuses options that do not apply to the chosen encoder, or a --train file's bad selection. */
   void check() {
+    for (TrainFile f : trainFiles) {
+      f.selection();
+    }
     if (baseBundled() == null && !Files.isDirectory(baseDirectory())) {
       throw new IllegalArgumentException(
           "--base-model "

@@ -1,9 +1,11 @@
 package dev.qsim.training;
 
+import dev.qsim.data.DataPart;
 import dev.qsim.data.LabelledPair;
 import dev.qsim.data.PairDataset;
 import dev.qsim.data.PairFormat;
 import dev.qsim.data.PairReader;
+import dev.qsim.data.PairSelection;
 import dev.qsim.data.ReadOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,6 +22,10 @@ import java.util.Map;
  */
 final class TrainingInputs {
   final List<PairDataset> trainSets = new ArrayList<>();
+
+  /** How each of {@link #trainSets} was read. */
+  final List<PairSelection> trainSelections = new ArrayList<>();
+
   final List<LabelledPair> train = new ArrayList<>();
   final PairDataset devSet;
   final PairDataset calibrationSet;
@@ -37,15 +43,28 @@ final class TrainingInputs {
    */
   static TrainingInputs read(TrainOptions o, PrintStream err) {
     PairDataset devSet =
-        o.dev == null ? null : read(o, o.dev, format(o.dev, o.devFormat), o.devLimit, err);
+        o.dev == null
+            ? null
+            : read(o, o.dev, PairSelection.all(format(o.dev, o.devFormat)), o.devLimit, err);
     PairDataset calibrationSet =
         o.calibrate == null
             ? null
-            : read(o, o.calibrate, format(o.calibrate, o.calibrateFormat), null, err);
-    TrainingInputs inputs = new TrainingInputs(devSet, calibrationSet, formatFor(o, 0).graded());
-    for (int i = 0; i < o.train.size(); i++) {
-      PairDataset set = read(o, o.train.get(i), formatFor(o, i), o.limit, err);
+            : read(
+                o,
+                o.calibrate,
+                PairSelection.all(format(o.calibrate, o.calibrateFormat)),
+                null,
+                err);
+    List<PairSelection> selections = new ArrayList<>();
+    for (TrainOptions.TrainFile f : o.trainFiles) {
+      selections.add(f.selection());
+    }
+    TrainingInputs inputs = new TrainingInputs(devSet, calibrationSet, selections.get(0).graded());
+    for (int i = 0; i < o.trainFiles.size(); i++) {
+      Path file = o.trainFiles.get(i).file;
+      PairDataset set = read(o, file, selections.get(i), o.limit, err);
       inputs.trainSets.add(set);
+      inputs.trainSelections.add(selections.get(i));
       inputs.train.addAll(set.pairs());
       if (o.limit != null && sortedByLabel(set.pairs())) {
         err.printf(
@@ -53,7 +72,7 @@ final class TrainingInputs {
             "warning: the first %d rows of %s are sorted by label (%s); the trainer shuffles"
                 + " them, but --limit took the top of the file, not a sample of it%n",
             set.size(),
-            o.train.get(i),
+            file,
             oneClass(set.pairs()) ? "all one label" : "in label order");
       }
     }
@@ -85,14 +104,8 @@ final class TrainingInputs {
     return pairs.stream().mapToDouble(LabelledPair::label).distinct().count() <= 1;
   }
 
-  private static PairFormat formatFor(TrainOptions o, int index) {
-    if (o.formats.isEmpty()) {
-      return format(o.train.get(index), null);
-    }
-    return PairFormat.fromId(o.formats.get(Math.min(index, o.formats.size() - 1)));
-  }
-
-  private static PairFormat format(Path file, String id) {
+  /** The format {@code id} names, else the one {@code file}'s extension implies. */
+  static PairFormat format(Path file, String id) {
     if (id != null) {
       return PairFormat.fromId(id);
     }
@@ -108,21 +121,23 @@ final class TrainingInputs {
   }
 
   private static PairDataset read(
-      TrainOptions o, Path file, PairFormat format, Integer max, PrintStream err) {
+      TrainOptions o, Path file, PairSelection selection, Integer max, PrintStream err) {
     ReadOptions options = ReadOptions.defaults().withSkipBadRows(o.skipBadRows);
     if (max != null) {
       options = options.withLimit(max);
     }
-    PairDataset set = PairReader.read(file, format, options);
+    PairFormat format = selection.format();
+    PairDataset set = PairReader.read(file, format, selection.applyTo(options));
     err.printf(
         Locale.ROOT,
-        "Read %d pairs (%s) from %s as %s%s%n",
+        "Read %d pairs (%s) from %s as %s%s%s%n",
         set.size(),
-        format.graded()
+        selection.graded()
             ? String.format(Locale.ROOT, "mean score %.2f", mean(set.labels()))
             : set.duplicates() + " duplicates",
         file,
         format.id(),
+        selection.describe(),
         set.skippedRows() > 0
             ? "; skipped " + set.skippedRows() + " bad rows, first: " + set.skipReasons()
             : "");
@@ -139,11 +154,22 @@ final class TrainingInputs {
 
   /** A data set as the provenance records it. */
   static Map<String, Object> describe(PairDataset set) {
+    return describe(set, PairSelection.all(set.format()));
+  }
+
+  /** A data set as the provenance records it, with the part and binarisation it was read with. */
+  static Map<String, Object> describe(PairDataset set, PairSelection selection) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("file", set.source());
     m.put("format", set.format().id());
+    if (selection.part() != DataPart.ALL) {
+      m.put("part", selection.part().id());
+    }
+    if (selection.binarize() != null) {
+      m.put("binarized", selection.binarize().strip());
+    }
     m.put("pairs", set.size());
-    if (!set.format().graded()) {
+    if (!selection.graded()) {
       m.put("duplicates", set.duplicates());
     }
     m.put("skipped_rows", set.skippedRows());

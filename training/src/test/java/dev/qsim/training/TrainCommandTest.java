@@ -224,4 +224,45 @@ class TrainCommandTest {
         .isEqualTo(1);
     assertThat(stderr()).contains("Unknown loss 'hinge'");
   }
+
+  @Test
+  void eachTrainFileIsReadWithItsOwnFormatPartAndBinarisation() throws Exception {
+    Path msrp = TestPairs.DATA.resolve("sts/msrp-train.tsv");
+    Path stsb = TestPairs.DATA.resolve("sts/stsb-train.tsv");
+    Path model = temp.resolve("selected");
+    int status =
+        runLine(
+            "--train %s --format msrp --part train --train %s --part train --format stsb"
+                + " --binarize 2,4 --encoder bag --loss softmax-head --head-hidden 8 --epochs 1"
+                + " --batch-size 50 --max-length 24 --out %s --quiet",
+            msrp, stsb, model);
+    assertThat(status).as(stderr()).isZero();
+    // The same pairs as qsim's --part and --binarize select (one reading of those options).
+    int msrpTrain =
+        dev.qsim.data.PairReader.read(
+                msrp,
+                dev.qsim.data.PairFormat.MSRP,
+                dev.qsim.data.ReadOptions.defaults().withPart(dev.qsim.data.DataPart.TRAIN))
+            .size();
+    int stsbTrain =
+        dev.qsim.data.PairReader.read(
+                stsb,
+                dev.qsim.data.PairFormat.STSB,
+                dev.qsim.data.ReadOptions.defaults()
+                    .withPart(dev.qsim.data.DataPart.TRAIN)
+                    .withBinarized(2, 4))
+            .size();
+    assertThat(stderr())
+        .contains("Read " + msrpTrain + " pairs")
+        .contains("as msrp, part train")
+        .contains("Read " + stsbTrain + " pairs")
+        .contains("as stsb, part train, binarized 2,4");
+    String data = ModelMetadata.read(model.resolve("qsim-model.json")).provenance().toString();
+    assertThat(data).contains("part=train").contains("binarized=2,4");
+
+    assertThat(runLine("--train %s --format stsb --binarize 4 --out %s", stsb, temp.resolve("x")))
+        .isNotZero();
+    assertThat(stderr()).contains("--binarize needs two numbers, LOW,HIGH");
+    assertThat(temp.resolve("x")).doesNotExist();
+  }
 }
