@@ -1,20 +1,16 @@
 package dev.qsim.spark;
 
 import dev.qsim.DuplicateGroup;
-import dev.qsim.DuplicateOptions;
 import dev.qsim.QsimException;
 import dev.qsim.QuestionSimilarity;
-import dev.qsim.SearchMode;
 import dev.qsim.TextRules;
 import dev.qsim.duplicates.GroupLines;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -51,16 +47,16 @@ import org.apache.spark.sql.types.StructType;
  * <p>Not thread-safe: one instance per run.
  */
 public final class DedupeJob {
-  private final Map<String, String> options;
+  private final DedupeJobOptions options;
 
-  private DedupeJob(Map<String, String> options) {
+  private DedupeJob(DedupeJobOptions options) {
     this.options = options;
   }
 
   /**
    * Runs the job; exits with 0 on success, 1 on bad input or a failed run, 2 on bad arguments.
    *
-   * @param args see {@link #USAGE}
+   * @param args {@code --input FILE --output DIR} and the options {@code --help} would list
    */
   public static void main(String[] args) {
     int status;
@@ -70,7 +66,7 @@ public final class DedupeJob {
       status = 0;
     } catch (IllegalArgumentException e) {
       System.err.println("qsim-spark dedupe: " + e.getMessage());
-      System.err.println(USAGE);
+      System.err.print(DedupeJobOptions.usage());
       status = 2;
     } catch (QsimException e) {
       System.err.println("qsim-spark dedupe: " + e.getMessage());
@@ -80,25 +76,6 @@ public final class DedupeJob {
       System.exit(status);
     }
   }
-
-  static final String USAGE =
-      "usage: DedupeJob --input FILE --output DIR [--master URL] [--model NAME|DIR] [--threshold T]"
-          + " [--candidate-threshold S] [--search exact|approximate|auto] [--top-k K]"
-          + " [--max-pairs N] [--buckets N] [--probes N]";
-
-  private static final List<String> KNOWN =
-      List.of(
-          "--input",
-          "--output",
-          "--master",
-          "--model",
-          "--threshold",
-          "--candidate-threshold",
-          "--search",
-          "--top-k",
-          "--max-pairs",
-          "--buckets",
-          "--probes");
 
   /** What a run did, for the summary line and tests. */
   record Summary(
@@ -130,10 +107,10 @@ public final class DedupeJob {
    * @throws QsimException for bad input or a failed run, naming the file or the failure
    */
   static Summary run(String[] args) {
-    Map<String, String> options = parse(args);
+    DedupeJobOptions options = DedupeJobOptions.parse(args);
     SparkSession.Builder builder = SparkSession.builder().appName("qsim-dedupe");
-    if (options.containsKey("--master")) {
-      builder.master(options.get("--master"));
+    if (options.master != null) {
+      builder.master(options.master);
     }
     SparkSession spark;
     try {
@@ -155,93 +132,9 @@ public final class DedupeJob {
     }
   }
 
-  static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-      if (i + 1 == args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      options.put(name, args[++i]);
-    }
-    for (String required : List.of("--input", "--output")) {
-      if (!options.containsKey(required)) {
-        throw new IllegalArgumentException("missing " + required);
-      }
-    }
-    positive(options, "--buckets", 0);
-    positive(options, "--probes", 1);
-    positive(options, "--top-k", 1);
-    positive(options, "--max-pairs", 1);
-    finite(options, "--threshold");
-    finite(options, "--candidate-threshold");
-    if (options.containsKey("--search")) {
-      try {
-        SearchMode.valueOf(options.get("--search").toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "--search must be exact, approximate or auto, was '" + options.get("--search") + "'");
-      }
-    }
-    return options;
-  }
-
-  private static void finite(Map<String, String> options, String name) {
-    if (options.containsKey(name)) {
-      try {
-        double t = Double.parseDouble(options.get(name));
-        if (Double.isFinite(t)) {
-          return;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(
-          name + " must be a finite number, was '" + options.get(name) + "'");
-    }
-  }
-
-  /** The SDK's options that the arguments name, as {@code qsim dedupe} builds them. */
-  DuplicateOptions duplicateOptions() {
-    DuplicateOptions o = DuplicateOptions.defaults();
-    if (options.containsKey("--threshold")) {
-      o = o.withThreshold(Double.parseDouble(options.get("--threshold")));
-    }
-    if (options.containsKey("--candidate-threshold")) {
-      o = o.withCandidateThreshold(Double.parseDouble(options.get("--candidate-threshold")));
-    }
-    if (options.containsKey("--search")) {
-      o = o.withSearch(SearchMode.valueOf(options.get("--search").toUpperCase(Locale.ROOT)));
-    }
-    if (options.containsKey("--top-k")) {
-      o = o.withTopKPerQuestion(Integer.parseInt(options.get("--top-k")));
-    }
-    if (options.containsKey("--max-pairs")) {
-      o = o.withMaxPairs(Integer.parseInt(options.get("--max-pairs")));
-    }
-    return o;
-  }
-
-  private static void positive(Map<String, String> options, String name, int min) {
-    if (options.containsKey(name)) {
-      try {
-        if (Integer.parseInt(options.get(name)) >= min) {
-          return;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(
-          name + " must be an integer >= " + min + ", was '" + options.get(name) + "'");
-    }
-  }
-
   private Summary run(SparkSession spark) {
-    String input = options.get("--input");
-    String output = options.get("--output");
+    String input = options.input;
+    String output = options.output;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path in = new Path(input);
     Path out = new Path(output);
@@ -264,15 +157,15 @@ public final class DedupeJob {
     Dataset<Row> lines = lines(spark, input);
     SparkDuplicateFinder.Builder finder =
         SparkDuplicateFinder.builder().setIdColumn("line").setQuestionColumn("question");
-    if (options.containsKey("--model")) {
-      finder.optModelDirectory(options.get("--model"));
+    if (options.model != null) {
+      finder.optModelDirectory(options.model);
     }
-    finder.optOptions(duplicateOptions());
-    if (options.containsKey("--buckets")) {
-      finder.optBuckets(Integer.parseInt(options.get("--buckets")));
+    finder.optOptions(options.duplicateOptions());
+    if (options.buckets != null) {
+      finder.optBuckets(options.buckets);
     }
-    if (options.containsKey("--probes")) {
-      finder.optProbes(Integer.parseInt(options.get("--probes")));
+    if (options.probes != null) {
+      finder.optProbes(options.probes);
     }
     Path staging =
         new Path(out.getParent(), "." + out.getName() + "." + UUID.randomUUID() + ".tmp");

@@ -169,20 +169,54 @@ class DedupeJobTest {
 
   @Test
   void badArgumentsAreNamed() {
-    assertThatThrownBy(() -> DedupeJob.parse(new String[] {"--input", "a"}))
-        .hasMessageContaining("missing --output");
-    assertThatThrownBy(() -> DedupeJob.parse(new String[] {"--inptu", "a"}))
-        .hasMessageContaining("unknown option '--inptu'");
-    assertThatThrownBy(
-            () -> DedupeJob.parse(new String[] {"--input", "a", "--output", "b", "--top-k", "0"}))
-        .hasMessageContaining("--top-k must be an integer >= 1, was '0'");
+    assertThatThrownBy(() -> DedupeJobOptions.parse(new String[] {"--input", "a"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Missing required option: '--output=DIR'");
     assertThatThrownBy(
             () ->
-                DedupeJob.parse(new String[] {"--input", "a", "--output", "b", "--search", "fast"}))
-        .hasMessageContaining("--search must be exact, approximate or auto");
+                DedupeJobOptions.parse(
+                    new String[] {"--input", "a", "--output", "b", "--top-kk", "3"}))
+        .hasMessageContaining("Unknown option")
+        .hasMessageContaining("--top-kk");
     assertThatThrownBy(
             () ->
-                DedupeJob.parse(new String[] {"--input", "a", "--output", "b", "--threshold", "x"}))
+                DedupeJobOptions.parse(
+                    new String[] {"--input", "a", "--output", "b", "--top-k", "0"}))
+        .hasMessageContaining("--top-k must be >= 1, was 0");
+    assertThatThrownBy(
+            () ->
+                DedupeJobOptions.parse(
+                    new String[] {"--input", "a", "--output", "b", "--search", "fast"}))
+        .hasMessageContaining("--search")
+        .hasMessageContaining("expected one of [AUTO, EXACT, APPROXIMATE]");
+    assertThatThrownBy(
+            () ->
+                DedupeJobOptions.parse(
+                    new String[] {"--input", "a", "--output", "b", "--threshold", "x"}))
+        .hasMessageContaining("--threshold")
+        .hasMessageContaining("'x' is not a double");
+    assertThatThrownBy(
+            () ->
+                DedupeJobOptions.parse(
+                    new String[] {"--input", "a", "--output", "b", "--threshold", "NaN"}))
         .hasMessageContaining("--threshold must be a finite number");
+    DedupeJobOptions ok =
+        DedupeJobOptions.parse(
+            new String[] {
+              "--input",
+              "a",
+              "--output",
+              "b",
+              "--search",
+              "exact",
+              "--top-k",
+              "3",
+              "--threshold",
+              "0.5"
+            });
+    assertThat(ok.duplicateOptions().search()).isEqualTo(dev.qsim.SearchMode.EXACT);
+    assertThat(ok.duplicateOptions().topKPerQuestion()).isEqualTo(3);
+    assertThat(ok.duplicateOptions().threshold()).hasValue(0.5);
+    assertThat(DedupeJobOptions.usage()).contains("--input=FILE", "--candidate-threshold=S");
   }
 }
