@@ -23,6 +23,10 @@ public record PairSelection(
   /**
    * Checks the values that need no file.
    *
+   * @param format the file's format
+   * @param columns for csv: {@code Q1,Q2,LABEL}, or {@code null} for the defaults
+   * @param part the fixed half of the file to keep
+   * @param binarize {@code LOW,HIGH}, or {@code null} to keep graded scores
    * @throws IllegalArgumentException naming the option: {@code --columns} for a format other than
    *     csv, or malformed; {@code --binarize} malformed
    */
@@ -52,7 +56,11 @@ public record PairSelection(
     return applyTo(options, format, columns, binarize).withPart(part);
   }
 
-  /** Whether the pairs read keep graded labels (a graded format, not binarised). */
+  /**
+   * Whether the pairs read keep graded labels.
+   *
+   * @return a graded format, not binarised
+   */
   public boolean graded() {
     return format.graded() && binarize == null;
   }
