@@ -31,6 +31,7 @@ class AtomicWritersTest {
       throws Exception {
     Path target = dir.resolve("cache.f32");
     CountDownLatch bothWriting = new CountDownLatch(2);
+    CountDownLatch bothLooked = new CountDownLatch(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<?>> writers = new ArrayList<>();
@@ -44,13 +45,15 @@ class AtomicWritersTest {
                       w -> {
                         w.write(text.repeat(10_000));
                         bothWriting.countDown();
+                        await(bothWriting);
+                        // Both temporaries exist at once: each writer has its own. Neither
+                        // finishes (and renames its temporary away) before both have looked.
                         try {
-                          // Both temporaries exist at once: each writer has its own.
-                          assertThat(bothWriting.await(30, TimeUnit.SECONDS)).isTrue();
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
+                          assertThat(temporaries(dir, target)).hasSize(2);
+                        } finally {
+                          bothLooked.countDown();
                         }
-                        assertThat(temporaries(dir, target)).hasSize(2);
+                        await(bothLooked);
                         w.write(text);
                       });
                   return null;
@@ -66,6 +69,15 @@ class AtomicWritersTest {
     // One writer's whole file, never a mix.
     assertThat(written).isIn("first writer\n".repeat(10_001), "second writer\n".repeat(10_001));
     assertThat(temporaries(dir, target)).isEmpty();
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test
