@@ -83,7 +83,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (data.graded()) {
+    if (data.selection(spec.commandLine()).graded()) {
       throw new ParameterException(
           spec.commandLine(),
           "calibrate needs duplicate labels (0/1); --format "
@@ -172,7 +172,7 @@ final class CalibrateCommand implements Callable<Integer> {
         dataset.size(),
         data.data,
         data.format.id(),
-        data.selection(),
+        data.selection(spec.commandLine()).describe(),
         dataset.truncated() ? ", first pairs only: --limit" : "",
         metrics.duplicateCount(),
         modelName);

@@ -68,17 +68,18 @@ final class DataOptions {
               + " between left out. E.g. --binarize 2,4 for STS-B.")
   String binarize;
 
-  /** Whether the pairs read have graded labels (a graded format not binarised). */
-  boolean graded() {
-    return format.graded() && binarize == null;
-  }
-
   /**
-   * What the options select beyond the file, for titles once the pairs are read: "" or e.g. ", part
-   * check, binarized 2,4".
+   * The selection the options make ({@link PairSelection#graded()}, {@link
+   * PairSelection#describe()} for titles).
+   *
+   * @throws ParameterException for a malformed {@code --columns} or {@code --binarize}
    */
-  String selection() {
-    return new PairSelection(format, columns, part, binarize).describe();
+  PairSelection selection(CommandLine cli) {
+    try {
+      return new PairSelection(format, columns, part, binarize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cli, e.getMessage());
+    }
   }
 
   /** Reads the pairs, reporting skipped rows on {@code err}. */
@@ -90,13 +91,7 @@ final class DataOptions {
       }
       options = options.withLimit(limit);
     }
-    PairSelection selection;
-    try {
-      selection = new PairSelection(format, columns, part, binarize);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(cli, e.getMessage());
-    }
-    options = selection.applyTo(options);
+    options = selection(cli).applyTo(options);
     PairDataset dataset = PairReader.read(data, format, options);
     if (dataset.skippedRows() > 0) {
       err.printf(Locale.ROOT, "Skipped %,d malformed rows of %s:%n", dataset.skippedRows(), data);
@@ -109,7 +104,7 @@ final class DataOptions {
       err.flush();
     }
     if (dataset.size() == 0) {
-      throw new QsimException("No labelled pairs in " + data + selection());
+      throw new QsimException("No labelled pairs in " + data + selection(cli).describe());
     }
     return dataset;
   }

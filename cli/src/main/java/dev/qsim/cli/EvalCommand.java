@@ -88,7 +88,7 @@ final class EvalCommand implements Callable<Integer> {
           };
       Evaluator evaluator = Evaluator.of(sim).withProgress(progress);
       result =
-          data.graded()
+          data.selection(spec.commandLine()).graded()
               ? evaluator.evaluateGraded(dataset.pairs())
               : evaluator.evaluate(dataset.pairs());
     } finally {
@@ -102,7 +102,7 @@ final class EvalCommand implements Callable<Integer> {
             dataset.size(),
             data.data,
             data.format.id(),
-            data.selection(),
+            data.selection(spec.commandLine()).describe(),
             dataset.truncated() ? ", first pairs only: --limit" : "",
             modelName);
     Map<String, Object> values;

@@ -74,7 +74,7 @@ final class PairsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (data.graded()) {
+    if (data.selection(spec.commandLine()).graded()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
           "--format "
@@ -175,7 +175,7 @@ final class PairsCommand implements Callable<Integer> {
         duplicates,
         data.data,
         data.format.id(),
-        data.selection(),
+        data.selection(spec.commandLine()).describe(),
         added.isEmpty() ? "" : "; " + String.join(", ", added),
         out);
     stdout.flush();

@@ -87,10 +87,7 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
   @Override
   public void verify(int[] first, int[] second, int count, double[] similarity, double[] score) {
     decided += count;
-    CandidatePairs pairs = new CandidatePairs(count);
-    for (int i = 0; i < count; i++) {
-      pairs.add(first[i], second[i], similarity[i]);
-    }
+    CandidatePairs pairs = pairs(first, second, similarity, count);
     if (!decision.readsTexts()) {
       accept(batched.scoresOnWorkers(vectors, pairs, 0, count, workers), 0, score);
       return;
@@ -135,10 +132,7 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
 
   private boolean headRejectsOne(int[] first, int[] second, int count, double[] similarity) {
     double below = decision.band().lower() - PairVerifier.BORDER;
-    CandidatePairs pairs = new CandidatePairs(count);
-    for (int i = 0; i < count; i++) {
-      pairs.add(first[i], second[i], similarity[i]);
-    }
+    CandidatePairs pairs = pairs(first, second, similarity, count);
     for (int from = 0; from < count; from += PairVerifier.BATCH) {
       int to = Math.min(count, from + PairVerifier.BATCH);
       double[] head = batched.headScoresOnWorkers(vectors, pairs, from, to, workers);
@@ -150,6 +144,14 @@ final class GroupCheck implements DuplicateGrouping.BatchVerifier {
       }
     }
     return false;
+  }
+
+  private static CandidatePairs pairs(int[] first, int[] second, double[] similarity, int count) {
+    CandidatePairs pairs = new CandidatePairs(count);
+    for (int i = 0; i < count; i++) {
+      pairs.add(first[i], second[i], similarity[i]);
+    }
+    return pairs;
   }
 
   /** {@code scores} into {@code out} from {@code at}, a rejection as NaN. */
