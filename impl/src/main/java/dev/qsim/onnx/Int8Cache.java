@@ -41,7 +41,7 @@ import java.util.HexFormat;
  */
 final class Int8Cache {
   /** Bumped whenever the quantiser's output changes, so old entries are not reused. */
-  static final String QUANTIZER_VERSION = "q1";
+  static final String QUANTIZER_VERSION = "q2";
 
   static final String CACHE_PROPERTY = CacheDirectory.PROPERTY;
   static final String CACHE_ENV = CacheDirectory.ENV;

@@ -21,12 +21,13 @@ import java.util.TreeMap;
 
 /**
  * Rewrites an fp32 ONNX graph so that its matrix products with constant weights run in int8 on ONNX
- * Runtime's {@code com.microsoft} kernels:
+ * Runtime's integer kernels:
  *
  * <ul>
  *   <li>{@code MatMul(A, W)} and {@code Gemm(A, W, c)} (no {@code transA}, {@code alpha = beta =
- *       1}, bias absent or a vector) become {@code DynamicQuantizeMatMul(A, Wq, scale, zero,
- *       bias)}; a following {@code Add} of a constant vector is folded in as the bias;
+ *       1}, bias absent or a vector) become a {@link RowQuantisedProduct}: {@code MatMulInteger} on
+ *       activations quantised per row; a following {@code Add} of a constant vector becomes its
+ *       bias;
  *   <li>{@code LSTM(X, W, R, ...)} becomes {@code DynamicQuantizeLSTM} with both weight tensors
  *       quantised.
  * </ul>
@@ -34,7 +35,8 @@ import java.util.TreeMap;
  * <p>Weights are quantised symmetrically to the range [-63, 63] with one scale per output column
  * (per direction and gate column for an LSTM), zero point 0. The 7-bit range keeps ONNX Runtime's
  * u8·s8 kernels exact on CPUs without VNNI, where two products of 255 · 127 would overflow the
- * 16-bit intermediate sums. Activations are quantised per call to uint8 by the kernels themselves.
+ * 16-bit intermediate sums. A product's activations are quantised per row ({@link
+ * RowQuantisedProduct}); an LSTM's per call by ONNX Runtime's kernel, over the whole batch.
  *
  * <p>Stateless; not a public API.
  */
@@ -43,6 +45,7 @@ final class Int8Rewriter {
   static final int WEIGHT_MAX = 63;
 
   static final String MS_DOMAIN = "com.microsoft";
+
   private static final Set<String> ALREADY_QUANTISED =
       Set.of(
           "DynamicQuantizeMatMul",
@@ -116,6 +119,8 @@ final class Int8Rewriter {
     Set<String> replaced = new HashSet<>();
     Set<NodeProto> folded = new HashSet<>();
     List<TensorProto> added = new ArrayList<>();
+    boolean axesAsInput = defaultOpset(model) >= 18; // ReduceMax takes its axes as an input
+    boolean sliced = false;
     int matMuls = 0;
     int lstms = 0;
     long weights = 0;
@@ -144,22 +149,11 @@ final class Int8Rewriter {
             }
           }
           QuantisedWeight q = quantise(linear.values, linear.rows, linear.cols, 1);
-          added.add(int8Tensor(prefix + "_W_int8", q.values, linear.rows, linear.cols));
-          added.add(floatTensor(prefix + "_W_scale", q.scales, linear.cols));
-          added.add(int8Tensor(prefix + "_W_zero", new byte[linear.cols], linear.cols));
-          NodeProto.Builder node =
-              NodeProto.newBuilder()
-                  .setName(prefix)
-                  .setOpType("DynamicQuantizeMatMul")
-                  .setDomain(MS_DOMAIN)
-                  .addInput(n.getInput(0))
-                  .addInput(prefix + "_W_int8")
-                  .addInput(prefix + "_W_scale")
-                  .addInput(prefix + "_W_zero");
-          if (bias != null) {
-            node.addInput(bias);
-          }
-          out.addNode(node.addOutput(output));
+          added.addAll(RowQuantisedProduct.weights(prefix, q, linear.rows, linear.cols));
+          boolean padded = linear.cols % RowQuantisedProduct.PANEL != 0;
+          sliced |= padded;
+          out.addAllNode(
+              RowQuantisedProduct.nodes(prefix, n.getInput(0), bias, output, axesAsInput, padded));
           replaced.add(n.getInput(1));
           matMuls++;
           weights += (long) linear.rows * linear.cols;
@@ -204,6 +198,9 @@ final class Int8Rewriter {
       }
     }
     out.addAllInitializer(added);
+    if (matMuls > 0) {
+      out.addAllInitializer(RowQuantisedProduct.constants(axesAsInput, sliced));
+    }
     ModelProto.Builder result = model.toBuilder().setGraph(out);
     boolean hasMs = false;
     for (OperatorSetIdProto o : model.getOpsetImportList()) {
@@ -213,6 +210,16 @@ final class Int8Rewriter {
       result.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
     }
     return new Result(result.build().toByteArray(), matMuls, lstms, weights, left);
+  }
+
+  /** The version of the default ONNX operator set the model imports. */
+  private static long defaultOpset(ModelProto model) {
+    for (OperatorSetIdProto o : model.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        return o.getVersion();
+      }
+    }
+    return 1;
   }
 
   private static void countSubgraphUses(AttributeProto a, Map<String, Integer> uses) {
@@ -439,7 +446,7 @@ final class Int8Rewriter {
     return v;
   }
 
-  private static TensorProto int8Tensor(String name, byte[] values, long... dims) {
+  static TensorProto int8Tensor(String name, byte[] values, long... dims) {
     TensorProto.Builder t =
         TensorProto.newBuilder()
             .setName(name)

@@ -19,8 +19,9 @@ import java.util.Objects;
 
 /**
  * Makes an int8 model directory from an fp32 one: the encoder's matrix products with constant
- * weights ({@code MatMul}, {@code Gemm}, {@code LSTM}) are rewritten to ONNX Runtime's dynamically
- * quantised kernels ({@code com.microsoft} {@code DynamicQuantizeMatMul} and {@code
+ * weights ({@code MatMul}, {@code Gemm}, {@code LSTM}) are rewritten to ONNX Runtime's integer
+ * kernels ({@code MatMulInteger} on activations quantised per token, so that a question's result
+ * does not depend on the other questions of a call; {@code com.microsoft} {@code
  * DynamicQuantizeLSTM}) with int8 weights and one scale per output column; everything else
  * (embeddings, attention scores, normalisation, convolutions) stays fp32. The tokenizer and pair
  * head are copied unchanged, and the metadata records {@code "precision": "int8"}.
@@ -175,12 +176,13 @@ public final class Quantizer {
     facts.put("source", source);
     facts.put(
         "method",
-        "qsim Quantizer: MatMul/Gemm -> com.microsoft DynamicQuantizeMatMul, LSTM ->"
-            + " DynamicQuantizeLSTM; int8 weights in [-"
+        "qsim Quantizer: MatMul/Gemm -> MatMulInteger on activations quantised per row"
+            + " (uint8, zero point 128, one scale per row), LSTM -> com.microsoft"
+            + " DynamicQuantizeLSTM (activations quantised per call); int8 weights in [-"
             + Int8Rewriter.WEIGHT_MAX
             + ", "
             + Int8Rewriter.WEIGHT_MAX
-            + "], one scale per output column; uint8 activations quantised per call");
+            + "], one scale per output column");
     facts.put("matmul_nodes", result.matMuls());
     facts.put("lstm_nodes", result.lstms());
     facts.put("quantized_weights", result.weights());

@@ -1,6 +1,7 @@
 package dev.qsim.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.qsim.Embedding;
 import dev.qsim.QuestionPair;
@@ -134,6 +135,30 @@ class Int8EncoderTest {
     }
     System.out.printf("int8 and fp32 decide alike on %d of %d dev pairs%n", same, pairs.size());
     assertThat(same).as("pairs decided alike, of %d", pairs.size()).isGreaterThanOrEqualTo(970);
+  }
+
+  @Test
+  void anInt8VectorAndAPairsInt8ScoreDoNotDependOnTheRestOfTheCall() {
+    // Activations are quantised per token: one scale per call (before) moved a vector by up to
+    // 0.025 (1 - cosine) and a pair's probability by up to 0.34 between a call and a call alone.
+    List<String> questions = TestData.devQuestions(200);
+    List<Embedding> together = int8.embedAll(questions);
+    for (int i = 0; i < 40; i++) {
+      assertThat(1 - cosine(int8.embed(questions.get(i)).vector(), together.get(i).vector()))
+          .as("1 - cosine of question %d alone and among 200", i)
+          .isLessThan(1e-6);
+    }
+    List<QuestionPair> pairs = new ArrayList<>();
+    for (TestData.Row r : TestData.quoraDev(200)) {
+      pairs.add(new QuestionPair(r.q1(), r.q2()));
+    }
+    double[] scores = int8.duplicateScores(pairs);
+    for (int i = 0; i < 40; i++) {
+      QuestionPair p = pairs.get(i);
+      assertThat(int8.duplicateScore(p.first(), p.second()))
+          .as("pair %d alone and among 200", i)
+          .isCloseTo(scores[i], within(1e-6));
+    }
   }
 
   static double cosine(float[] a, float[] b) {

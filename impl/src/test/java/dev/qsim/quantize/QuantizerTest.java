@@ -64,8 +64,9 @@ class QuantizerTest {
     ModelProto rewritten = ModelProto.parseFrom(Files.readAllBytes(int8.resolve("model.onnx")));
     List<String> ops =
         rewritten.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList();
-    // The Add of the bias vector is folded into the quantised product.
-    assertThat(ops).containsExactly("Gather", "DynamicQuantizeMatMul");
+    // One integer product; the fp32 MatMul is gone and the bias is added to its rescaled result.
+    assertThat(ops).containsOnlyOnce("MatMulInteger").doesNotContain("MatMul", "Gemm");
+    assertThat(ops.get(ops.size() - 1)).isEqualTo("Add");
     assertThat(rewritten.getGraph().getInitializerList())
         .extracting(TensorProto::getName)
         .doesNotContain("w");
@@ -78,10 +79,29 @@ class QuantizerTest {
     Path int8 = tmp.resolve("gemm-int8");
     Quantizer.quantize(fp32, int8);
     ModelProto rewritten = ModelProto.parseFrom(Files.readAllBytes(int8.resolve("model.onnx")));
-    assertThat(rewritten.getGraph().getNodeList())
-        .extracting(NodeProto::getOpType)
-        .containsExactly("Gather", "ReduceMean", "DynamicQuantizeMatMul");
+    List<String> ops =
+        rewritten.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList();
+    assertThat(ops.subList(0, 2)).containsExactly("Gather", "ReduceMean");
+    assertThat(ops).containsOnlyOnce("MatMulInteger").doesNotContain("MatMul", "Gemm");
     assertAgrees(fp32, int8, 0.999);
+  }
+
+  @Test
+  void anInt8VectorDoesNotDependOnTheOtherQuestionsOfTheCall() throws IOException {
+    Path fp32 = modelDirectory("rows", matMulGraph(), Pooling.MEAN);
+    Path int8 = tmp.resolve("rows-int8");
+    Quantizer.quantize(fp32, int8);
+    try (OnnxQuestionSimilarity m =
+        OnnxQuestionSimilarity.builder().setModelDirectory(int8).build()) {
+      List<Embedding> together = m.embedAll(QUESTIONS);
+      for (int i = 0; i < QUESTIONS.size(); i++) {
+        // Each token's activations have their own scale: a question's vector is the same to the
+        // last bit alone and beside questions whose activations are larger or smaller.
+        assertThat(m.embed(QUESTIONS.get(i)).vector())
+            .as("question %d alone and in a batch of %d", i, QUESTIONS.size())
+            .containsExactly(together.get(i).vector());
+      }
+    }
   }
 
   @Test
@@ -114,7 +134,7 @@ class QuantizerTest {
         .write(lying.resolve(ModelMetadata.FILE_NAME));
     assertThatThrownBy(() -> Quantizer.quantize(lying, tmp.resolve("lying-int8")))
         .hasMessageContaining("already quantised")
-        .hasMessageContaining("DynamicQuantizeMatMul");
+        .hasMessageContaining("MatMulInteger");
     assertThatThrownBy(
             () ->
                 OnnxQuestionSimilarity.builder()

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A scratch encoder's model directory through {@link Quantizer}: the BiLSTM's LSTM becomes ONNX
  * Runtime's {@code DynamicQuantizeLSTM} and both encoders' projection {@code Gemm} becomes {@code
- * DynamicQuantizeMatMul}; the copies load through the public API and agree with fp32. The CNN's
+ * MatMulInteger}; the copies load through the public API and agree with fp32. The CNN's
  * convolutions stay fp32 and are named as such.
  */
 class QuantizedScratchEncoderTest {
