@@ -40,6 +40,7 @@ public final class BenchMain {
           TrainStepBenchmark.NAME,
           ThroughputBenchmark.NAME,
           GroupingBenchmark.NAME,
+          AskedBeforeBenchmark.NAME,
           SoakBenchmark.NAME,
           VerifierBenchmark.NAME);
 
@@ -47,7 +48,8 @@ public final class BenchMain {
       String.join(
           "\n",
           "usage: java -jar bench/target/qsim-bench.jar NAME... [OPTIONS]",
-          "  NAME: throughput | latency | dedupe | index | train-step | grouping | soak | verifier | all"
+          "  NAME: throughput | latency | dedupe | index | train-step | grouping | asked | soak | verifier"
+              + " | all"
               + " (all = latency dedupe index train-step throughput)",
           "  --data DIR            shared data folder (default -Dqsim.data.dir or ../shared/data)",
           "  throughput: --questions 2000 --reps 5 [--batch-size N, default: the SDK default]",
@@ -67,6 +69,8 @@ public final class BenchMain {
               + " --verifier-warmup 50 --precision fp32[,int8] (not part of all)",
           "  grouping:   --out DIR [--groups FILE.jsonl] --grouping-pairs 500 --seed 42"
               + " (grouping quality on labelled Quora dev pairs; not part of all)",
+          "  asked:      --model default|cascade|DIR --asked-queries 1000 --asked-others N (default all)"
+              + " --seed 42 (askedBefore's top match on labelled Quora dev duplicates; not part of all)",
           "  train-step: --step-pairs 32 --step-length 32 --steps 10 --step-warmup 2 --step-frozen-layers 0 (needs the harness"
               + " built with -Ptrain-step; --fork and --jvm-args apply too)");
 
@@ -130,6 +134,10 @@ public final class BenchMain {
           }
           case VerifierBenchmark.NAME -> {
             VerifierBenchmark b = new VerifierBenchmark(options);
+            runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
+          }
+          case AskedBeforeBenchmark.NAME -> {
+            AskedBeforeBenchmark b = new AskedBeforeBenchmark(options);
             runs.add(() -> b.run(Corpus.dataDir(dataOption), report));
           }
           case GroupingBenchmark.NAME -> {

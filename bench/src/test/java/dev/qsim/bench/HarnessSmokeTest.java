@@ -41,6 +41,28 @@ class HarnessSmokeTest {
   }
 
   @Test
+  void askedBeforeFindsTheLabelledDuplicatesOfRealDevQuestions() {
+    String[] io =
+        run(
+            0,
+            "asked",
+            "--data",
+            CorpusTest.data().toString(),
+            "--asked-queries",
+            "12",
+            "--asked-others",
+            "60");
+    Map<String, String> asked = result(io[0].lines().toList(), "asked", null, null);
+    assertThat(asked.get("queries")).isEqualTo("12");
+    assertThat(asked.get("stored")).isEqualTo("72");
+    assertThat(asked.get("decision")).isEqualTo("PAIR_HEAD");
+    double right = Double.parseDouble(asked.get("top_match_right"));
+    // The default decision is about 85% accurate on dev pairs: most queries find their duplicate.
+    assertThat(right).isGreaterThanOrEqualTo(0.5);
+    assertThat(Double.parseDouble(asked.get("answered"))).isGreaterThanOrEqualTo(right);
+  }
+
+  @Test
   void allBenchmarksOnTinyInputs() {
     String[] io =
         run(
