@@ -119,7 +119,8 @@ final class Int8Rewriter {
     Set<String> replaced = new HashSet<>();
     Set<NodeProto> folded = new HashSet<>();
     List<TensorProto> added = new ArrayList<>();
-    boolean axesAsInput = defaultOpset(model) >= 18; // ReduceMax takes its axes as an input
+    long opset = defaultOpset(model);
+    boolean axesAsInput = opset >= 18; // ReduceMax takes its axes as an input
     boolean sliced = false;
     int matMuls = 0;
     int lstms = 0;
@@ -150,7 +151,7 @@ final class Int8Rewriter {
           }
           QuantisedWeight q = quantise(linear.values, linear.rows, linear.cols, 1);
           added.addAll(RowQuantisedProduct.weights(prefix, q, linear.rows, linear.cols));
-          boolean padded = linear.cols % RowQuantisedProduct.PANEL != 0;
+          boolean padded = RowQuantisedProduct.panels(linear.cols) != linear.cols;
           sliced |= padded;
           out.addAllNode(
               RowQuantisedProduct.nodes(prefix, n.getInput(0), bias, output, axesAsInput, padded));
@@ -199,6 +200,16 @@ final class Int8Rewriter {
     }
     out.addAllInitializer(added);
     if (matMuls > 0) {
+      if (opset < RowQuantisedProduct.MIN_OPSET) {
+        throw new QsimException(
+            "Cannot quantise "
+                + source
+                + ": it imports ONNX operator set "
+                + opset
+                + "; qsim's int8 matrix products need "
+                + RowQuantisedProduct.MIN_OPSET
+                + " or later (re-export the model with a newer operator set)");
+      }
       out.addAllInitializer(RowQuantisedProduct.constants(axesAsInput, sliced));
     }
     ModelProto.Builder result = model.toBuilder().setGraph(out);

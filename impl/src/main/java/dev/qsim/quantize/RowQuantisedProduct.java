@@ -29,6 +29,9 @@ final class RowQuantisedProduct {
    */
   static final int PANEL = 32;
 
+  /** The first ONNX operator set with {@code MatMulInteger} and {@code Slice} taking inputs. */
+  static final int MIN_OPSET = 10;
+
   /** Largest magnitude of a quantised activation (8-bit symmetric, one scale per row). */
   static final int ACTIVATION_MAX = 127;
 
@@ -119,7 +122,7 @@ final class RowQuantisedProduct {
    * per column, and, when padded, the column count the result is sliced to.
    */
   static List<TensorProto> weights(String p, QuantisedWeight q, int rows, int cols) {
-    int panels = (cols + PANEL - 1) / PANEL * PANEL;
+    int panels = panels(cols);
     List<TensorProto> out = new ArrayList<>();
     out.add(
         Int8Rewriter.int8Tensor(
@@ -129,6 +132,11 @@ final class RowQuantisedProduct {
       out.add(int64Tensor(p + "_cols", cols));
     }
     return out;
+  }
+
+  /** The weight columns rounded up to whole panels. */
+  static int panels(int cols) {
+    return (cols + PANEL - 1) / PANEL * PANEL;
   }
 
   /**

@@ -116,6 +116,23 @@ class QuantizerTest {
   }
 
   @Test
+  void aGraphOfAnOperatorSetWithoutIntegerProductsIsRefused() throws IOException {
+    ModelProto opset9 =
+        matMulGraph().toBuilder()
+            .clearOpsetImport()
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(9))
+            .build();
+    Path dir = modelDirectory("opset9", opset9, Pooling.MEAN);
+    Path target = tmp.resolve("opset9-int8");
+    assertThatThrownBy(() -> Quantizer.quantize(dir, target))
+        .isInstanceOf(QsimException.class)
+        .hasMessageContaining(dir.resolve("model.onnx").toString())
+        .hasMessageContaining("operator set 9")
+        .hasMessageContaining("need 10 or later");
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
   void anInt8ModelIsNotQuantisedTwiceNorLoadedAsFp32() throws IOException {
     Path fp32 = modelDirectory("twice", matMulGraph(), Pooling.MEAN);
     Path int8 = tmp.resolve("twice-int8");
