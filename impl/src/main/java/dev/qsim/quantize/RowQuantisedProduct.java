@@ -16,7 +16,7 @@ import java.util.List;
  * row's and the weight column's scales. A row's result therefore depends on that row alone, never
  * on the other questions of a call (ONNX Runtime's fused {@code DynamicQuantizeMatMul} takes one
  * scale over the whole batch, so a question's int8 vector moved with its neighbours). Operator set
- * 11 or later.
+ * {@value #MIN_OPSET} or later.
  *
  * <p>Stateless; not a public API.
  */
@@ -29,8 +29,11 @@ final class RowQuantisedProduct {
    */
   static final int PANEL = 32;
 
-  /** The first ONNX operator set with {@code MatMulInteger} and {@code Slice} taking inputs. */
-  static final int MIN_OPSET = 10;
+  /**
+   * The first ONNX operator set with {@code MatMulInteger} and negative axes ({@code ReduceMax},
+   * {@code Slice}).
+   */
+  static final int MIN_OPSET = 11;
 
   /** Largest magnitude of a quantised activation (8-bit symmetric, one scale per row). */
   static final int ACTIVATION_MAX = 127;

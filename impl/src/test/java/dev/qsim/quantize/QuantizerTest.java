@@ -128,7 +128,7 @@ class QuantizerTest {
         .isInstanceOf(QsimException.class)
         .hasMessageContaining(dir.resolve("model.onnx").toString())
         .hasMessageContaining("operator set 9")
-        .hasMessageContaining("need 10 or later");
+        .hasMessageContaining("need 11 or later");
     assertThat(target).doesNotExist();
   }
 
