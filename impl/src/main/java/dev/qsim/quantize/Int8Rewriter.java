@@ -119,7 +119,7 @@ final class Int8Rewriter {
     Set<String> replaced = new HashSet<>();
     Set<NodeProto> folded = new HashSet<>();
     List<TensorProto> added = new ArrayList<>();
-    long opset = defaultOpset(model);
+    long opset = RowQuantisedProduct.defaultOpset(model);
     boolean axesAsInput = opset >= 18; // ReduceMax takes its axes as an input
     boolean sliced = false;
     int matMuls = 0;
@@ -200,16 +200,7 @@ final class Int8Rewriter {
     }
     out.addAllInitializer(added);
     if (matMuls > 0) {
-      if (opset < RowQuantisedProduct.MIN_OPSET) {
-        throw new QsimException(
-            "Cannot quantise "
-                + source
-                + ": it imports ONNX operator set "
-                + opset
-                + "; qsim's int8 matrix products need "
-                + RowQuantisedProduct.MIN_OPSET
-                + " or later (re-export the model with a newer operator set)");
-      }
+      RowQuantisedProduct.requireOpset(opset, source);
       out.addAllInitializer(RowQuantisedProduct.constants(axesAsInput, sliced));
     }
     ModelProto.Builder result = model.toBuilder().setGraph(out);
@@ -221,16 +212,6 @@ final class Int8Rewriter {
       result.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
     }
     return new Result(result.build().toByteArray(), matMuls, lstms, weights, left);
-  }
-
-  /** The version of the default ONNX operator set the model imports. */
-  private static long defaultOpset(ModelProto model) {
-    for (OperatorSetIdProto o : model.getOpsetImportList()) {
-      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-        return o.getVersion();
-      }
-    }
-    return 1;
   }
 
   private static void countSubgraphUses(AttributeProto a, Map<String, Integer> uses) {

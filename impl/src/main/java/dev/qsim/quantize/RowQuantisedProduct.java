@@ -1,9 +1,12 @@
 package dev.qsim.quantize;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.qsim.QsimException;
 import dev.qsim.quantize.Int8Rewriter.QuantisedWeight;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +138,34 @@ final class RowQuantisedProduct {
       out.add(int64Tensor(p + "_cols", cols));
     }
     return out;
+  }
+
+  /** The version of the default ONNX operator set the model imports. */
+  static long defaultOpset(ModelProto model) {
+    for (OperatorSetIdProto o : model.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        return o.getVersion();
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * Refuses a graph whose operator set lacks what the products need.
+   *
+   * @throws QsimException naming the source and its operator set
+   */
+  static void requireOpset(long opset, String source) {
+    if (opset < MIN_OPSET) {
+      throw new QsimException(
+          "Cannot quantise "
+              + source
+              + ": it imports ONNX operator set "
+              + opset
+              + "; qsim's int8 matrix products need "
+              + MIN_OPSET
+              + " or later (re-export the model with a newer operator set)");
+    }
   }
 
   /** The weight columns rounded up to whole panels. */
