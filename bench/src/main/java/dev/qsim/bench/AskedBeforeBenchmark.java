@@ -73,24 +73,25 @@ final class AskedBeforeBenchmark {
     }
     Collections.shuffle(duplicates, new Random(seed));
     // A query is never stored, and its partner always is: no query is another query's partner.
-    List<String> asked = new ArrayList<>();
+    Set<String> queried = new LinkedHashSet<>();
     Set<String> partners = new HashSet<>();
     for (LabelledPair p : duplicates) {
-      if (asked.size() == queries) {
+      if (queried.size() == queries) {
         break;
       }
-      if (!asked.contains(p.first())
+      if (!queried.contains(p.first())
           && !partners.contains(p.first())
-          && !asked.contains(p.second())) {
-        asked.add(p.first());
+          && !queried.contains(p.second())) {
+        queried.add(p.first());
         partners.add(p.second());
       }
     }
+    List<String> asked = List.copyOf(queried);
     if (asked.size() < queries) {
       throw new QsimException(file + " has too few duplicate pairs for --asked-queries " + queries);
     }
     List<String> stored = new ArrayList<>(partners);
-    Set<String> notOthers = new HashSet<>(asked);
+    Set<String> notOthers = new HashSet<>(queried);
     notOthers.addAll(partners);
     for (String t : texts) {
       if (stored.size() - partners.size() == others) {
