@@ -7,8 +7,9 @@ import java.util.Locale;
  *
  * <p>{@link #INT8} encoders are made from {@link #FP32} ones by {@code
  * dev.qsim.quantize.Quantizer}: the weights of every matrix product with constant weights are
- * stored as int8 with one scale per output column, and the activations are quantised per call;
- * everything else stays fp32.
+ * stored as int8 with one scale per output column, and the activations are quantised as they run,
+ * one scale per token vector (so a question's result does not depend on the other questions of a
+ * call); everything else stays fp32.
  */
 public enum Precision {
   /** 32-bit floating point throughout (what training writes). */
