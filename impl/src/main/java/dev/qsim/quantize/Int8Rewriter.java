@@ -120,7 +120,7 @@ final class Int8Rewriter {
     Set<NodeProto> folded = new HashSet<>();
     List<TensorProto> added = new ArrayList<>();
     long opset = RowQuantisedProduct.defaultOpset(model);
-    boolean axesAsInput = opset >= 18; // ReduceMax takes its axes as an input
+    boolean axesAsInput = RowQuantisedProduct.axesAsInput(opset);
     boolean sliced = false;
     int matMuls = 0;
     int lstms = 0;

@@ -150,6 +150,11 @@ final class RowQuantisedProduct {
     return 1;
   }
 
+  /** Whether {@code ReduceMax} takes its axes as an input (operator set 18 on) or an attribute. */
+  static boolean axesAsInput(long opset) {
+    return opset >= 18;
+  }
+
   /**
    * Refuses a graph whose operator set lacks what the products need.
    *
